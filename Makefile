@@ -1,0 +1,34 @@
+# Admin Center. `make help` lists the targets.
+GO ?= go
+ADDR ?= 127.0.0.1:8080
+DATA ?= ./data
+
+.PHONY: help run test generate build bench fuzz vet fmt
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+
+run: generate ## serve in development mode on 127.0.0.1:8080, data in ./data
+	$(GO) run ./cmd/admincenter serve --dev --addr $(ADDR) --data $(DATA)
+
+test: ## run every test (needs Debian's chromium for the browser journeys)
+	$(GO) test -race -count=1 ./...
+
+generate: ## regenerate templ components
+	$(GO) tool templ generate
+
+build: generate ## build bin/admincenter
+	$(GO) build -o bin/admincenter ./cmd/admincenter
+
+bench: ## Go benchmarks and the load script against a seeded server
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/store/
+	bash scripts/bench.sh
+
+fuzz: ## run each fuzz target briefly
+	@echo "no fuzz targets yet"
+
+vet: ## go vet
+	$(GO) vet ./...
+
+fmt: ## gofmt the tree
+	gofmt -w $$(git ls-files '*.go')

@@ -1,0 +1,206 @@
+// Command admincenter serves Admin Center and runs its maintenance subcommands.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/term"
+
+	"admincenter/internal/auth"
+	"admincenter/internal/config"
+	"admincenter/internal/store"
+	"admincenter/web"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "admincenter:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, stderr)
+	case "setup":
+		return setup(ctx, args, stdin, stdout)
+	case "backup":
+		return backup(ctx, args, stdout)
+	case "version":
+		fmt.Fprintln(stdout, "admincenter", version)
+		return nil
+	case "help":
+		fmt.Fprintln(stdout, "usage: admincenter [serve|setup|seed|backup|version] [flags]; admincenter serve -h lists the settings")
+		return nil
+	}
+	return fmt.Errorf("unknown command %q (want serve, setup, seed, backup or version)", cmd)
+}
+
+// openStore opens the database in the data folder.
+func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("--data (ADMINCENTER_DATA): %w", err)
+	}
+	return store.Open(ctx, filepath.Join(cfg.DataDir, "admincenter.db"))
+}
+
+func newLogger(dev bool, w io.Writer) *slog.Logger {
+	if dev {
+		return slog.New(slog.NewTextHandler(w, nil))
+	}
+	return slog.New(slog.NewJSONHandler(w, nil))
+}
+
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	cfg, _, err := config.LoadEnv("admincenter serve", args)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.Dev, stderr)
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	keys, err := auth.LoadOrCreateKeys(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	srv := web.New(cfg, st, keys, log)
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("--addr (ADMINCENTER_ADDR): %w", err)
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	workers := srv.StartWorkers(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("base_url", cfg.BaseURL), slog.Bool("dev", cfg.Dev))
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+	defer cancel()
+	err = hs.Shutdown(sctx)
+	workers.Wait()
+	return err
+}
+
+func setup(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs, vals := config.FlagSet("admincenter setup", os.Getenv)
+	org := fs.String("org", "", "organization name")
+	domainName := fs.String("domain", "", "the organization's first (trusted) email domain")
+	name := fs.String("name", "", "the Owner's name")
+	email := fs.String("email", "", "the Owner's email")
+	pwFile := fs.String("password-file", "", "read the Owner's password from this file (else $ADMINCENTER_SETUP_PASSWORD, else a prompt)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.FromValues(vals)
+	if err != nil {
+		return err
+	}
+	password, err := readPassword(*pwFile, stdin, stdout)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := auth.LoadOrCreateKeys(cfg.DataDir); err != nil {
+		return err
+	}
+	o, u, err := st.Setup(ctx, store.SetupInput{OrgName: *org, Domain: *domainName, Name: *name, Email: *email, Password: password}, "")
+	if err != nil {
+		if fe := store.FieldMessages(err); fe != "" {
+			return errors.New(strings.ReplaceAll(fe, "--org-name", "--org"))
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "organization: %s (%s)\nowner: %s (%s)\nsign in at %s/login\n", o.Name, o.SID, u.Email, u.SID, cfg.BaseURL)
+	return nil
+}
+
+func readPassword(file string, stdin io.Reader, stdout io.Writer) (string, error) {
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("--password-file: %w", err)
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	}
+	if p := os.Getenv("ADMINCENTER_SETUP_PASSWORD"); p != "" {
+		return p, nil
+	}
+	fmt.Fprint(stdout, "Owner's password: ")
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stdout)
+		return string(b), err
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", errors.New("no password given: use --password-file, ADMINCENTER_SETUP_PASSWORD or type it at the prompt")
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func backup(ctx context.Context, args []string, stdout io.Writer) error {
+	fs, vals := config.FlagSet("admincenter backup", os.Getenv)
+	out := fs.String("out", "", "write the copy to this file (must not exist)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return errors.New("--out FILE is required")
+	}
+	if _, err := os.Stat(*out); err == nil {
+		return fmt.Errorf("--out %s: file exists", *out)
+	}
+	cfg, err := config.FromValues(vals)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Backup(ctx, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backup written to %s\n", *out)
+	return nil
+}

@@ -1,0 +1,42 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadDefaultsAndEnv(t *testing.T) {
+	env := map[string]string{"ADMINCENTER_ADDR": "127.0.0.1:9999", "ADMINCENTER_DEV": "1"}
+	c, _, err := Load("x", []string{"--data", "/tmp/d"}, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.BaseURL, "http://127.0.0.1:9999"; got != want {
+		t.Errorf("BaseURL = %q, want %q", got, want)
+	}
+	if !c.Dev || c.DataDir != "/tmp/d" || c.SessionIdle != 30*time.Minute || c.ClosureGrace != 72*time.Hour {
+		t.Errorf("unexpected config %+v", c)
+	}
+}
+
+func TestLoadNamesTheBadSetting(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--addr", "nope"}, "ADMINCENTER_ADDR"},
+		{[]string{"--base-url", "ftp://x"}, "ADMINCENTER_BASE_URL"},
+		{[]string{"--smtp", "smtp://h:25?tls=maybe"}, "ADMINCENTER_SMTP_URL"},
+		{[]string{"--dns", "1.1.1.1"}, "ADMINCENTER_DNS"},
+		{[]string{"--trusted-proxies", "10.0.0.0/99"}, "ADMINCENTER_TRUSTED_PROXIES"},
+		{[]string{"--session-idle", "-1s"}, "ADMINCENTER_SESSION_IDLE"},
+		{[]string{"--dev=perhaps"}, "ADMINCENTER_DEV"},
+	}
+	for _, tc := range tests {
+		_, _, err := Load("x", tc.args, func(string) string { return "" })
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Load(%v) error = %v, want it to name %s", tc.args, err, tc.want)
+		}
+	}
+}

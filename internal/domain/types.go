@@ -1,0 +1,172 @@
+package domain
+
+import "time"
+
+// Organization roles.
+const (
+	OrgRoleOwner         = "owner"
+	OrgRoleAdministrator = "administrator"
+	OrgRoleStandard      = "standard"
+)
+
+// Account roles.
+const (
+	RoleOwner          = "owner"
+	RoleAdministrator  = "administrator"
+	RoleDeveloper      = "developer"
+	RoleBillingManager = "billing_manager"
+	RoleSupport        = "support"
+)
+
+// AccountRoles lists the account roles in display order.
+var AccountRoles = []string{RoleOwner, RoleAdministrator, RoleDeveloper, RoleBillingManager, RoleSupport}
+
+// RoleLabel is the human name of an account or organization role.
+func RoleLabel(role string) string {
+	switch role {
+	case RoleOwner:
+		return "Owner"
+	case RoleAdministrator:
+		return "Administrator"
+	case RoleDeveloper:
+		return "Developer"
+	case RoleBillingManager:
+		return "Billing Manager"
+	case RoleSupport:
+		return "Support"
+	case OrgRoleStandard:
+		return "Standard User"
+	}
+	return role
+}
+
+// ValidAccountRole reports whether r is an account role.
+func ValidAccountRole(r string) bool {
+	for _, x := range AccountRoles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Account types and statuses.
+const (
+	AccountStandard = "standard"
+	AccountFlex     = "flex"
+
+	StatusActive         = "active"
+	StatusSuspended      = "suspended"
+	StatusPendingClosure = "pending_closure"
+	StatusClosed         = "closed"
+
+	RelationManaged     = "managed"
+	RelationIndependent = "independent"
+)
+
+// AccountStatuses lists the account statuses in display order.
+var AccountStatuses = []string{StatusActive, StatusSuspended, StatusPendingClosure, StatusClosed}
+
+// ValidAccountStatus reports whether s is an account status.
+func ValidAccountStatus(s string) bool {
+	for _, x := range AccountStatuses {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// FlexRegions are the regions a Flex account may live in.
+var FlexRegions = []string{"us1", "ie1", "au1"}
+
+// Organization is the installation's organization.
+type Organization struct {
+	SID       string
+	Name      string
+	CreatedAt time.Time
+}
+
+// User is a person who signs in.
+type User struct {
+	SID          string
+	Email        string
+	Name         string
+	Status       string
+	OrgSID       string // empty for an external user
+	OrgRole      string // empty for an external user
+	TOTPEnabled  bool
+	LastLoginAt  time.Time
+	CreatedAt    time.Time
+	PasswordHash string
+	Version      int
+}
+
+// Managed reports whether the user is a member of an organization.
+func (u *User) Managed() bool { return u.OrgSID != "" }
+
+// OrgAdmin reports whether the user is Owner or Administrator of their organization.
+func (u *User) OrgAdmin() bool {
+	return u.OrgRole == OrgRoleOwner || u.OrgRole == OrgRoleAdministrator
+}
+
+// Account is a project the organization may own or oversee.
+type Account struct {
+	SID               string
+	FriendlyName      string
+	Type              string
+	Status            string
+	OwnerSID          string
+	OwnerEmail        string
+	OwnerName         string
+	OrgSID            string
+	Relation          string // managed, independent or empty
+	FlexRegion        string
+	Require2FA        bool
+	WebhooksHTTPSOnly bool
+	PKCVRequired      bool
+	StatusBefore      string
+	ClosesAt          time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// AccountSettings are the editable settings of an account.
+type AccountSettings struct {
+	FriendlyName      string
+	Require2FA        bool
+	WebhooksHTTPSOnly bool
+	PKCVRequired      bool
+}
+
+// AccountUser is a user with their roles on one account.
+type AccountUser struct {
+	User  User
+	Roles []string
+}
+
+// Actor is who performs a change, for authorization and the audit log.
+type Actor struct {
+	Type  string // user, api, system, anonymous
+	SID   string
+	Label string // email or app name
+	IP    string
+}
+
+// AuditEvent is one line of the audit log.
+type AuditEvent struct {
+	ID         int64
+	OrgSID     string
+	ActorType  string
+	ActorSID   string
+	ActorLabel string
+	Action     string
+	TargetType string
+	TargetSID  string
+	AccountSID string
+	Before     string
+	After      string
+	IP         string
+	Outcome    string
+	CreatedAt  time.Time
+}

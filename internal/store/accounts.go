@@ -1,0 +1,385 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"admincenter/internal/domain"
+)
+
+const accountColumns = `a.sid, a.friendly_name, a.type, a.status, a.owner_sid, o.email, o.name,
+	coalesce(a.org_sid, ''), coalesce(a.org_relation, ''), coalesce(a.flex_region, ''),
+	a.require_2fa, a.webhooks_https_only, a.pkcv_required, coalesce(a.status_before_closure, ''),
+	a.closes_at, a.created_at, a.updated_at`
+
+const accountFrom = ` FROM accounts a JOIN users o ON o.sid = a.owner_sid `
+
+// scanAccount scans accountColumns, then any extra columns into extra.
+func scanAccount(row scanner, extra ...any) (*domain.Account, error) {
+	var a domain.Account
+	var closes, created, updated sql.NullInt64
+	dest := append([]any{&a.SID, &a.FriendlyName, &a.Type, &a.Status, &a.OwnerSID, &a.OwnerEmail, &a.OwnerName,
+		&a.OrgSID, &a.Relation, &a.FlexRegion, &a.Require2FA, &a.WebhooksHTTPSOnly, &a.PKCVRequired, &a.StatusBefore,
+		&closes, &created, &updated}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	a.ClosesAt, a.CreatedAt, a.UpdatedAt = fromMS(closes), fromMS(created), fromMS(updated)
+	return &a, nil
+}
+
+// CreateAccountInput is the Create New Account panel.
+type CreateAccountInput struct {
+	FriendlyName string
+	Type         string
+	FlexRegion   string
+	FlexTerms    bool
+}
+
+// Validate trims the input and returns field errors.
+func (in *CreateAccountInput) Validate() error {
+	in.FriendlyName = strings.TrimSpace(in.FriendlyName)
+	v := domain.Validation{}
+	if m := domain.ValidateAccountName(in.FriendlyName); m != "" {
+		v.Add("friendly_name", m)
+	}
+	switch in.Type {
+	case domain.AccountStandard:
+		in.FlexRegion = ""
+	case domain.AccountFlex:
+		ok := false
+		for _, r := range domain.FlexRegions {
+			ok = ok || r == in.FlexRegion
+		}
+		if !ok {
+			v.Add("flex_region", "Choose a region for the Flex account.")
+		}
+		if !in.FlexTerms {
+			v.Add("flex_terms", "Accept the Flex terms to create a Flex account.")
+		}
+	default:
+		v.Add("type", "Choose Standard or Flex.")
+	}
+	return v.Err()
+}
+
+// CreateAccount creates a managed account of the creator's organization, owned by the creator.
+func (s *Store) CreateAccount(ctx context.Context, creator *domain.User, in CreateAccountInput, ip string) (*domain.Account, error) {
+	if !creator.Managed() {
+		return nil, domain.Errorf(domain.EForbidden, "Only members of the organization may create accounts.")
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	a := &domain.Account{SID: domain.NewSID(domain.PrefixAccount), FriendlyName: in.FriendlyName, Type: in.Type,
+		Status: domain.StatusActive, OwnerSID: creator.SID, OwnerEmail: creator.Email, OwnerName: creator.Name,
+		OrgSID: creator.OrgSID, Relation: domain.RelationManaged, FlexRegion: in.FlexRegion,
+		WebhooksHTTPSOnly: true, CreatedAt: now, UpdatedAt: now}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.Exec(`INSERT INTO accounts (sid, friendly_name, type, status, owner_sid, org_sid, org_relation, flex_region,
+			require_2fa, webhooks_https_only, pkcv_required, created_at, updated_at)
+			VALUES (?, ?, ?, 'active', ?, ?, 'managed', ?, 0, 1, 0, ?, ?)`,
+			a.SID, a.FriendlyName, a.Type, a.OwnerSID, a.OrgSID, nullString(a.FlexRegion), ms(now), ms(now)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`INSERT INTO account_roles (sid, account_sid, user_sid, role, created_at) VALUES (?, ?, ?, 'owner', ?)`,
+			domain.NewSID(domain.PrefixRoleAssignment), a.SID, creator.SID, ms(now)); err != nil {
+			return err
+		}
+		after := map[string]any{"friendly_name": a.FriendlyName, "type": a.Type, "owner": creator.Email}
+		if a.FlexRegion != "" {
+			after["flex_region"] = a.FlexRegion
+		}
+		return s.audit(tx, a.OrgSID, userActor(creator, ip), "account.create", "account", a.SID, a.SID, nil, after, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func userActor(u *domain.User, ip string) domain.Actor {
+	return domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: ip}
+}
+
+// FindAccountAccess returns the account with the SID as the user may see it, with the user's roles.
+// An account the user may not see is not found, exactly like one that does not exist.
+func (s *Store) FindAccountAccess(ctx context.Context, u *domain.User, sid string) (*domain.Access, error) {
+	if !domain.ValidSID(domain.PrefixAccount, sid) {
+		return nil, notFound("The account")
+	}
+	var acc *domain.Access
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		a, err := scanAccount(tx.QueryRow(`SELECT `+accountColumns+accountFrom+`WHERE a.sid = ?`, sid))
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("The account")
+		}
+		if err != nil {
+			return err
+		}
+		roles, err := rolesOf(tx, a.SID, u.SID)
+		if err != nil {
+			return err
+		}
+		acc = &domain.Access{Account: a, User: u, Roles: roles}
+		if !acc.CanView() {
+			return notFound("The account")
+		}
+		return nil
+	})
+	return acc, err
+}
+
+func rolesOf(tx *sql.Tx, accountSID, userSID string) ([]string, error) {
+	rows, err := tx.Query(`SELECT role FROM account_roles WHERE account_sid = ? AND user_sid = ?`, accountSID, userSID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var roles []string
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		roles = append(roles, r)
+	}
+	return sortRoles(roles), rows.Err()
+}
+
+// sortRoles orders roles as domain.AccountRoles does.
+func sortRoles(roles []string) []string {
+	out := make([]string, 0, len(roles))
+	for _, r := range domain.AccountRoles {
+		for _, x := range roles {
+			if x == r {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// ListAccountUsers returns everyone with a role on the account, with their roles.
+func (s *Store) ListAccountUsers(ctx context.Context, accountSID string) ([]domain.AccountUser, error) {
+	var out []domain.AccountUser
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.Query(`SELECT `+userColumns+`, group_concat(r.role) FROM account_roles r JOIN users u ON u.sid = r.user_sid
+			WHERE r.account_sid = ? GROUP BY u.sid ORDER BY max(r.role = 'owner') DESC, u.email`, accountSID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var roles string
+			u, err := scanUser(rows, &roles)
+			if err != nil {
+				return err
+			}
+			u.PasswordHash = ""
+			out = append(out, domain.AccountUser{User: *u, Roles: sortRoles(strings.Split(roles, ","))})
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// AccountFilter selects a page of an organization's accounts.
+type AccountFilter struct {
+	OrgSID   string
+	Relation string // managed or independent
+	Query    string // a name fragment or an AC SID
+	Status   string
+	Cursor   string // from a previous page's Next or Prev
+	Limit    int
+}
+
+// AccountPage is one page of accounts with the cursors of its neighbours.
+type AccountPage struct {
+	Accounts []*domain.Account
+	Next     string
+	Prev     string
+}
+
+// ErrBadCursor is returned for a page cursor that was not made by this store.
+var ErrBadCursor = domain.Errorf(domain.EInvalid, "That page link is not valid. Start again from the first page.")
+
+type cursor struct {
+	dir     byte // 'n' after the key, 'p' before it
+	created int64
+	sid     string
+}
+
+func (c cursor) String() string {
+	return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("%c%d.%s", c.dir, c.created, c.sid)))
+}
+
+func parseCursor(s string) (cursor, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) < 3 || (b[0] != 'n' && b[0] != 'p') {
+		return cursor{}, ErrBadCursor
+	}
+	created, sid, ok := strings.Cut(string(b[1:]), ".")
+	n, err := strconv.ParseInt(created, 10, 64)
+	if !ok || err != nil || !domain.ValidSID(domain.PrefixAccount, sid) {
+		return cursor{}, ErrBadCursor
+	}
+	return cursor{dir: b[0], created: n, sid: sid}, nil
+}
+
+// ListAccounts returns one page of the organization's accounts, newest first, by keyset pagination.
+func (s *Store) ListAccounts(ctx context.Context, f AccountFilter) (*AccountPage, error) {
+	if f.Limit <= 0 || f.Limit > 100 {
+		f.Limit = 50
+	}
+	if f.Status != "" && !domain.ValidAccountStatus(f.Status) {
+		return nil, domain.Errorf(domain.EInvalid, "Unknown status %q.", f.Status)
+	}
+	var cur *cursor
+	if f.Cursor != "" {
+		c, err := parseCursor(f.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		cur = &c
+	}
+	where := []string{"a.org_sid = ?", "a.org_relation = ?"}
+	args := []any{f.OrgSID, f.Relation}
+	if f.Status != "" {
+		where = append(where, "a.status = ?")
+		args = append(args, f.Status)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		if sid := normalizeSID(domain.PrefixAccount, q); sid != "" {
+			where = append(where, "a.sid = ?")
+			args = append(args, sid)
+		} else {
+			where = append(where, `a.friendly_name LIKE ? ESCAPE '\'`)
+			args = append(args, "%"+likeEscape(q)+"%")
+		}
+	}
+	order := "a.created_at DESC, a.sid DESC"
+	if cur != nil {
+		if cur.dir == 'n' {
+			where = append(where, "(a.created_at, a.sid) < (?, ?)")
+		} else {
+			where = append(where, "(a.created_at, a.sid) > (?, ?)")
+			order = "a.created_at ASC, a.sid ASC"
+		}
+		args = append(args, cur.created, cur.sid)
+	}
+	query := `SELECT ` + accountColumns + accountFrom + `WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY ` + order + ` LIMIT ?`
+	args = append(args, f.Limit+1)
+	var list []*domain.Account
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.Query(query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			a, err := scanAccount(rows)
+			if err != nil {
+				return err
+			}
+			list = append(list, a)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	more := len(list) > f.Limit
+	if more {
+		list = list[:f.Limit]
+	}
+	backwards := cur != nil && cur.dir == 'p'
+	if backwards {
+		for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
+			list[i], list[j] = list[j], list[i]
+		}
+	}
+	page := &AccountPage{Accounts: list}
+	if len(list) > 0 {
+		first, last := list[0], list[len(list)-1]
+		if (!backwards && more) || (backwards && cur != nil) {
+			page.Next = cursor{'n', ms(last.CreatedAt), last.SID}.String()
+		}
+		if (backwards && more) || (!backwards && cur != nil) {
+			page.Prev = cursor{'p', ms(first.CreatedAt), first.SID}.String()
+		}
+	}
+	return page, nil
+}
+
+// AccountCounts returns how many accounts each tab of the Accounts page holds.
+type AccountCounts struct{ Managed, Independent, Pending int }
+
+// CountAccounts counts the organization's managed and independent accounts and pending requests.
+func (s *Store) CountAccounts(ctx context.Context, orgSID string) (AccountCounts, error) {
+	var c AccountCounts
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRow(`SELECT
+			(SELECT count(*) FROM accounts WHERE org_sid = ?1 AND org_relation = 'managed'),
+			(SELECT count(*) FROM accounts WHERE org_sid = ?1 AND org_relation = 'independent'),
+			(SELECT count(*) FROM account_requests WHERE org_sid = ?1 AND state = 'pending')`, orgSID).
+			Scan(&c.Managed, &c.Independent, &c.Pending); err != nil {
+			return err
+		}
+		return nil
+	})
+	return c, err
+}
+
+func likeEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+// normalizeSID returns s as a SID with the prefix when it is one, whatever the case of its hex digits.
+func normalizeSID(prefix, s string) string {
+	if len(s) == 34 && strings.EqualFold(s[:2], prefix) {
+		if sid := prefix + strings.ToLower(s[2:]); domain.ValidSID(prefix, sid) {
+			return sid
+		}
+	}
+	return ""
+}
+
+// MyAccount is an account the user holds roles on.
+type MyAccount struct {
+	Account *domain.Account
+	Roles   []string
+}
+
+// ListMyAccounts returns every account the user holds a role on, by name.
+func (s *Store) ListMyAccounts(ctx context.Context, userSID string) ([]MyAccount, error) {
+	var out []MyAccount
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.Query(`SELECT `+accountColumns+`, group_concat(r.role)`+accountFrom+`
+			JOIN account_roles r ON r.account_sid = a.sid
+			WHERE r.user_sid = ? GROUP BY a.sid ORDER BY a.friendly_name COLLATE NOCASE, a.sid LIMIT 1000`, userSID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var roles string
+			a, err := scanAccount(rows, &roles)
+			if err != nil {
+				return err
+			}
+			out = append(out, MyAccount{Account: a, Roles: sortRoles(strings.Split(roles, ","))})
+		}
+		return rows.Err()
+	})
+	return out, err
+}

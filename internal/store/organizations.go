@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"admincenter/internal/auth"
+	"admincenter/internal/domain"
+)
+
+// SetupInput is what first-run setup asks for.
+type SetupInput struct {
+	OrgName  string
+	Domain   string
+	Name     string
+	Email    string
+	Password string
+}
+
+// Validate trims the input and returns field errors.
+func (in *SetupInput) Validate() error {
+	in.OrgName = strings.TrimSpace(in.OrgName)
+	in.Domain = strings.ToLower(strings.TrimSpace(in.Domain))
+	in.Name = strings.TrimSpace(in.Name)
+	in.Email = domain.NormalizeEmail(in.Email)
+	v := domain.Validation{}
+	if m := domain.ValidateText("the organization's name", in.OrgName, domain.MaxOrgNameLen); m != "" {
+		v.Add("org_name", m)
+	}
+	if m := domain.ValidateDomainName(in.Domain); m != "" {
+		v.Add("domain", m)
+	}
+	if m := domain.ValidateText("your name", in.Name, domain.MaxPersonNameLen); m != "" {
+		v.Add("name", m)
+	}
+	if m := domain.ValidateEmail(in.Email); m != "" {
+		v.Add("email", m)
+	} else if in.Domain != "" && domain.EmailDomain(in.Email) != in.Domain {
+		v.Add("email", "The Owner's email must be in the organization's domain ("+in.Domain+").")
+	}
+	if m := domain.ValidatePassword(in.Password); m != "" {
+		v.Add("password", m)
+	}
+	return v.Err()
+}
+
+// ErrAlreadySetUp is returned by Setup when an organization exists.
+var ErrAlreadySetUp = domain.Errorf(domain.EConflict, "Admin Center is already set up.")
+
+// Setup creates the organization, its trusted first domain and its Owner, on an empty database only.
+func (s *Store) Setup(ctx context.Context, in SetupInput, ip string) (*domain.Organization, *domain.User, error) {
+	if err := in.Validate(); err != nil {
+		return nil, nil, err
+	}
+	hash, err := auth.HashPassword(in.Password)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := s.Now()
+	org := &domain.Organization{SID: domain.NewSID(domain.PrefixOrganization), Name: in.OrgName, CreatedAt: now}
+	user := &domain.User{SID: domain.NewSID(domain.PrefixUser), Email: in.Email, Name: in.Name, Status: "active",
+		OrgSID: org.SID, OrgRole: domain.OrgRoleOwner, CreatedAt: now}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRow(`SELECT count(*) FROM organizations`).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrAlreadySetUp
+		}
+		if _, err := tx.Exec(`INSERT INTO organizations (sid, name, created_at) VALUES (?, ?, ?)`, org.SID, org.Name, ms(now)); err != nil {
+			return err
+		}
+		if err := insertUserTx(tx, user, hash, now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`INSERT INTO domains (org_sid, domain, token, verified_at, last_checked_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			org.SID, in.Domain, auth.NewToken(), ms(now), ms(now), ms(now)); err != nil {
+			return err
+		}
+		actor := domain.Actor{Type: "user", SID: user.SID, Label: user.Email, IP: ip}
+		return s.audit(tx, org.SID, actor, "organization.setup", "organization", org.SID, "", nil,
+			map[string]string{"name": org.Name, "domain": in.Domain, "owner": user.Email}, "")
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return org, user, nil
+}
+
+// IsSetUp reports whether an organization exists.
+func (s *Store) IsSetUp(ctx context.Context) (bool, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM organizations LIMIT 1)`).Scan(&n)
+	return n > 0, err
+}
+
+// FindOrganization returns the organization with the SID.
+func (s *Store) FindOrganization(ctx context.Context, sid string) (*domain.Organization, error) {
+	var o domain.Organization
+	var created sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT sid, name, created_at FROM organizations WHERE sid = ?`, sid).Scan(&o.SID, &o.Name, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("The organization")
+	}
+	if err != nil {
+		return nil, err
+	}
+	o.CreatedAt = fromMS(created)
+	return &o, nil
+}

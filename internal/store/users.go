@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"admincenter/internal/domain"
+)
+
+const userColumns = `u.sid, u.email, u.name, u.status, coalesce(u.org_sid, ''), coalesce(u.org_role, ''),
+	u.totp_enabled_at IS NOT NULL, u.last_login_at, u.created_at, u.password_hash, u.version`
+
+type scanner interface{ Scan(dest ...any) error }
+
+// scanUser scans userColumns, then any extra columns into extra.
+func scanUser(row scanner, extra ...any) (*domain.User, error) {
+	var u domain.User
+	var lastLogin, created sql.NullInt64
+	dest := append([]any{&u.SID, &u.Email, &u.Name, &u.Status, &u.OrgSID, &u.OrgRole, &u.TOTPEnabled,
+		&lastLogin, &created, &u.PasswordHash, &u.Version}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	u.LastLoginAt, u.CreatedAt = fromMS(lastLogin), fromMS(created)
+	return &u, nil
+}
+
+func insertUserTx(tx *sql.Tx, u *domain.User, passwordHash string, now time.Time) error {
+	_, err := tx.Exec(`INSERT INTO users (sid, email, name, password_hash, status, org_sid, org_role, created_at, updated_at)
+		VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?)`,
+		u.SID, u.Email, u.Name, passwordHash, nullString(u.OrgSID), nullString(u.OrgRole), ms(now), ms(now))
+	if isUniqueViolation(err) {
+		return &domain.Error{Code: domain.EConflict, Message: "An account with this email already exists.",
+			Fields: map[string]string{"email": "An account with this email already exists. Sign in instead."}}
+	}
+	return err
+}
+
+// FindUserByEmail returns the user with the email (case-insensitive).
+func (s *Store) FindUserByEmail(ctx context.Context, email string) (*domain.User, error) {
+	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = ?`, domain.NormalizeEmail(email)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("The user")
+	}
+	return u, err
+}
+
+// FindUserBySID returns the user with the SID.
+func (s *Store) FindUserBySID(ctx context.Context, sid string) (*domain.User, error) {
+	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.sid = ?`, sid))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("The user")
+	}
+	return u, err
+}
+
+func isUniqueViolation(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}

@@ -1,0 +1,138 @@
+// Package views holds the templ components and the plain view models they take.
+// It never imports Echo or the store.
+package views
+
+import (
+	"strings"
+	"time"
+
+	"admincenter/internal/domain"
+)
+
+// Page is what every page's layout needs.
+type Page struct {
+	Title   string // "Billing EU · Accounts"; the layout appends " · Admin Center"
+	Nav     string // active navigation item: accounts, users, domains, audit, oauth, my-accounts, profile
+	CSRF    string
+	User    *domain.User // nil when signed out
+	OrgName string
+	Flashes []Flash
+	Dev     bool
+	Crumbs  []Crumb
+}
+
+// Flash is a one-time message shown at the top of the next page.
+type Flash struct {
+	Kind    string // success, error, info
+	Message string
+}
+
+// Crumb is one breadcrumb link.
+type Crumb struct {
+	Label string
+	Href  string
+}
+
+// Form carries a form's submitted values and its field errors, so a 422 re-renders the input.
+type Form struct {
+	Values map[string]string
+	Errors map[string]string
+	Error  string // a summary shown above the form
+}
+
+// V returns the submitted value of field.
+func (f Form) V(field string) string { return f.Values[field] }
+
+// E returns the error message of field.
+func (f Form) E(field string) string { return f.Errors[field] }
+
+// Has reports whether the form has any errors.
+func (f Form) Has() bool { return len(f.Errors) > 0 || f.Error != "" }
+
+// Checked reports whether a checkbox field was submitted as on.
+func (f Form) Checked(field string) bool { return f.Values[field] == "on" }
+
+func fullTitle(t string) string {
+	if t == "" {
+		return "Admin Center"
+	}
+	return t + " · Admin Center"
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("Jan 2, 2006")
+}
+
+func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func statusLabel(s string) string {
+	switch s {
+	case domain.StatusPendingClosure:
+		return "Pending closure"
+	case "":
+		return "—"
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func typeLabel(t string) string {
+	if t == domain.AccountFlex {
+		return "Flex"
+	}
+	return "Standard"
+}
+
+func roleLabels(roles []string) string {
+	out := make([]string, len(roles))
+	for i, r := range roles {
+		out[i] = domain.RoleLabel(r)
+	}
+	return strings.Join(out, ", ")
+}
+
+func initials(name string) string {
+	f := strings.Fields(name)
+	switch len(f) {
+	case 0:
+		return "?"
+	case 1:
+		return strings.ToUpper(string([]rune(f[0])[:1]))
+	}
+	return strings.ToUpper(string([]rune(f[0])[:1]) + string([]rune(f[len(f)-1])[:1]))
+}
+
+func errorID(field string) string { return field + "-error" }
+
+func statusText(status int) string { return "Error " + itoaInt(status) }
+
+func itoaInt(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}

@@ -1,0 +1,149 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"admincenter/internal/domain"
+	"admincenter/internal/store"
+	"admincenter/views"
+)
+
+func (s *Server) handleAccountList(c echo.Context) error {
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	v := views.AccountsView{Tab: c.QueryParam("tab"), Query: c.QueryParam("q"), Status: c.QueryParam("status"), CanCreate: u.Managed()}
+	switch v.Tab {
+	case "":
+		v.Tab = "managed"
+	case "managed", "independent", "pending":
+	default:
+		return echo.ErrNotFound
+	}
+	counts, err := s.store.CountAccounts(ctx, u.OrgSID)
+	if err != nil {
+		return err
+	}
+	v.Counts = [3]int{counts.Managed, counts.Independent, counts.Pending}
+	if v.Tab != "pending" {
+		if v.Status != "" && !domain.ValidAccountStatus(v.Status) {
+			v.Status = ""
+			s.flashNow(c, "error", "Unknown status filter; showing every status.")
+		}
+		page, err := s.store.ListAccounts(ctx, store.AccountFilter{OrgSID: u.OrgSID, Relation: v.Tab, Query: v.Query,
+			Status: v.Status, Cursor: c.QueryParam("cursor")})
+		if err != nil {
+			return err
+		}
+		v.Accounts = page.Accounts
+		v.NextURL, v.PrevURL = listURL(v, page.Next), listURL(v, page.Prev)
+	}
+	return s.render(c, http.StatusOK, views.AccountsPage(s.page(c, "Accounts", "accounts"), v))
+}
+
+// flashNow shows a message on the page being rendered.
+func (s *Server) flashNow(c echo.Context, kind, msg string) {
+	c.Set("flash_now", append(nowFlashes(c), views.Flash{Kind: kind, Message: msg}))
+}
+
+func nowFlashes(c echo.Context) []views.Flash {
+	f, _ := c.Get("flash_now").([]views.Flash)
+	return f
+}
+
+// listURL is the Accounts page with the same tab, search and filter at another cursor.
+func listURL(v views.AccountsView, cursor string) string {
+	if cursor == "" {
+		return ""
+	}
+	q := url.Values{"tab": {v.Tab}, "cursor": {cursor}}
+	if v.Query != "" {
+		q.Set("q", v.Query)
+	}
+	if v.Status != "" {
+		q.Set("status", v.Status)
+	}
+	return "/admin/accounts?" + q.Encode()
+}
+
+var createFields = []string{"friendly_name", "type", "flex_region", "flex_terms"}
+
+func (s *Server) handleAccountNew(c echo.Context) error {
+	return s.render(c, http.StatusOK, views.CreateAccountPage(s.page(c, "Create account · Accounts", "accounts"), views.Form{}))
+}
+
+func (s *Server) handleAccountCreate(c echo.Context) error {
+	in := store.CreateAccountInput{FriendlyName: c.FormValue("friendly_name"), Type: formType(c),
+		FlexRegion: c.FormValue("flex_region"), FlexTerms: c.FormValue("flex_terms") == "on"}
+	a, err := s.store.CreateAccount(c.Request().Context(), currentUser(c), in, clientIP(c))
+	if isInvalid(err) {
+		f := formOf(c, err, createFields...)
+		f.Values["type"] = in.Type
+		return s.render(c, http.StatusUnprocessableEntity, views.CreateAccountPage(s.page(c, "Create account · Accounts", "accounts"), f))
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/admin/accounts/"+a.SID+"/users", "Account “"+a.FriendlyName+"” created. Invite the people who will work in it.")
+}
+
+// formType reads the account type: the Flex switch posts "flex" beside the hidden "standard".
+func formType(c echo.Context) string {
+	form, _ := c.FormParams()
+	types := form["type"]
+	for _, t := range types {
+		if t == domain.AccountFlex {
+			return t
+		}
+	}
+	if len(types) == 0 {
+		return ""
+	}
+	return types[0]
+}
+
+func (s *Server) accountView(c echo.Context, tab string) (views.Page, views.AccountView) {
+	acc := currentAccess(c)
+	title := map[string]string{"general": "General", "users": "Users", "pending": "Pending Users"}[tab]
+	p := s.page(c, acc.Account.FriendlyName+" · "+title+" · Accounts", "accounts")
+	if !currentUser(c).OrgAdmin() {
+		p.Nav = "my-accounts"
+		p.Crumbs = []views.Crumb{{Label: "My accounts", Href: "/accounts"}, {Label: acc.Account.FriendlyName}}
+	} else {
+		p.Crumbs = []views.Crumb{{Label: "Accounts", Href: "/admin/accounts"}, {Label: acc.Account.FriendlyName}}
+	}
+	return p, views.AccountView{Access: acc, Tab: tab}
+}
+
+func (s *Server) handleAccountGeneral(c echo.Context) error {
+	p, v := s.accountView(c, "general")
+	return s.render(c, http.StatusOK, views.AccountGeneralPage(p, v))
+}
+
+func (s *Server) handleAccountUsers(c echo.Context) error {
+	p, v := s.accountView(c, "users")
+	users, err := s.store.ListAccountUsers(c.Request().Context(), v.Access.Account.SID)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, views.AccountUsersPage(p, v, users))
+}
+
+func (s *Server) handleAccountPending(c echo.Context) error {
+	p, v := s.accountView(c, "pending")
+	return s.render(c, http.StatusOK, views.AccountPendingPage(p, v))
+}
+
+func (s *Server) handleMyAccounts(c echo.Context) error {
+	list, err := s.store.ListMyAccounts(c.Request().Context(), currentUser(c).SID)
+	if err != nil {
+		return err
+	}
+	rows := make([]views.MyAccount, len(list))
+	for i, m := range list {
+		rows[i] = views.MyAccount{Account: m.Account, Roles: m.Roles}
+	}
+	return s.render(c, http.StatusOK, views.MyAccountsPage(s.page(c, "My accounts", "my-accounts"), rows))
+}

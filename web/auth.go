@@ -1,0 +1,161 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"admincenter/internal/auth"
+	"admincenter/internal/domain"
+	"admincenter/internal/store"
+	"admincenter/views"
+)
+
+func (s *Server) handleHome(c echo.Context) error {
+	ok, err := s.store.IsSetUp(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return c.Redirect(http.StatusSeeOther, "/setup")
+	}
+	u := currentUser(c)
+	if u == nil {
+		return c.Redirect(http.StatusSeeOther, "/login")
+	}
+	return c.Redirect(http.StatusSeeOther, landing(u))
+}
+
+// landing is where a user goes after sign-in: the Accounts page for the organization's
+// Owner and Administrators, My accounts for everyone else.
+func landing(u *domain.User) string {
+	if u.OrgAdmin() {
+		return "/admin/accounts"
+	}
+	return "/accounts"
+}
+
+func (s *Server) handleHealth(c echo.Context) error {
+	if err := s.store.Ping(c.Request().Context()); err != nil {
+		return c.String(http.StatusServiceUnavailable, "database unavailable\n")
+	}
+	return c.String(http.StatusOK, "ok\n")
+}
+
+var setupFields = []string{"org_name", "domain", "name", "email", "password"}
+
+func (s *Server) setupOpen(c echo.Context) error {
+	ok, err := s.store.IsSetUp(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if ok {
+		return echo.ErrNotFound
+	}
+	return nil
+}
+
+func (s *Server) handleSetupForm(c echo.Context) error {
+	if err := s.setupOpen(c); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, views.SetupPage(s.page(c, "Set up", ""), views.Form{}))
+}
+
+func (s *Server) handleSetup(c echo.Context) error {
+	if err := s.setupOpen(c); err != nil {
+		return err
+	}
+	in := store.SetupInput{OrgName: c.FormValue("org_name"), Domain: c.FormValue("domain"), Name: c.FormValue("name"),
+		Email: c.FormValue("email"), Password: c.FormValue("password")}
+	_, _, err := s.store.Setup(c.Request().Context(), in, clientIP(c))
+	if errors.Is(err, store.ErrAlreadySetUp) {
+		return echo.ErrNotFound
+	}
+	if isInvalid(err) {
+		return s.render(c, http.StatusUnprocessableEntity, views.SetupPage(s.page(c, "Set up", ""), formOf(c, err, setupFields...)))
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/login", "Your organization is ready. Sign in as its Owner.")
+}
+
+func (s *Server) handleLoginForm(c echo.Context) error {
+	if u := currentUser(c); u != nil {
+		return c.Redirect(http.StatusSeeOther, landing(u))
+	}
+	f := views.Form{Values: map[string]string{"next": c.QueryParam("next")}}
+	return s.render(c, http.StatusOK, views.LoginPage(s.page(c, "Sign in", ""), f))
+}
+
+// errBadCredentials is the one answer to a wrong email or password: it never says which.
+var errBadCredentials = domain.Errorf(domain.EUnauthorized, "The email or password is not right.")
+
+func (s *Server) handleLogin(c echo.Context) error {
+	ctx := c.Request().Context()
+	email, password := domain.NormalizeEmail(c.FormValue("email")), c.FormValue("password")
+	fail := func(u *domain.User, reason string) error {
+		if err := s.store.RecordSignInFailure(ctx, u, clientIP(c), reason); err != nil {
+			return err
+		}
+		f := formOf(c, errBadCredentials, "email", "next")
+		return s.render(c, http.StatusUnauthorized, views.LoginPage(s.page(c, "Sign in", ""), f))
+	}
+	if email == "" || password == "" || len(password) > 4*domain.MaxPasswordLen {
+		v := domain.Validation{}
+		if email == "" {
+			v.Add("email", "Enter your email.")
+		}
+		if password == "" {
+			v.Add("password", "Enter your password.")
+		} else if len(password) > 4*domain.MaxPasswordLen {
+			v.Add("password", "That password is longer than any Admin Center accepts.")
+		}
+		return s.render(c, http.StatusUnprocessableEntity, views.LoginPage(s.page(c, "Sign in", ""), formOf(c, v.Err(), "email", "next")))
+	}
+	u, err := s.store.FindUserByEmail(ctx, email)
+	if domain.ErrorCode(err) == domain.ENotFound {
+		auth.BurnPasswordCheck(password)
+		return fail(nil, "unknown email")
+	}
+	if err != nil {
+		return err
+	}
+	ok, err := auth.CheckPassword(u.PasswordHash, password)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fail(u, "wrong password")
+	}
+	if u.Status != "active" {
+		return fail(u, "user deactivated")
+	}
+	// A new session id at every sign-in: a planted or older cookie is dropped.
+	if old, err := c.Cookie(s.sessionCookieName()); err == nil && old.Value != "" {
+		if err := s.store.SignOut(ctx, old.Value, nil, ""); err != nil {
+			return err
+		}
+	}
+	id, state, err := s.store.SignIn(ctx, u, clientIP(c), c.Request().UserAgent(), s.policy)
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(c, id)
+	if state == "pending_2fa" {
+		return c.Redirect(http.StatusSeeOther, "/login/2fa")
+	}
+	return c.Redirect(http.StatusSeeOther, safeNext(c.FormValue("next"), landing(u)))
+}
+
+func (s *Server) handleLogout(c echo.Context) error {
+	if ck, err := c.Cookie(s.sessionCookieName()); err == nil && ck.Value != "" {
+		if err := s.store.SignOut(c.Request().Context(), ck.Value, currentUser(c), clientIP(c)); err != nil {
+			return err
+		}
+	}
+	s.clearSessionCookie(c)
+	return s.redirectFlash(c, "/login", "You are signed out.")
+}

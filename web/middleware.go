@@ -1,0 +1,235 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"admincenter/internal/domain"
+	"admincenter/internal/store"
+	"admincenter/static"
+)
+
+// Context keys.
+const (
+	ctxUser    = "user"
+	ctxSession = "session"
+	ctxCSRF    = "csrf"
+	ctxAccess  = "access"
+	ctxReqID   = "request_id"
+)
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// requestLog writes one line per request: method, route, status, duration, request id, user.
+func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		id := randomHex(8)
+		c.Set(ctxReqID, id)
+		c.Response().Header().Set("X-Request-Id", id)
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		userSID := ""
+		if u := currentUser(c); u != nil {
+			userSID = u.SID
+		}
+		level := slog.LevelInfo
+		if c.Response().Status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.LogAttrs(c.Request().Context(), level, "request",
+			slog.String("method", c.Request().Method), slog.String("route", c.Path()),
+			slog.Int("status", c.Response().Status), slog.Duration("duration", time.Since(start)),
+			slog.String("request_id", id), slog.String("user", userSID))
+		return nil
+	}
+}
+
+// securityHeaders sets a strict CSP with a per-request nonce and the other protective headers.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		nonce := base64.RawStdEncoding.EncodeToString([]byte(randomHex(12)))
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'nonce-"+nonce+"'; style-src 'self'; "+
+			"img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if s.secure {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		req := c.Request()
+		c.SetRequest(req.WithContext(templ.WithNonce(req.Context(), nonce)))
+		return next(c)
+	}
+}
+
+func (s *Server) staticCache(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+		return next(c)
+	}
+}
+
+func staticFS() fs.FS { return static.FS }
+
+// sessionCookieName is __Host- prefixed when the console is served over https.
+func (s *Server) sessionCookieName() string {
+	if s.secure {
+		return "__Host-ac_session"
+	}
+	return "ac_session"
+}
+
+func (s *Server) csrfCookieName() string {
+	if s.secure {
+		return "__Host-ac_csrf"
+	}
+	return "ac_csrf"
+}
+
+// loadSession puts the signed-in user (and their session) in the context when the cookie
+// names a live, fully signed-in session. Signed-in pages are never cached.
+func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ck, err := c.Cookie(s.sessionCookieName())
+		if err == nil && ck.Value != "" {
+			sess, u, err := s.store.FindSession(c.Request().Context(), ck.Value, s.policy)
+			switch {
+			case err == nil:
+				c.Set(ctxSession, sess)
+				if sess.State == "active" {
+					c.Set(ctxUser, u)
+				}
+			case errors.Is(err, store.ErrNoSession):
+				s.clearSessionCookie(c)
+			default:
+				return err
+			}
+		}
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return next(c)
+	}
+}
+
+func (s *Server) setSessionCookie(c echo.Context, id string) {
+	c.SetCookie(&http.Cookie{Name: s.sessionCookieName(), Value: id, Path: "/", HttpOnly: true,
+		Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: int(s.policy.Absolute / time.Second)})
+}
+
+func (s *Server) clearSessionCookie(c echo.Context) {
+	c.SetCookie(&http.Cookie{Name: s.sessionCookieName(), Value: "", Path: "/", HttpOnly: true,
+		Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+func currentUser(c echo.Context) *domain.User {
+	u, _ := c.Get(ctxUser).(*domain.User)
+	return u
+}
+
+func currentSession(c echo.Context) *store.Session {
+	sess, _ := c.Get(ctxSession).(*store.Session)
+	return sess
+}
+
+func currentAccess(c echo.Context) *domain.Access {
+	a, _ := c.Get(ctxAccess).(*domain.Access)
+	return a
+}
+
+// errCSRF is the answer to a form without the right token.
+var errCSRF = domain.Errorf(domain.EForbidden, "This form has expired or came from another site. Go back, reload the page and try again.")
+
+// csrf protects every unsafe request with a signed double-submit token: the browser holds a
+// random value in an HttpOnly cookie and each form carries HMAC(key, value) in _csrf.
+func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		seed := ""
+		if ck, err := c.Cookie(s.csrfCookieName()); err == nil && len(ck.Value) == 32 {
+			seed = ck.Value
+		}
+		if seed == "" {
+			seed = randomHex(16)
+			c.SetCookie(&http.Cookie{Name: s.csrfCookieName(), Value: seed, Path: "/", HttpOnly: true,
+				Secure: s.secure, SameSite: http.SameSiteLaxMode})
+		}
+		token := s.csrfToken(seed)
+		c.Set(ctxCSRF, token)
+		switch c.Request().Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			return next(c)
+		}
+		if !hmac.Equal([]byte(c.FormValue("_csrf")), []byte(token)) {
+			return errCSRF
+		}
+		return next(c)
+	}
+}
+
+func (s *Server) csrfToken(seed string) string {
+	m := hmac.New(sha256.New, s.keys.Session)
+	m.Write([]byte("csrf:" + seed))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// guardMiddleware enforces a route's guard. Account routes load the account as the user
+// may see it: one they may not see is a 404, exactly like one that does not exist.
+func (s *Server) guardMiddleware(g guard) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if g == public {
+				return next(c)
+			}
+			u := currentUser(c)
+			if u == nil {
+				return s.redirectToLogin(c)
+			}
+			switch g {
+			case orgMember:
+				if !u.Managed() {
+					return echo.ErrNotFound
+				}
+			case orgAdmin:
+				if !u.OrgAdmin() {
+					return echo.ErrNotFound
+				}
+			case accountView:
+				acc, err := s.store.FindAccountAccess(c.Request().Context(), u, c.Param("sid"))
+				if err != nil {
+					return err
+				}
+				c.Set(ctxAccess, acc)
+			}
+			return next(c)
+		}
+	}
+}
+
+func (s *Server) redirectToLogin(c echo.Context) error {
+	if c.Request().Method != http.MethodGet {
+		return domain.Errorf(domain.EUnauthorized, "Your session has ended. Sign in again.")
+	}
+	return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+}
+
+func clientIP(c echo.Context) string { return c.RealIP() }

@@ -1,0 +1,104 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"admincenter/internal/domain"
+	"admincenter/views"
+)
+
+// render is the one bridge from templ to Echo.
+func (s *Server) render(c echo.Context, status int, comp templ.Component) error {
+	var buf bytes.Buffer
+	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// page builds the layout's view model for the current request.
+func (s *Server) page(c echo.Context, title, nav string) views.Page {
+	p := views.Page{Title: title, Nav: nav, User: currentUser(c), Dev: s.cfg.Dev,
+		Flashes: append(s.takeFlashes(c), nowFlashes(c)...)}
+	p.CSRF, _ = c.Get(ctxCSRF).(string)
+	if p.User != nil && p.User.OrgSID != "" {
+		if org, err := s.store.FindOrganization(c.Request().Context(), p.User.OrgSID); err == nil {
+			p.OrgName = org.Name
+		}
+	}
+	return p
+}
+
+const flashSession = "ac_flash"
+
+// flash queues a message for the next page the browser shows.
+func (s *Server) flash(c echo.Context, kind, msg string) {
+	sess, _ := s.flashes.Get(c.Request(), flashSession)
+	sess.AddFlash(kind+"\x00"+msg)
+	_ = sess.Save(c.Request(), c.Response())
+}
+
+func (s *Server) takeFlashes(c echo.Context) []views.Flash {
+	if _, err := c.Cookie(flashSession); err != nil {
+		return nil
+	}
+	sess, _ := s.flashes.Get(c.Request(), flashSession)
+	raw := sess.Flashes()
+	if len(raw) == 0 {
+		return nil
+	}
+	_ = sess.Save(c.Request(), c.Response())
+	out := make([]views.Flash, 0, len(raw))
+	for _, r := range raw {
+		str, _ := r.(string)
+		kind, msg, _ := strings.Cut(str, "\x00")
+		out = append(out, views.Flash{Kind: kind, Message: msg})
+	}
+	return out
+}
+
+// redirectFlash answers a successful POST: a flash, then 303 to the next page.
+func (s *Server) redirectFlash(c echo.Context, to, msg string) error {
+	if msg != "" {
+		s.flash(c, "success", msg)
+	}
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+// formOf captures the submitted fields (never passwords) and the error's field messages,
+// so that a 422 page shows the user's input and what to fix.
+func formOf(c echo.Context, err error, fields ...string) views.Form {
+	f := views.Form{Values: map[string]string{}, Errors: domain.FieldErrors(err)}
+	for _, name := range fields {
+		if name != "password" {
+			f.Values[name] = c.FormValue(name)
+		}
+	}
+	if err != nil && len(f.Errors) == 0 {
+		f.Error = domain.ErrorMessage(err)
+	}
+	return f
+}
+
+// isInvalid reports whether err is bad input that the form should show.
+func isInvalid(err error) bool {
+	code := domain.ErrorCode(err)
+	return code == domain.EInvalid || (code == domain.EConflict && len(domain.FieldErrors(err)) > 0)
+}
+
+// safeNext returns next when it is a local path, else fallback.
+func safeNext(next, fallback string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return fallback
+	}
+	if u, err := url.Parse(next); err != nil || u.Host != "" || u.Scheme != "" {
+		return fallback
+	}
+	return next
+}

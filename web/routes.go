@@ -1,0 +1,57 @@
+package web
+
+import (
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// guard says who may reach a route. Every route names one; /admin routes must name
+// one that checks authorization (see TestAdminRoutesAreGuarded).
+type guard int
+
+const (
+	public      guard = iota // anyone
+	signedIn                 // any signed-in user
+	orgMember                // a managed user of an organization
+	orgAdmin                 // the organization's Owner or an Administrator
+	accountView              // anyone who may see the account in :sid; the handler checks actions
+)
+
+type route struct {
+	method  string
+	path    string
+	guard   guard
+	handler echo.HandlerFunc
+}
+
+// registerRoutes is the one table of every route.
+func (s *Server) registerRoutes() {
+	s.routes = []route{
+		{"GET", "/", public, s.handleHome},
+		{"GET", "/healthz", public, s.handleHealth},
+
+		{"GET", "/setup", public, s.handleSetupForm},
+		{"POST", "/setup", public, s.handleSetup},
+		{"GET", "/login", public, s.handleLoginForm},
+		{"POST", "/login", public, s.handleLogin},
+		{"POST", "/logout", public, s.handleLogout},
+
+		{"GET", "/accounts", signedIn, s.handleMyAccounts},
+
+		{"GET", "/admin/accounts", orgAdmin, s.handleAccountList},
+		{"GET", "/admin/accounts/new", orgMember, s.handleAccountNew},
+		{"POST", "/admin/accounts", orgMember, s.handleAccountCreate},
+		{"GET", "/admin/accounts/:sid", accountView, s.handleAccountGeneral},
+		{"GET", "/admin/accounts/:sid/users", accountView, s.handleAccountUsers},
+		{"GET", "/admin/accounts/:sid/users/pending", accountView, s.handleAccountPending},
+	}
+
+	e := s.echo
+	e.Pre(middleware.RemoveTrailingSlash())
+	e.Use(s.requestLog, middleware.Recover(), s.securityHeaders, middleware.BodyLimit("1M"))
+	e.Group("/static", s.staticCache).StaticFS("/", staticFS())
+	web := e.Group("", s.loadSession, s.csrf)
+	for _, r := range s.routes {
+		web.Add(r.method, r.path, r.handler, s.guardMiddleware(r.guard))
+	}
+}

@@ -1,0 +1,68 @@
+// Package web is Admin Center's HTTP server: routes, middleware, sessions, CSRF and handlers.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+
+	"admincenter/internal/auth"
+	"admincenter/internal/config"
+	"admincenter/internal/store"
+)
+
+// Server serves the console.
+type Server struct {
+	cfg     *config.Config
+	store   *store.Store
+	keys    *auth.Keys
+	log     *slog.Logger
+	echo    *echo.Echo
+	flashes *sessions.CookieStore
+	secure  bool // base URL is https: __Host- cookies and HSTS
+	policy  store.SessionPolicy
+	routes  []route
+}
+
+// New builds the server with every route registered.
+func New(cfg *config.Config, st *store.Store, keys *auth.Keys, log *slog.Logger) *Server {
+	s := &Server{cfg: cfg, store: st, keys: keys, log: log,
+		secure: strings.HasPrefix(cfg.BaseURL, "https://"),
+		policy: store.SessionPolicy{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute}}
+	s.flashes = sessions.NewCookieStore(keys.Session)
+	s.flashes.Options = &sessions.Options{Path: "/", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
+	s.echo = e
+	s.registerRoutes()
+	return s
+}
+
+// Handler returns the server's http.Handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// ipExtractor trusts X-Forwarded-For only from the configured proxies.
+func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range trusted {
+		_, n, err := net.ParseCIDR(p.String())
+		if err == nil {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// Shutdown stops accepting requests and waits for in-flight ones.
+func (s *Server) Shutdown(ctx context.Context) error { return s.echo.Shutdown(ctx) }
