@@ -122,20 +122,6 @@ func (s *Server) handleAccountGeneral(c echo.Context) error {
 	return s.render(c, http.StatusOK, views.AccountGeneralPage(p, v))
 }
 
-func (s *Server) handleAccountUsers(c echo.Context) error {
-	p, v := s.accountView(c, "users")
-	users, err := s.store.ListAccountUsers(c.Request().Context(), v.Access.Account.SID)
-	if err != nil {
-		return err
-	}
-	return s.render(c, http.StatusOK, views.AccountUsersPage(p, v, users))
-}
-
-func (s *Server) handleAccountPending(c echo.Context) error {
-	p, v := s.accountView(c, "pending")
-	return s.render(c, http.StatusOK, views.AccountPendingPage(p, v))
-}
-
 func (s *Server) handleMyAccounts(c echo.Context) error {
 	list, err := s.store.ListMyAccounts(c.Request().Context(), currentUser(c).SID)
 	if err != nil {

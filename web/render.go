@@ -40,7 +40,7 @@ const flashSession = "ac_flash"
 // flash queues a message for the next page the browser shows.
 func (s *Server) flash(c echo.Context, kind, msg string) {
 	sess, _ := s.flashes.Get(c.Request(), flashSession)
-	sess.AddFlash(kind+"\x00"+msg)
+	sess.AddFlash(kind + "\x00" + msg)
 	_ = sess.Save(c.Request(), c.Response())
 }
 

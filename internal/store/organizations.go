@@ -40,7 +40,7 @@ func (in *SetupInput) Validate() error {
 	} else if in.Domain != "" && domain.EmailDomain(in.Email) != in.Domain {
 		v.Add("email", "The Owner's email must be in the organization's domain ("+in.Domain+").")
 	}
-	if m := domain.ValidatePassword(in.Password); m != "" {
+	if m := auth.PasswordProblem(in.Password, in.Email, in.Name, in.OrgName); m != "" {
 		v.Add("password", m)
 	}
 	return v.Err()
@@ -51,6 +51,16 @@ var ErrAlreadySetUp = domain.Errorf(domain.EConflict, "Admin Center is already s
 
 // Setup creates the organization, its trusted first domain and its Owner, on an empty database only.
 func (s *Store) Setup(ctx context.Context, in SetupInput, ip string) (*domain.Organization, *domain.User, error) {
+	return s.createOrganization(ctx, in, ip, true)
+}
+
+// AddOrganization creates another organization beside the first, as Setup does. One organization
+// per installation is enough for the console, but nothing below it assumes so; tests use this.
+func (s *Store) AddOrganization(ctx context.Context, in SetupInput, ip string) (*domain.Organization, *domain.User, error) {
+	return s.createOrganization(ctx, in, ip, false)
+}
+
+func (s *Store) createOrganization(ctx context.Context, in SetupInput, ip string, first bool) (*domain.Organization, *domain.User, error) {
 	if err := in.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -67,7 +77,7 @@ func (s *Store) Setup(ctx context.Context, in SetupInput, ip string) (*domain.Or
 		if err := tx.QueryRow(`SELECT count(*) FROM organizations`).Scan(&n); err != nil {
 			return err
 		}
-		if n > 0 {
+		if first && n > 0 {
 			return ErrAlreadySetUp
 		}
 		if _, err := tx.Exec(`INSERT INTO organizations (sid, name, created_at) VALUES (?, ?, ?)`, org.SID, org.Name, ms(now)); err != nil {

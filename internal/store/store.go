@@ -20,9 +20,10 @@ import (
 
 // Store is the SQLite-backed store: one writer connection and a pool of readers.
 type Store struct {
-	w   *sql.DB
-	r   *sql.DB
-	Now func() time.Time // the clock; tests replace it
+	w      *sql.DB
+	r      *sql.DB
+	Now    func() time.Time // the clock; tests replace it
+	Sealer Sealer           // seals link tokens in the outbox; set by the caller after Open
 }
 
 // Open opens (creating if needed) the database file at path and applies migrations.

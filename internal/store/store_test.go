@@ -1,0 +1,167 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"admincenter/internal/domain"
+)
+
+const testPassword = "correct horse battery staple"
+
+func openTest(t testing.TB) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "admincenter.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// newOrg creates an organization with the domain and returns its Owner.
+func newOrg(t testing.TB, s *Store, name, dom string) (*domain.Organization, *domain.User) {
+	t.Helper()
+	o, u, err := s.AddOrganization(context.Background(), SetupInput{OrgName: name, Domain: dom, Name: name + " Owner",
+		Email: "owner@" + dom, Password: testPassword}, "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o, u
+}
+
+func TestOpenUsesWALAndForeignKeys(t *testing.T) {
+	s := openTest(t)
+	var mode string
+	var fk, sync int
+	if err := s.r.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.w.QueryRow(`PRAGMA foreign_keys`).Scan(&fk); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.w.QueryRow(`PRAGMA synchronous`).Scan(&sync); err != nil {
+		t.Fatal(err)
+	}
+	if mode != "wal" || fk != 1 || sync != 2 {
+		t.Errorf("journal_mode=%s foreign_keys=%d synchronous=%d; want wal, 1, 2 (FULL)", mode, fk, sync)
+	}
+}
+
+func TestSetupOnlyOnce(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	in := SetupInput{OrgName: "Example", Domain: "example.com", Name: "Olive", Email: "olive@example.com", Password: testPassword}
+	if _, _, err := s.Setup(ctx, in, ""); err != nil {
+		t.Fatal(err)
+	}
+	in.Email = "other@example.com"
+	if _, _, err := s.Setup(ctx, in, ""); err != ErrAlreadySetUp {
+		t.Fatalf("second Setup = %v, want ErrAlreadySetUp", err)
+	}
+	u, err := s.FindUserByEmail(ctx, "OLIVE@Example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.OrgRole != domain.OrgRoleOwner || !u.Managed() {
+		t.Errorf("owner = %+v", u)
+	}
+	evs, _ := s.ListAuditEventsForTest(ctx, "organization.setup")
+	if len(evs) != 1 {
+		t.Errorf("setup audit events = %d, want 1", len(evs))
+	}
+}
+
+func TestSetupRejectsBadInputAndWritesNothing(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	_, _, err := s.Setup(ctx, SetupInput{OrgName: "X", Domain: "example.com", Name: "Olive", Email: "olive@other.com", Password: testPassword}, "")
+	if domain.ErrorCode(err) != domain.EInvalid || domain.FieldErrors(err)["email"] == "" {
+		t.Fatalf("err = %v, want an email field error", err)
+	}
+	if ok, _ := s.IsSetUp(ctx); ok {
+		t.Fatal("rejected setup wrote an organization")
+	}
+}
+
+func TestAccountsAreScopedToTheOrganization(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	orgA, ownerA := newOrg(t, s, "Alpha", "alpha.com")
+	_, ownerB := newOrg(t, s, "Beta", "beta.com")
+	a, err := s.CreateAccount(ctx, ownerA, CreateAccountInput{FriendlyName: "Alpha prod", Type: "standard"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.FindAccountAccess(ctx, ownerB, a.SID); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("other organization's Owner: err = %v, want not found", err)
+	}
+	acc, err := s.FindAccountAccess(ctx, ownerA, a.SID)
+	if err != nil || !acc.CanRunLifecycle() || !acc.CanTransferOwner() {
+		t.Fatalf("own Owner: %v, %+v", err, acc)
+	}
+	page, err := s.ListAccounts(ctx, AccountFilter{OrgSID: ownerB.OrgSID, Relation: "managed"})
+	if err != nil || len(page.Accounts) != 0 {
+		t.Errorf("Beta lists %d accounts (err %v), want 0", len(page.Accounts), err)
+	}
+	page, err = s.ListAccounts(ctx, AccountFilter{OrgSID: orgA.SID, Relation: "managed", Query: a.SID})
+	if err != nil || len(page.Accounts) != 1 {
+		t.Errorf("search by SID found %d (err %v), want 1", len(page.Accounts), err)
+	}
+}
+
+func TestListAccountsKeysetPagination(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	org, owner := newOrg(t, s, "Alpha", "alpha.com")
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	const n = 120
+	for i := 0; i < n; i++ {
+		s.Now = func() time.Time { return base.Add(time.Duration(i/2) * time.Minute) } // pairs share a timestamp
+		if _, err := s.CreateAccount(ctx, owner, CreateAccountInput{FriendlyName: fmt.Sprintf("acct %03d", i), Type: "standard"}, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[string]bool{}
+	var pages []*AccountPage
+	cur := ""
+	for {
+		p, err := s.ListAccounts(ctx, AccountFilter{OrgSID: org.SID, Relation: "managed", Cursor: cur})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, p)
+		for _, a := range p.Accounts {
+			if seen[a.SID] {
+				t.Fatalf("account %s on two pages", a.SID)
+			}
+			seen[a.SID] = true
+		}
+		if p.Next == "" {
+			break
+		}
+		cur = p.Next
+	}
+	if got, want := len(seen), n; got != want {
+		t.Fatalf("walked %d accounts, want %d", got, want)
+	}
+	if got, want := len(pages), 3; got != want {
+		t.Fatalf("%d pages, want %d", got, want)
+	}
+	if pages[0].Prev != "" {
+		t.Error("first page has a previous link")
+	}
+	back, err := s.ListAccounts(ctx, AccountFilter{OrgSID: org.SID, Relation: "managed", Cursor: pages[2].Prev})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := back.Accounts[0].SID, pages[1].Accounts[0].SID; got != want {
+		t.Errorf("previous of page 3 starts at %s, want %s", got, want)
+	}
+	if _, err := s.ListAccounts(ctx, AccountFilter{OrgSID: org.SID, Relation: "managed", Cursor: "garbage!"}); err != ErrBadCursor {
+		t.Errorf("bad cursor err = %v", err)
+	}
+}
