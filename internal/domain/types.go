@@ -1,6 +1,10 @@
 package domain
 
-import "time"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
 
 // Organization roles.
 const (
@@ -170,3 +174,25 @@ type AuditEvent struct {
 	Outcome    string
 	CreatedAt  time.Time
 }
+
+// RoleSID is the fixed SID (IX…) of an account role, as the API's role assignments name it.
+func RoleSID(role string) string { return roleSIDs[role] }
+
+// RoleBySID returns the account role with the SID, or "".
+func RoleBySID(sid string) string {
+	for r, s := range roleSIDs {
+		if s == sid {
+			return r
+		}
+	}
+	return ""
+}
+
+var roleSIDs = func() map[string]string {
+	m := map[string]string{}
+	for _, r := range AccountRoles {
+		sum := sha256.Sum256([]byte("admincenter account role " + r))
+		m[r] = PrefixRole + hex.EncodeToString(sum[:16])
+	}
+	return m
+}()
