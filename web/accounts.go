@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -27,20 +28,49 @@ func (s *Server) handleAccountList(c echo.Context) error {
 		return err
 	}
 	v.Counts = [3]int{counts.Managed, counts.Independent, counts.Pending}
-	if v.Tab != "pending" {
-		if v.Status != "" && !domain.ValidAccountStatus(v.Status) {
-			v.Status = ""
-			s.flashNow(c, "error", "Unknown status filter; showing every status.")
+	status, cursor := http.StatusOK, c.QueryParam("cursor")
+	// Bad input in the address (a hand-edited link) shows the first page with what was wrong.
+	if v.Status != "" && !domain.ValidAccountStatus(v.Status) {
+		s.flashNow(c, "error", "“"+v.Status+"” is not an account status. Choose one from the list; showing every status.")
+		v.Status, cursor, status = "", "", http.StatusUnprocessableEntity
+	}
+	if v.Tab == "pending" {
+		v.Now = s.store.Now()
+		page, err := s.store.ListAccountRequests(ctx, u.OrgSID, cursor)
+		if errors.Is(err, store.ErrBadCursor) {
+			s.flashNow(c, "error", domain.ErrorMessage(err))
+			status = http.StatusUnprocessableEntity
+			page, err = s.store.ListAccountRequests(ctx, u.OrgSID, "")
 		}
-		page, err := s.store.ListAccounts(ctx, store.AccountFilter{OrgSID: u.OrgSID, Relation: v.Tab, Query: v.Query,
-			Status: v.Status, Cursor: c.QueryParam("cursor")})
 		if err != nil {
 			return err
 		}
-		v.Accounts = page.Accounts
-		v.NextURL, v.PrevURL = listURL(v, page.Next), listURL(v, page.Prev)
+		for _, r := range page.Requests {
+			v.Requests = append(v.Requests, views.AccountRequest{Kind: r.Kind, AccountSID: r.AccountSID, AccountName: r.AccountName,
+				OwnerEmail: r.OwnerEmail, RequestedBy: r.RequestedBy, SentAt: r.SentAt, ExpiresAt: r.ExpiresAt})
+		}
+		if page.Next != "" {
+			v.NextURL = "/admin/accounts?" + url.Values{"tab": {"pending"}, "cursor": {page.Next}}.Encode()
+		}
+		return s.render(c, status, views.AccountsPage(s.page(c, "Pending · Accounts", "accounts"), v))
 	}
-	return s.render(c, http.StatusOK, views.AccountsPage(s.page(c, "Accounts", "accounts"), v))
+	f := store.AccountFilter{OrgSID: u.OrgSID, Relation: v.Tab, Query: v.Query, Status: v.Status, Cursor: cursor}
+	page, err := s.store.ListAccounts(ctx, f)
+	if errors.Is(err, store.ErrBadCursor) {
+		s.flashNow(c, "error", domain.ErrorMessage(err))
+		status, f.Cursor = http.StatusUnprocessableEntity, ""
+		page, err = s.store.ListAccounts(ctx, f)
+	}
+	if err != nil {
+		return err
+	}
+	v.Accounts = page.Accounts
+	v.NextURL, v.PrevURL = listURL(v, page.Next), listURL(v, page.Prev)
+	title := "Accounts"
+	if v.Tab == "independent" {
+		title = "Independent · Accounts"
+	}
+	return s.render(c, status, views.AccountsPage(s.page(c, title, "accounts"), v))
 }
 
 // flashNow shows a message on the page being rendered.
@@ -115,11 +145,6 @@ func (s *Server) accountView(c echo.Context, tab string) (views.Page, views.Acco
 		p.Crumbs = []views.Crumb{{Label: "Accounts", Href: "/admin/accounts"}, {Label: acc.Account.FriendlyName}}
 	}
 	return p, views.AccountView{Access: acc, Tab: tab}
-}
-
-func (s *Server) handleAccountGeneral(c echo.Context) error {
-	p, v := s.accountView(c, "general")
-	return s.render(c, http.StatusOK, views.AccountGeneralPage(p, v))
 }
 
 func (s *Server) handleMyAccounts(c echo.Context) error {

@@ -43,7 +43,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		case domain.ETooMany:
 			status, heading = http.StatusTooManyRequests, "Too many attempts"
 		case domain.EConflict:
-			status, heading = http.StatusConflict, "That changed meanwhile"
+			status, heading = http.StatusConflict, "That cannot be done now"
 		case domain.EInvalid:
 			status, heading = http.StatusUnprocessableEntity, "Please check your input"
 		}

@@ -218,6 +218,11 @@ func (s *Server) guardMiddleware(g guard) echo.MiddlewareFunc {
 				if err != nil {
 					return err
 				}
+				// Require 2FA covers every tab and action of the account, for everyone.
+				if acc.Account.Require2FA && !u.TOTPEnabled {
+					s.flash(c, "error", "“"+acc.Account.FriendlyName+"” requires two-factor sign-in. Set it up here, then open the account again.")
+					return c.Redirect(http.StatusSeeOther, "/settings/2fa")
+				}
 				c.Set(ctxAccess, acc)
 			}
 			return next(c)

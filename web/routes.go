@@ -44,6 +44,17 @@ func (s *Server) registerRoutes() {
 		{"GET", "/admin/accounts/:sid", accountView, s.handleAccountGeneral},
 		{"GET", "/admin/accounts/:sid/users", accountView, s.handleAccountUsers},
 		{"GET", "/admin/accounts/:sid/users/pending", accountView, s.handleAccountPending},
+
+		// Accounts: settings, owner transfer, lifecycle; the audit log.
+		{"POST", "/admin/accounts/:sid/settings", accountView, s.handleAccountSettings},
+		{"POST", "/admin/accounts/:sid/owner", accountView, s.handleAccountOwner},
+		{"POST", "/admin/accounts/:sid/suspend", accountView, s.handleAccountSuspend},
+		{"POST", "/admin/accounts/:sid/reactivate", accountView, s.handleAccountReactivate},
+		{"POST", "/admin/accounts/:sid/close", accountView, s.handleAccountClose},
+		{"POST", "/admin/accounts/:sid/close/cancel", accountView, s.handleAccountCloseCancel},
+		{"POST", "/admin/accounts/:sid/remove", accountView, s.handleAccountRemove},
+		{"POST", "/admin/accounts/:sid/relinquish", accountView, s.handleAccountRelinquish},
+		{"GET", "/admin/audit", orgAdmin, s.handleAuditLog},
 	}
 
 	e := s.echo

@@ -323,18 +323,16 @@ func (s *Store) ListAccounts(ctx context.Context, f AccountFilter) (*AccountPage
 // AccountCounts returns how many accounts each tab of the Accounts page holds.
 type AccountCounts struct{ Managed, Independent, Pending int }
 
-// CountAccounts counts the organization's managed and independent accounts and pending requests.
+// CountAccounts counts the organization's managed and independent accounts (from the counter
+// table that triggers keep in step, migration 0003) and its pending requests.
 func (s *Store) CountAccounts(ctx context.Context, orgSID string) (AccountCounts, error) {
 	var c AccountCounts
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRow(`SELECT
-			(SELECT count(*) FROM accounts WHERE org_sid = ?1 AND org_relation = 'managed'),
-			(SELECT count(*) FROM accounts WHERE org_sid = ?1 AND org_relation = 'independent'),
+		return tx.QueryRow(`SELECT
+			coalesce((SELECT n FROM account_counts WHERE org_sid = ?1 AND relation = 'managed'), 0),
+			coalesce((SELECT n FROM account_counts WHERE org_sid = ?1 AND relation = 'independent'), 0),
 			(SELECT count(*) FROM account_requests WHERE org_sid = ?1 AND state = 'pending')`, orgSID).
-			Scan(&c.Managed, &c.Independent, &c.Pending); err != nil {
-			return err
-		}
-		return nil
+			Scan(&c.Managed, &c.Independent, &c.Pending)
 	})
 	return c, err
 }

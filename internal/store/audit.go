@@ -4,6 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 
 	"admincenter/internal/domain"
 )
@@ -57,4 +61,190 @@ func (s *Store) ListAuditEventsForTest(ctx context.Context, action string) ([]do
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// AuditFilter selects audit events of one organization. Every field but OrgSID is optional.
+type AuditFilter struct {
+	OrgSID  string
+	Actor   string // an email (or its beginning), or a user SID
+	Action  string // an action, or its beginning up to a dot: "account" matches "account.suspend"
+	Account string // an AC SID
+	From    string // YYYY-MM-DD, UTC, inclusive
+	To      string // YYYY-MM-DD, UTC, inclusive
+	Cursor  string
+	Limit   int
+}
+
+// AuditPage is one page of audit events, newest first.
+type AuditPage struct {
+	Events []domain.AuditEvent
+	Next   string
+	Prev   string
+}
+
+const auditColumns = `id, coalesce(org_sid, ''), actor_type, actor_sid, actor_label, action, target_type,
+	target_sid, account_sid, before, after, ip, outcome, created_at`
+
+func scanAudit(row scanner) (domain.AuditEvent, error) {
+	var e domain.AuditEvent
+	var created sql.NullInt64
+	err := row.Scan(&e.ID, &e.OrgSID, &e.ActorType, &e.ActorSID, &e.ActorLabel, &e.Action, &e.TargetType,
+		&e.TargetSID, &e.AccountSID, &e.Before, &e.After, &e.IP, &e.Outcome, &created)
+	e.CreatedAt = fromMS(created)
+	return e, err
+}
+
+// where validates the filter and returns its SQL conditions.
+func (f AuditFilter) where() ([]string, []any, error) {
+	v := domain.Validation{}
+	where, args := []string{"org_sid = ?"}, []any{f.OrgSID}
+	if a := strings.TrimSpace(f.Actor); a != "" {
+		if sid := normalizeSID(domain.PrefixUser, a); sid != "" {
+			where, args = append(where, "actor_sid = ?"), append(args, sid)
+		} else {
+			where, args = append(where, `actor_label LIKE ? ESCAPE '\'`), append(args, likeEscape(a)+"%")
+		}
+	}
+	if a := strings.TrimSpace(f.Action); a != "" {
+		ok := len(a) <= 64
+		for _, c := range a {
+			ok = ok && (c >= 'a' && c <= 'z' || c == '.' || c == '_')
+		}
+		if !ok {
+			v.Add("action", "An action is lower-case words joined by dots, like account.suspend.")
+		} else {
+			where, args = append(where, `(action = ? OR action LIKE ? ESCAPE '\')`), append(args, a, likeEscape(strings.TrimSuffix(a, "."))+".%")
+		}
+	}
+	if a := strings.TrimSpace(f.Account); a != "" {
+		if sid := normalizeSID(domain.PrefixAccount, a); sid != "" {
+			where, args = append(where, "account_sid = ?"), append(args, sid)
+		} else {
+			v.Add("account", "Enter an account SID: AC followed by 32 hexadecimal digits.")
+		}
+	}
+	var from, to time.Time
+	for _, d := range []struct {
+		field, val string
+		dst        *time.Time
+	}{{"from", f.From, &from}, {"to", f.To, &to}} {
+		if s := strings.TrimSpace(d.val); s != "" {
+			t, err := time.Parse("2006-01-02", s)
+			if err != nil {
+				v.Add(d.field, "Enter a date like 2026-01-31.")
+				continue
+			}
+			*d.dst = t
+		}
+	}
+	if !from.IsZero() {
+		where, args = append(where, "created_at >= ?"), append(args, ms(from))
+	}
+	if !to.IsZero() {
+		where, args = append(where, "created_at < ?"), append(args, ms(to.AddDate(0, 0, 1)))
+	}
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		v.Add("to", "The end date is before the start date.")
+	}
+	return where, args, v.Err()
+}
+
+func parseAuditCursor(s string) (dir byte, id int64, err error) {
+	if len(s) < 2 || (s[0] != 'n' && s[0] != 'p') {
+		return 0, 0, ErrBadCursor
+	}
+	id, perr := strconv.ParseInt(s[1:], 10, 64)
+	if perr != nil || id <= 0 {
+		return 0, 0, ErrBadCursor
+	}
+	return s[0], id, nil
+}
+
+// ListAuditEvents returns one page of the organization's audit log, newest first, by keyset
+// pagination on the event id.
+func (s *Store) ListAuditEvents(ctx context.Context, f AuditFilter) (*AuditPage, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	where, args, err := f.where()
+	if err != nil {
+		return nil, err
+	}
+	order, backwards := "id DESC", false
+	if f.Cursor != "" {
+		dir, id, err := parseAuditCursor(f.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		if dir == 'n' {
+			where = append(where, "id < ?")
+		} else {
+			where, order, backwards = append(where, "id > ?"), "id ASC", true
+		}
+		args = append(args, id)
+	}
+	args = append(args, f.Limit+1)
+	var list []domain.AuditEvent
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.Query(`SELECT `+auditColumns+` FROM audit_events WHERE `+strings.Join(where, " AND ")+
+			` ORDER BY `+order+` LIMIT ?`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			e, err := scanAudit(rows)
+			if err != nil {
+				return err
+			}
+			list = append(list, e)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	more := len(list) > f.Limit
+	if more {
+		list = list[:f.Limit]
+	}
+	if backwards {
+		slices.Reverse(list)
+	}
+	page := &AuditPage{Events: list}
+	if len(list) > 0 {
+		if (!backwards && more) || backwards {
+			page.Next = "n" + strconv.FormatInt(list[len(list)-1].ID, 10)
+		}
+		if (backwards && more) || (!backwards && f.Cursor != "") {
+			page.Prev = "p" + strconv.FormatInt(list[0].ID, 10)
+		}
+	}
+	return page, nil
+}
+
+// EachAuditEvent calls fn for every event that matches the filter (cursor and limit ignored),
+// newest first, streaming from one read transaction; it stops at fn's first error.
+func (s *Store) EachAuditEvent(ctx context.Context, f AuditFilter, fn func(domain.AuditEvent) error) error {
+	where, args, err := f.where()
+	if err != nil {
+		return err
+	}
+	return s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_events WHERE `+strings.Join(where, " AND ")+` ORDER BY id DESC`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			e, err := scanAudit(rows)
+			if err != nil {
+				return err
+			}
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
 }

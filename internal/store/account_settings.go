@@ -1,0 +1,171 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"admincenter/internal/domain"
+)
+
+// Validate trims the settings and returns field errors.
+func validateSettings(in *domain.AccountSettings) error {
+	in.FriendlyName = strings.TrimSpace(in.FriendlyName)
+	v := domain.Validation{}
+	if m := domain.ValidateAccountName(in.FriendlyName); m != "" {
+		v.Add("friendly_name", m)
+	}
+	return v.Err()
+}
+
+// UpdateAccountSettings saves an account's name and settings. Switching on Require 2FA needs the
+// person who does it to have two-factor sign-in themself, so that nobody locks themself out.
+func (s *Store) UpdateAccountSettings(ctx context.Context, u *domain.User, sid string, in domain.AccountSettings, ip string) (*domain.Account, error) {
+	if err := validateSettings(&in); err != nil {
+		return nil, err
+	}
+	var out *domain.Account
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		acc, err := accessTx(tx, u, sid)
+		if err != nil {
+			return err
+		}
+		if !acc.CanEditSettings() {
+			return Forbidden(acc, "change this account's settings", acc.SettingsRoleNeeded())
+		}
+		a := acc.Account
+		if a.Status == domain.StatusClosed {
+			return ErrAccountClosed
+		}
+		if in.Require2FA && !a.Require2FA && !acc.User.TOTPEnabled {
+			return &domain.Error{Code: domain.EInvalid, Message: "Please correct the fields marked below.", Fields: map[string]string{
+				"require_2fa": "Turn on two-factor sign-in for yourself first (Two-factor sign-in, in the menu): otherwise this setting would lock you out of the account.",
+			}}
+		}
+		before := settingsMap(a)
+		now := s.Now()
+		if _, err := tx.Exec(`UPDATE accounts SET friendly_name = ?, require_2fa = ?, webhooks_https_only = ?, pkcv_required = ?, updated_at = ?
+			WHERE sid = ?`, in.FriendlyName, in.Require2FA, in.WebhooksHTTPSOnly, in.PKCVRequired, ms(now), a.SID); err != nil {
+			return err
+		}
+		a.FriendlyName, a.Require2FA, a.WebhooksHTTPSOnly, a.PKCVRequired, a.UpdatedAt = in.FriendlyName, in.Require2FA, in.WebhooksHTTPSOnly, in.PKCVRequired, now
+		after := settingsMap(a)
+		for k, v := range before { // record only what changed
+			if after[k] == v {
+				delete(before, k)
+				delete(after, k)
+			}
+		}
+		out = a
+		if len(after) == 0 {
+			return nil
+		}
+		return s.audit(tx, a.OrgSID, userActor(acc.User, ip), "account.settings", "account", a.SID, a.SID, before, after, "")
+	})
+	return out, err
+}
+
+func settingsMap(a *domain.Account) map[string]any {
+	return map[string]any{"friendly_name": a.FriendlyName, "require_2fa": a.Require2FA,
+		"webhooks_https_only": a.WebhooksHTTPSOnly, "pkcv_required": a.PKCVRequired}
+}
+
+// ListLockedOut returns who could not open the account if it required two-factor sign-in:
+// everyone with a role on it, and (for an account in an organization) the organization's Owner
+// and Administrators, who have not turned on two-factor sign-in.
+func (s *Store) ListLockedOut(ctx context.Context, a *domain.Account) ([]domain.User, error) {
+	var out []domain.User
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.Query(`SELECT `+userColumns+` FROM users u WHERE u.status = 'active' AND u.totp_enabled_at IS NULL AND (
+				u.sid IN (SELECT user_sid FROM account_roles WHERE account_sid = ?1)
+				OR (?2 <> '' AND u.org_sid = ?2 AND u.org_role IN ('owner', 'administrator')))
+			ORDER BY u.email LIMIT 200`, a.SID, a.OrgSID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			u, err := scanUser(rows)
+			if err != nil {
+				return err
+			}
+			u.PasswordHash = ""
+			out = append(out, *u)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// TransferOwner hands the account to a new owner: only the current owner may, and only to an
+// active managed user of the account's organization. The new owner gets the owner role; the
+// old owner keeps administrator.
+func (s *Store) TransferOwner(ctx context.Context, u *domain.User, sid, newOwner, ip string) (*domain.Account, error) {
+	newOwner = strings.TrimSpace(newOwner)
+	field := func(msg string) error {
+		return &domain.Error{Code: domain.EInvalid, Message: "Please correct the fields marked below.", Fields: map[string]string{"new_owner": msg}}
+	}
+	if newOwner == "" {
+		return nil, field("Enter the new owner's email address or user SID (US…).")
+	}
+	var out *domain.Account
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		acc, err := accessTx(tx, u, sid)
+		if err != nil {
+			return err
+		}
+		if !acc.CanTransferOwner() {
+			return Forbidden(acc, "transfer the ownership of this account", "current Account Owner")
+		}
+		a := acc.Account
+		if a.Status == domain.StatusClosed {
+			return ErrAccountClosed
+		}
+		if a.Relation != domain.RelationManaged {
+			return domain.Errorf(domain.EConflict, "Ownership is transferred here only for accounts managed by an organization.")
+		}
+		q := `SELECT ` + userColumns + ` FROM users u WHERE u.email = ?`
+		key := domain.NormalizeEmail(newOwner)
+		if sidKey := normalizeSID(domain.PrefixUser, newOwner); sidKey != "" {
+			q, key = `SELECT `+userColumns+` FROM users u WHERE u.sid = ?`, sidKey
+		}
+		to, err := scanUser(tx.QueryRow(q, key))
+		switch {
+		case errors.Is(err, sql.ErrNoRows), err == nil && to.OrgSID != a.OrgSID:
+			return field("There is no member of the organization with that email or SID. The new owner must be a managed user of the organization.")
+		case err != nil:
+			return err
+		case to.Status != "active":
+			return field(to.Email + " is deactivated; choose an active member of the organization.")
+		case to.SID == a.OwnerSID:
+			return field(to.Email + " already owns this account.")
+		}
+		now := ms(s.Now())
+		if _, err := tx.Exec(`DELETE FROM account_roles WHERE account_sid = ? AND role = 'owner'`, a.SID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`INSERT INTO account_roles (sid, account_sid, user_sid, role, created_at) VALUES (?, ?, ?, 'administrator', ?)
+			ON CONFLICT (account_sid, user_sid, role) DO NOTHING`, domain.NewSID(domain.PrefixRoleAssignment), a.SID, a.OwnerSID, now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`INSERT INTO account_roles (sid, account_sid, user_sid, role, created_at) VALUES (?, ?, ?, 'owner', ?)`,
+			domain.NewSID(domain.PrefixRoleAssignment), a.SID, to.SID, now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE accounts SET owner_sid = ?, updated_at = ? WHERE sid = ?`, to.SID, now, a.SID); err != nil {
+			return err
+		}
+		before := map[string]string{"owner": a.OwnerEmail}
+		a.OwnerSID, a.OwnerEmail, a.OwnerName = to.SID, to.Email, to.Name
+		out = a
+		if err := s.audit(tx, a.OrgSID, userActor(acc.User, ip), "account.owner.transfer", "account", a.SID, a.SID,
+			before, map[string]string{"owner": to.Email}, ""); err != nil {
+			return err
+		}
+		return s.enqueueMail(tx, Mail{OrgSID: a.OrgSID, To: to.Email, Subject: "You now own the account " + a.FriendlyName,
+			Text: "Hello " + to.Name + ",\n\n" + acc.User.Name + " (" + acc.User.Email + ") has made you the owner of the account \"" +
+				a.FriendlyName + "\" (" + a.SID + ") in Admin Center.\n\nYou can find it under My accounts.\n"})
+	})
+	return out, err
+}

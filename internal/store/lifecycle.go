@@ -1,0 +1,288 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"admincenter/internal/domain"
+)
+
+// accessTx loads, inside tx, the account as the user may see it, with the user as stored now
+// (a deactivated user sees nothing). An account the user may not see is not found.
+func accessTx(tx *sql.Tx, u *domain.User, sid string) (*domain.Access, error) {
+	if u == nil || !domain.ValidSID(domain.PrefixAccount, sid) {
+		return nil, notFound("The account")
+	}
+	fresh, err := scanUser(tx.QueryRow(`SELECT `+userColumns+` FROM users u WHERE u.sid = ? AND u.status = 'active'`, u.SID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("The account")
+	}
+	if err != nil {
+		return nil, err
+	}
+	a, err := scanAccount(tx.QueryRow(`SELECT `+accountColumns+accountFrom+`WHERE a.sid = ?`, sid))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("The account")
+	}
+	if err != nil {
+		return nil, err
+	}
+	roles, err := rolesOf(tx, a.SID, fresh.SID)
+	if err != nil {
+		return nil, err
+	}
+	acc := &domain.Access{Account: a, User: fresh, Roles: roles}
+	if !acc.CanView() {
+		return nil, notFound("The account")
+	}
+	return acc, nil
+}
+
+// Forbidden is the 403 for a user who sees the account but may not do what they asked:
+// it names the role needed and the roles the user has.
+func Forbidden(acc *domain.Access, what, roleNeeded string) error {
+	return domain.Errorf(domain.EForbidden, "Only the %s may %s. You have: %s.", roleNeeded, what, YourRoles(acc))
+}
+
+// YourRoles describes the user's roles on the account (and in the organization) for messages.
+func YourRoles(acc *domain.Access) string {
+	var parts []string
+	if acc.OrgAdmin() {
+		parts = append(parts, "Organization "+orgRoleLabel(acc.User.OrgRole))
+	}
+	for _, r := range acc.Roles {
+		parts = append(parts, "Account "+domain.RoleLabel(r))
+	}
+	if len(parts) == 0 {
+		return "no role on this account"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func orgRoleLabel(r string) string {
+	if r == domain.OrgRoleOwner {
+		return "Owner"
+	}
+	return domain.RoleLabel(r)
+}
+
+// ErrAccountClosed answers any change to a closed account.
+var ErrAccountClosed = domain.Errorf(domain.EConflict, "This account is closed; it can no longer be changed.")
+
+func wrongState(a *domain.Account, msg string) error {
+	return domain.Errorf(domain.EConflict, "%s This account is %s.", msg, statusWord(a.Status))
+}
+
+func statusWord(s string) string {
+	if s == domain.StatusPendingClosure {
+		return "pending closure"
+	}
+	return s
+}
+
+// lifecycleTx runs one lifecycle change on an account the user may run the lifecycle of:
+// check says whether the account's state allows it, apply changes the row; the audit event
+// records the status before and after.
+func (s *Store) lifecycleTx(ctx context.Context, u *domain.User, sid, ip, action, what string,
+	check func(a *domain.Account, now time.Time) error, apply func(tx *sql.Tx, a *domain.Account, now time.Time) error) (*domain.Account, error) {
+	var out *domain.Account
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		acc, err := accessTx(tx, u, sid)
+		if err != nil {
+			return err
+		}
+		if !acc.CanRunLifecycle() {
+			return Forbidden(acc, what, acc.LifecycleRoleNeeded())
+		}
+		a := acc.Account
+		now := s.Now()
+		if err := check(a, now); err != nil {
+			return err
+		}
+		before := map[string]string{"status": a.Status}
+		if err := apply(tx, a, now); err != nil {
+			return err
+		}
+		after := map[string]string{"status": a.Status}
+		if !a.ClosesAt.IsZero() {
+			after["closes_at"] = a.ClosesAt.UTC().Format(time.RFC3339)
+		}
+		out = a
+		return s.audit(tx, a.OrgSID, userActor(acc.User, ip), action, "account", a.SID, a.SID, before, after, "")
+	})
+	return out, err
+}
+
+func setStatusTx(tx *sql.Tx, a *domain.Account, status, before string, closesAt time.Time, now time.Time) error {
+	_, err := tx.Exec(`UPDATE accounts SET status = ?, status_before_closure = ?, closes_at = ?, updated_at = ? WHERE sid = ?`,
+		status, nullString(before), nullMS(closesAt), ms(now), a.SID)
+	a.Status, a.StatusBefore, a.ClosesAt, a.UpdatedAt = status, before, closesAt, now
+	return err
+}
+
+// SuspendAccount suspends an active account.
+func (s *Store) SuspendAccount(ctx context.Context, u *domain.User, sid, ip string) (*domain.Account, error) {
+	return s.lifecycleTx(ctx, u, sid, ip, "account.suspend", "suspend this account",
+		func(a *domain.Account, _ time.Time) error {
+			if a.Status != domain.StatusActive {
+				return wrongState(a, "Only an active account can be suspended.")
+			}
+			return nil
+		},
+		func(tx *sql.Tx, a *domain.Account, now time.Time) error {
+			return setStatusTx(tx, a, domain.StatusSuspended, "", time.Time{}, now)
+		})
+}
+
+// ReactivateAccount makes a suspended account active again.
+func (s *Store) ReactivateAccount(ctx context.Context, u *domain.User, sid, ip string) (*domain.Account, error) {
+	return s.lifecycleTx(ctx, u, sid, ip, "account.reactivate", "reactivate this account",
+		func(a *domain.Account, _ time.Time) error {
+			if a.Status != domain.StatusSuspended {
+				return wrongState(a, "Only a suspended account can be reactivated.")
+			}
+			return nil
+		},
+		func(tx *sql.Tx, a *domain.Account, now time.Time) error {
+			return setStatusTx(tx, a, domain.StatusActive, "", time.Time{}, now)
+		})
+}
+
+// CloseAccountInput is the close form: the account's name typed again and the acknowledgement.
+type CloseAccountInput struct {
+	ConfirmName string
+	Acknowledge bool
+}
+
+// CloseAccount starts closing an active or suspended account: it becomes pending_closure and
+// is closed for good once grace has passed, unless the closure is cancelled before.
+func (s *Store) CloseAccount(ctx context.Context, u *domain.User, sid string, in CloseAccountInput, grace time.Duration, ip string) (*domain.Account, error) {
+	return s.lifecycleTx(ctx, u, sid, ip, "account.close", "close this account",
+		func(a *domain.Account, _ time.Time) error {
+			if a.Status != domain.StatusActive && a.Status != domain.StatusSuspended {
+				return wrongState(a, "Only an active or suspended account can be closed.")
+			}
+			v := domain.Validation{}
+			if strings.TrimSpace(in.ConfirmName) != a.FriendlyName {
+				v.Add("confirm_name", "Type the account name exactly as shown to confirm.")
+			}
+			if !in.Acknowledge {
+				v.Add("acknowledge", "Tick the box to confirm you understand what closing does.")
+			}
+			return v.Err()
+		},
+		func(tx *sql.Tx, a *domain.Account, now time.Time) error {
+			return setStatusTx(tx, a, domain.StatusPendingClosure, a.Status, now.Add(grace), now)
+		})
+}
+
+// CancelClosure returns an account pending closure to the status it had before, while the
+// cooling-off period lasts.
+func (s *Store) CancelClosure(ctx context.Context, u *domain.User, sid, ip string) (*domain.Account, error) {
+	return s.lifecycleTx(ctx, u, sid, ip, "account.close.cancel", "cancel the closure of this account",
+		func(a *domain.Account, now time.Time) error {
+			if a.Status != domain.StatusPendingClosure {
+				return wrongState(a, "Only an account pending closure can have its closure cancelled.")
+			}
+			if !now.Before(a.ClosesAt) {
+				return domain.Errorf(domain.EConflict, "The cooling-off period is over; the account is being closed for good.")
+			}
+			return nil
+		},
+		func(tx *sql.Tx, a *domain.Account, now time.Time) error {
+			back := a.StatusBefore
+			if back != domain.StatusSuspended {
+				back = domain.StatusActive
+			}
+			return setStatusTx(tx, a, back, "", time.Time{}, now)
+		})
+}
+
+// CloseDueAccounts closes for good every account whose cooling-off period is over, each with
+// its audit event, in one transaction. It returns how many it closed.
+func (s *Store) CloseDueAccounts(ctx context.Context) (int, error) {
+	n := 0
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		now := s.Now()
+		rows, err := tx.Query(`SELECT sid, coalesce(org_sid, '') FROM accounts
+			WHERE status = 'pending_closure' AND closes_at <= ? ORDER BY closes_at LIMIT 1000`, ms(now))
+		if err != nil {
+			return err
+		}
+		type due struct{ sid, org string }
+		var list []due
+		for rows.Next() {
+			var d due
+			if err := rows.Scan(&d.sid, &d.org); err != nil {
+				rows.Close()
+				return err
+			}
+			list = append(list, d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, d := range list {
+			if _, err := tx.Exec(`UPDATE accounts SET status = 'closed', closes_at = NULL, updated_at = ? WHERE sid = ?`, ms(now), d.sid); err != nil {
+				return err
+			}
+			if err := s.audit(tx, d.org, domain.Actor{Type: "system", Label: "closure job"}, "account.closed", "account", d.sid, d.sid,
+				map[string]string{"status": domain.StatusPendingClosure}, map[string]string{"status": domain.StatusClosed}, ""); err != nil {
+				return err
+			}
+		}
+		n = len(list)
+		return nil
+	})
+	return n, err
+}
+
+// RemoveFromOrganization hands a managed account back to its owner, outside the organization.
+func (s *Store) RemoveFromOrganization(ctx context.Context, u *domain.User, sid, ip string) (*domain.Account, error) {
+	return s.dropRelation(ctx, u, sid, ip, domain.RelationManaged, "account.remove", "remove this account from the organization",
+		"Only a managed account can be removed from the organization.")
+}
+
+// RelinquishAccount gives up the organization's view of an independent account.
+func (s *Store) RelinquishAccount(ctx context.Context, u *domain.User, sid, ip string) (*domain.Account, error) {
+	return s.dropRelation(ctx, u, sid, ip, domain.RelationIndependent, "account.relinquish", "relinquish this account",
+		"Only an independent account can be relinquished.")
+}
+
+func (s *Store) dropRelation(ctx context.Context, u *domain.User, sid, ip, relation, action, what, wrong string) (*domain.Account, error) {
+	var out *domain.Account
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		acc, err := accessTx(tx, u, sid)
+		if err != nil {
+			return err
+		}
+		if !acc.OrgAdmin() {
+			return Forbidden(acc, what, "Organization Owner or Administrator")
+		}
+		a := acc.Account
+		if a.Relation != relation {
+			return domain.Errorf(domain.EConflict, "%s This account is %s.", wrong, relationWord(a.Relation))
+		}
+		now := s.Now()
+		if _, err := tx.Exec(`UPDATE accounts SET org_sid = NULL, org_relation = NULL, updated_at = ? WHERE sid = ?`, ms(now), a.SID); err != nil {
+			return err
+		}
+		org := a.OrgSID
+		before := map[string]string{"relation": a.Relation, "organization": org}
+		a.OrgSID, a.Relation, a.UpdatedAt = "", "", now
+		out = a
+		return s.audit(tx, org, userActor(acc.User, ip), action, "account", a.SID, a.SID, before, map[string]string{"relation": "none"}, "")
+	})
+	return out, err
+}
+
+func relationWord(r string) string {
+	if r == "" {
+		return "outside the organization"
+	}
+	return r
+}
