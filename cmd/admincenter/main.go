@@ -50,6 +50,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return setup(ctx, args, stdin, stdout)
 	case "backup":
 		return backup(ctx, args, stdout)
+	case "seed":
+		return seed(ctx, args, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "admincenter", version)
 		return nil
@@ -202,5 +204,60 @@ func backup(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "backup written to %s\n", *out)
+	return nil
+}
+
+// seed writes demo or benchmark data. On an empty database it first creates the organization
+// and its Owner, and prints the Owner's email and password to sign in with.
+func seed(ctx context.Context, args []string, stdout io.Writer) error {
+	fs, vals := config.FlagSet("admincenter seed", os.Getenv)
+	accounts := fs.Int("accounts", 200, "how many accounts to write")
+	users := fs.Int("users", 50, "how many users to write (one in twenty outside the organization)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *accounts < 0 || *users < 0 {
+		return errors.New("--accounts and --users must not be negative")
+	}
+	cfg, err := config.FromValues(vals)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := auth.LoadOrCreateKeys(cfg.DataDir); err != nil {
+		return err
+	}
+	start := time.Now()
+	ok, err := st.IsSetUp(ctx)
+	if err != nil {
+		return err
+	}
+	password := strings.ReplaceAll(auth.NewToken()[:24], "-", "x")
+	if !ok {
+		_, u, err := st.Setup(ctx, store.SetupInput{OrgName: "Example Corp", Domain: "example.com", Name: "Olive Owner",
+			Email: "owner@example.com", Password: password}, "")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "email: %s\npassword: %s\n", u.Email, password)
+	}
+	hash, err := auth.HashPassword(password) // once, for every seeded user
+	if err != nil {
+		return err
+	}
+	res, err := st.Seed(ctx, store.SeedInput{Accounts: *accounts, Users: *users, PasswordHash: hash})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "seeded %d accounts (%d suspended, %d pending closure, %d closed, %d independent, %d with a pending request) and %d users (%d managed, %d external) in %s\n",
+		res.Accounts, res.Suspended, res.PendingClosure, res.Closed, res.Indep, res.Requests, res.Users+res.External, res.Users, res.External,
+		time.Since(start).Round(time.Millisecond))
+	if ok {
+		fmt.Fprintf(stdout, "seeded users' password: %s\n", password)
+	}
 	return nil
 }

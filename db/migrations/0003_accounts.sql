@@ -29,3 +29,36 @@ CREATE TRIGGER accounts_count_update AFTER UPDATE OF org_sid, org_relation ON ac
 END;
 
 CREATE INDEX audit_org_action ON audit_events(org_sid, action, id DESC);
+
+-- Search by name fragment at 100,000 accounts: a trigram full-text index of account names.
+-- Its rows are keyed by account_search.id, a stable integer per account (the accounts table's
+-- own rowid may change on VACUUM), and kept in step by triggers in the same transaction.
+CREATE TABLE account_search (
+  id  INTEGER PRIMARY KEY,
+  sid TEXT NOT NULL UNIQUE
+);
+CREATE VIRTUAL TABLE accounts_fts USING fts5(friendly_name, tokenize = 'trigram');
+
+INSERT INTO account_search (sid) SELECT sid FROM accounts ORDER BY created_at;
+INSERT INTO accounts_fts (rowid, friendly_name)
+  SELECT s.id, a.friendly_name FROM account_search s JOIN accounts a ON a.sid = s.sid;
+
+CREATE TRIGGER accounts_search_insert AFTER INSERT ON accounts BEGIN
+  INSERT INTO account_search (sid) VALUES (NEW.sid);
+  INSERT INTO accounts_fts (rowid, friendly_name) VALUES ((SELECT id FROM account_search WHERE sid = NEW.sid), NEW.friendly_name);
+END;
+
+CREATE TRIGGER accounts_search_update AFTER UPDATE OF friendly_name ON accounts
+  WHEN OLD.friendly_name IS NOT NEW.friendly_name BEGIN
+  UPDATE accounts_fts SET friendly_name = NEW.friendly_name WHERE rowid = (SELECT id FROM account_search WHERE sid = NEW.sid);
+END;
+
+CREATE TRIGGER accounts_search_delete AFTER DELETE ON accounts BEGIN
+  DELETE FROM accounts_fts WHERE rowid = (SELECT id FROM account_search WHERE sid = OLD.sid);
+  DELETE FROM account_search WHERE sid = OLD.sid;
+END;
+
+-- The list index also carries the name, so that a search by a common fragment (many matches:
+-- LIKE over the index in page order) reads no table rows.
+DROP INDEX accounts_org_list;
+CREATE INDEX accounts_org_list ON accounts(org_sid, org_relation, created_at DESC, sid DESC, friendly_name);

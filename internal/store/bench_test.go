@@ -1,0 +1,136 @@
+package store
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"admincenter/internal/auth"
+	"admincenter/internal/domain"
+)
+
+// The list benchmarks run against one organization of 100,000 accounts and 20,000 users,
+// seeded once per test binary (about 20 s) in a temporary folder.
+var (
+	benchOnce  sync.Once
+	benchStore *Store
+	benchOrg   string
+	benchDir   string
+	benchErr   error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchStore != nil {
+		benchStore.Close()
+	}
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
+
+func benchSetup(b *testing.B) (*Store, string) {
+	b.Helper()
+	benchOnce.Do(func() {
+		ctx := context.Background()
+		if benchDir, benchErr = os.MkdirTemp("", "admincenter-bench-"); benchErr != nil {
+			return
+		}
+		if benchStore, benchErr = Open(ctx, filepath.Join(benchDir, "bench.db")); benchErr != nil {
+			return
+		}
+		var o *domain.Organization
+		if o, _, benchErr = benchStore.Setup(ctx, SetupInput{OrgName: "Bench", Domain: "bench.example", Name: "Bench Owner",
+			Email: "owner@bench.example", Password: testPassword}, ""); benchErr != nil {
+			return
+		}
+		benchOrg = o.SID
+		hash, err := auth.HashPassword(testPassword)
+		if err != nil {
+			benchErr = err
+			return
+		}
+		_, benchErr = benchStore.Seed(ctx, SeedInput{Accounts: 100_000, Users: 20_000, PasswordHash: hash})
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchStore, benchOrg
+}
+
+func BenchmarkListAccountsFirstPage(b *testing.B) {
+	s, org := benchSetup(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := s.ListAccounts(ctx, AccountFilter{OrgSID: org, Relation: "managed"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkListAccountsSearchFragment(b *testing.B) {
+	s, org := benchSetup(b)
+	ctx := context.Background()
+	for _, q := range []string{"billing", "ops japan", "zzz-nothing", "zq"} {
+		b.Run(q, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.ListAccounts(ctx, AccountFilter{OrgSID: org, Relation: "managed", Query: q}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkListAccountsPage20(b *testing.B) {
+	s, org := benchSetup(b)
+	ctx := context.Background()
+	cur := ""
+	for i := 0; i < 19; i++ {
+		p, err := s.ListAccounts(ctx, AccountFilter{OrgSID: org, Relation: "managed", Cursor: cur})
+		if err != nil {
+			b.Fatal(err)
+		}
+		cur = p.Next
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := s.ListAccounts(ctx, AccountFilter{OrgSID: org, Relation: "managed", Cursor: cur}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkListAccountsStatusFilter(b *testing.B) {
+	s, org := benchSetup(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.ListAccounts(ctx, AccountFilter{OrgSID: org, Relation: "managed", Status: domain.StatusPendingClosure}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCountAccounts(b *testing.B) {
+	s, org := benchSetup(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.CountAccounts(ctx, org); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkListAuditEvents(b *testing.B) {
+	s, org := benchSetup(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.ListAuditEvents(ctx, AuditFilter{OrgSID: org}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
