@@ -69,6 +69,11 @@ func (s *Store) Seed(ctx context.Context, in SeedInput) (*SeedResult, error) {
 			return err
 		}
 		res.OrgSID = orgSID
+		// A bulk write of this size outgrows the normal page cache and would spill to the WAL
+		// mid-transaction; this one transaction gets a large cache (put back below).
+		if _, err := tx.Exec(`PRAGMA cache_size = -524288`); err != nil {
+			return err
+		}
 		now := s.Now()
 		nowMS := ms(now)
 		batch := nowMS // makes seeded emails unique across runs
@@ -212,6 +217,9 @@ func (s *Store) Seed(ctx context.Context, in SeedInput) (*SeedResult, error) {
 		return s.audit(tx, orgSID, domain.Actor{Type: "system", Label: "admincenter seed"}, "organization.seed", "organization", orgSID, "",
 			nil, map[string]int{"accounts": res.Accounts, "users": in.Users}, "")
 	})
+	if _, rerr := s.w.ExecContext(ctx, `PRAGMA cache_size = -16000`); err == nil {
+		err = rerr
+	}
 	if err != nil {
 		return nil, err
 	}
