@@ -62,3 +62,6 @@ END;
 -- LIKE over the index in page order) reads no table rows.
 DROP INDEX accounts_org_list;
 CREATE INDEX accounts_org_list ON accounts(org_sid, org_relation, created_at DESC, sid DESC, friendly_name);
+
+-- The organization's Owner and Administrators (Require 2FA lists those who would be locked out).
+CREATE INDEX users_org_role ON users(org_sid, org_role);

@@ -1,0 +1,195 @@
+// Command loadtest measures Admin Center's pages under concurrent load: it signs in, finds an
+// account, the twentieth page of the Accounts list and a search, then runs C clients against
+// each target for a fixed time and prints requests per second, p50 and p99. It only talks to
+// the server it is given, which must be on this machine (loopback).
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		os.Exit(1)
+	}
+}
+
+var (
+	csrfRE    = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+	accountRE = regexp.MustCompile(`href="(/admin/accounts/AC[0-9a-f]{32})"`)
+	nextRE    = regexp.MustCompile(`rel="next" href="([^"]+)"`)
+)
+
+type target struct{ name, path string }
+
+func run() error {
+	base := flag.String("base", "http://127.0.0.1:8102", "the server to measure (loopback only)")
+	email := flag.String("email", "", "who signs in")
+	clients := flag.Int("c", 8, "concurrent clients")
+	dur := flag.Duration("d", 10*time.Second, "how long each target is measured")
+	search := flag.String("q", "billing", "the name fragment to search for")
+	maxReq := flag.Int("max", 2_000_000, "stop a target after this many requests in all")
+	flag.Parse()
+	password := os.Getenv("LOADTEST_PASSWORD")
+	if *email == "" || password == "" {
+		return errors.New("give -email and the password in $LOADTEST_PASSWORD")
+	}
+	u, err := url.Parse(*base)
+	if err != nil {
+		return err
+	}
+	if ip := net.ParseIP(u.Hostname()); (ip == nil || !ip.IsLoopback()) && u.Hostname() != "localhost" {
+		return fmt.Errorf("-base must be a loopback address, got %q", u.Hostname())
+	}
+	jar, _ := cookiejar.New(nil)
+	tr := &http.Transport{MaxIdleConnsPerHost: *clients * 2, MaxConnsPerHost: *clients * 2}
+	c := &http.Client{Jar: jar, Transport: tr, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(path string) (int, string, error) {
+		res, err := c.Get(*base + path)
+		if err != nil {
+			return 0, "", err
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		return res.StatusCode, string(b), err
+	}
+
+	// Sign in.
+	_, body, err := get("/login")
+	if err != nil {
+		return err
+	}
+	m := csrfRE.FindStringSubmatch(body)
+	if m == nil {
+		return errors.New("no CSRF field on /login")
+	}
+	res, err := c.PostForm(*base+"/login", url.Values{"_csrf": {m[1]}, "email": {*email}, "password": {password}})
+	if err != nil {
+		return err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		return fmt.Errorf("sign in: status %d", res.StatusCode)
+	}
+
+	// Find an account that opens, and the twentieth page.
+	status, body, err := get("/admin/accounts")
+	if err != nil || status != 200 {
+		return fmt.Errorf("accounts page: %d %v", status, err)
+	}
+	account := ""
+	for _, l := range accountRE.FindAllStringSubmatch(body, -1) {
+		if st, _, _ := get(l[1]); st == 200 {
+			account = l[1]
+			break
+		}
+	}
+	if account == "" {
+		return errors.New("no account on the first page opens")
+	}
+	page := "/admin/accounts"
+	for i := 1; i < 20; i++ {
+		n := nextRE.FindStringSubmatch(body)
+		if n == nil {
+			return fmt.Errorf("the list has only %d pages", i)
+		}
+		page = strings.ReplaceAll(n[1], "&amp;", "&")
+		if status, body, err = get(page); err != nil || status != 200 {
+			return fmt.Errorf("page %d: %d %v", i+1, status, err)
+		}
+	}
+
+	targets := []target{
+		{"healthz", "/healthz"},
+		{"accounts, first page", "/admin/accounts"},
+		{"accounts, search " + *search, "/admin/accounts?q=" + url.QueryEscape(*search)},
+		{"accounts, page 20", page},
+		{"account page (General)", account},
+		{"account Users tab", account + "/users"},
+		{"audit log", "/admin/audit"},
+	}
+	fmt.Printf("%d clients × %s per target against %s\n\n", *clients, *dur, *base)
+	fmt.Printf("%-28s %10s %9s %9s %8s %7s\n", "target", "req/s", "p50 ms", "p99 ms", "vs /healthz", "errors")
+	var healthRate float64
+	for _, t := range targets {
+		r := measure(c, *base+t.path, *clients, *dur, *maxReq)
+		if t.path == "/healthz" {
+			healthRate = r.rate
+		}
+		fmt.Printf("%-28s %10.0f %9.2f %9.2f %10.2f× %7d\n", t.name, r.rate, ms(r.p50), ms(r.p99), r.rate/healthRate, r.errors)
+	}
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+type result struct {
+	rate     float64
+	p50, p99 time.Duration
+	errors   int
+}
+
+// measure runs clients loops of GET url until dur has passed or max requests were sent.
+func measure(c *http.Client, u string, clients int, dur time.Duration, max int) result {
+	var mu sync.Mutex
+	var all []time.Duration
+	errs, sent := 0, 0
+	deadline := time.Now().Add(dur)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := 0; i < clients; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			bad := 0
+			for time.Now().Before(deadline) {
+				mu.Lock()
+				if sent >= max {
+					mu.Unlock()
+					break
+				}
+				sent++
+				mu.Unlock()
+				t0 := time.Now()
+				res, err := c.Get(u)
+				if err == nil {
+					_, _ = io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+				}
+				mine = append(mine, time.Since(t0))
+				if err != nil || res.StatusCode != 200 {
+					bad++
+				}
+			}
+			mu.Lock()
+			all = append(all, mine...)
+			errs += bad
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	slices.Sort(all)
+	r := result{errors: errs}
+	if n := len(all); n > 0 {
+		r.rate = float64(n) / elapsed.Seconds()
+		r.p50, r.p99 = all[n*50/100], all[min(n-1, n*99/100)]
+	}
+	return r
+}
