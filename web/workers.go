@@ -28,7 +28,8 @@ func (s *Server) closureJob(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		s.closeDueAccounts(ctx)
+		// A run, once started, finishes (one short transaction), even when ctx ends meanwhile.
+		s.closeDueAccounts(context.WithoutCancel(ctx))
 		select {
 		case <-ctx.Done():
 			return
@@ -41,9 +42,7 @@ func (s *Server) closeDueAccounts(ctx context.Context) {
 	start := time.Now()
 	n, err := s.store.CloseDueAccounts(ctx)
 	if err != nil {
-		if ctx.Err() == nil {
-			s.log.Error("closure job", slog.Any("error", err))
-		}
+		s.log.Error("closure job", slog.Any("error", err))
 		return
 	}
 	s.log.Info("closure job", slog.Int("closed", n), slog.Duration("duration", time.Since(start)))
