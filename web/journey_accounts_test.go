@@ -1,11 +1,14 @@
 package web
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"admincenter/internal/domain"
 )
 
 // TestJourneyAccounts: the Owner creates a standard and a Flex account, searches, suspends one
@@ -131,4 +134,33 @@ func TestJourneyAccounts(t *testing.T) {
 		t.Errorf("audit log = %q", got)
 	}
 	screenshot(t, ctx, "accounts-9-audit")
+
+	// A Developer of the account sees it read-only, with who may do what.
+	sid := text(t, ctx, chromedp.CSS(`#audit-events tbody tr:first-child td:nth-child(4) a`))
+	owner, err := app.store.FindUserByEmail(context.Background(), "owner@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, err := app.store.AddUserForTest(context.Background(), owner.OrgSID, domain.OrgRoleStandard, "dev@example.com", "Dana Dev", testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.store.GrantRole(context.Background(), domain.Actor{Type: "system"}, owner.OrgSID, sid, dev.SID, domain.RoleDeveloper); err != nil {
+		t.Fatal(err)
+	}
+	pctx := newPerson(t, ctx)
+	run(t, pctx,
+		chromedp.Navigate(u+"/login"),
+		chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), "dev@example.com"),
+		chromedp.SendKeys(chromedp.ID("password"), testPassword),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`main h1`)),
+		chromedp.Navigate(u+"/admin/accounts/"+sid),
+		chromedp.WaitVisible(chromedp.ID("account-sid")),
+	)
+	if got := text(t, pctx, chromedp.CSS(`main`)); !strings.Contains(got, "Only the Organization Owner or Administrator can suspend") {
+		t.Errorf("a Developer's General tab = %q", got)
+	}
+	screenshot(t, pctx, "accounts-10-developer-read-only")
 }
