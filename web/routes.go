@@ -55,7 +55,9 @@ func (s *Server) registerRoutes() {
 	}
 
 	e := s.echo
-	e.Pre(middleware.RemoveTrailingSlash())
+	// API paths keep their exact shape: /Accounts/ (an empty SID) is a 404, not the list.
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
+		Skipper: func(c echo.Context) bool { return api.Owns(c.Request().URL.Path) }}))
 	e.Use(s.requestLog, middleware.Recover(), s.securityHeaders, middleware.BodyLimit("1M"))
 	e.Group("/static", s.staticCache).StaticFS("/", staticFS())
 	// The Organizations API authenticates with bearer tokens, not the console's session and CSRF.
