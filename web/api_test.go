@@ -344,3 +344,25 @@ func TestOAuthAppsPage(t *testing.T) {
 	wantBody(t, b.get("/admin/oauth-apps"), "Revoked")
 	wantStatus(t, b.post("/admin/oauth-apps/"+creds.ClientID+"/revoke", nil), http.StatusConflict)
 }
+
+func TestAPIUnknownMethodsAndPathsAnswerJSON(t *testing.T) {
+	f := newAPIFixture(t)
+	o := "/Organizations/" + f.org
+	tests := []struct {
+		method, path string
+		status, code int
+	}{
+		{"PUT", o + "/Accounts", 405, 20004},
+		{"DELETE", o + "/Accounts/" + f.account.SID, 405, 20004},
+		{"GET", "/v1/token", 405, 20004},
+		{"PUT", "/v2/token", 405, 20004},
+		{"POST", "/Organizations", 404, 20404},
+		{"DELETE", o + "/scim/Groups", 404, 20404},
+	}
+	for _, tt := range tests {
+		res := f.call(tt.method, tt.path, "", "")
+		if res.Status != tt.status || res.Err.Code != tt.code {
+			t.Errorf("%s %s: %d %s, want %d code %d", tt.method, tt.path, res.Status, res.Body, tt.status, tt.code)
+		}
+	}
+}

@@ -56,22 +56,59 @@ func Register(e *echo.Echo, st *store.Store, keys *auth.Keys, opts Options) *API
 		calls:  newLimiter(RatePerSecond, Burst),
 		tokens: newLimiter(TokenRatePerSecond, TokenBurst)}
 
-	e.POST("/v1/token", a.handleToken, a.noStore)
-	e.POST("/v2/token", a.handleToken, a.noStore)
+	notAllowed := methodNotAllowed("POST")
+	notFound := func(echo.Context) error { return apiErrorf(404, CodeNotFound, "The requested resource was not found.") }
+	for _, p := range []string{"/v1/token", "/v2/token"} {
+		e.POST(p, a.handleToken, a.noStore)
+		e.Match([]string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPatch, http.MethodDelete}, p, notAllowed, a.noStore)
+	}
+	// Paths under /Organizations that match no route answer in JSON here, never reaching the
+	// console's catch-all (and its CSRF check).
+	e.RouteNotFound("/Organizations", notFound)
+	e.RouteNotFound("/Organizations/*", notFound)
 
 	g := e.Group("/Organizations/:org", a.noStore, a.authenticate)
-	g.GET("/Accounts", a.handleAccountList)
-	g.GET("/Accounts/:sid", a.handleAccountFetch)
-	g.GET("/RoleAssignments", a.handleRoleAssignmentList)
-	g.POST("/RoleAssignments", a.handleRoleAssignmentCreate)
-	g.DELETE("/RoleAssignments/:sid", a.handleRoleAssignmentDelete)
-	g.GET("/scim/Users", a.handleSCIMUserList)
-	g.POST("/scim/Users", a.handleSCIMUserCreate)
-	g.GET("/scim/Users/:sid", a.handleSCIMUserFetch)
-	g.PUT("/scim/Users/:sid", a.handleSCIMUserReplace)
-	g.PATCH("/scim/Users/:sid", a.handleSCIMUserPatch)
-	g.DELETE("/scim/Users/:sid", a.handleSCIMUserDelete)
+	resource(g, "/Accounts", map[string]echo.HandlerFunc{http.MethodGet: a.handleAccountList})
+	resource(g, "/Accounts/:sid", map[string]echo.HandlerFunc{http.MethodGet: a.handleAccountFetch})
+	resource(g, "/RoleAssignments", map[string]echo.HandlerFunc{
+		http.MethodGet: a.handleRoleAssignmentList, http.MethodPost: a.handleRoleAssignmentCreate})
+	resource(g, "/RoleAssignments/:sid", map[string]echo.HandlerFunc{http.MethodDelete: a.handleRoleAssignmentDelete})
+	resource(g, "/scim/Users", map[string]echo.HandlerFunc{
+		http.MethodGet: a.handleSCIMUserList, http.MethodPost: a.handleSCIMUserCreate})
+	resource(g, "/scim/Users/:sid", map[string]echo.HandlerFunc{
+		http.MethodGet: a.handleSCIMUserFetch, http.MethodPut: a.handleSCIMUserReplace,
+		http.MethodPatch: a.handleSCIMUserPatch, http.MethodDelete: a.handleSCIMUserDelete})
 	return a
+}
+
+var methods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// resource registers a path's handlers by method, and a 405 naming them for every other method
+// (without it the router would answer 404).
+func resource(g *echo.Group, path string, handlers map[string]echo.HandlerFunc) {
+	var allowed []string
+	for _, m := range methods {
+		if handlers[m] != nil {
+			allowed = append(allowed, m)
+		}
+	}
+	for _, m := range methods {
+		switch {
+		case handlers[m] != nil:
+			g.Add(m, path, handlers[m])
+		case m == http.MethodHead && handlers[http.MethodGet] != nil:
+			g.Add(m, path, handlers[http.MethodGet]) // the server sends the headers only
+		default:
+			g.Add(m, path, methodNotAllowed(strings.Join(allowed, ", ")))
+		}
+	}
+}
+
+func methodNotAllowed(allow string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Allow", allow)
+		return apiErrorf(405, CodeMethod, "That method is not allowed on this resource; use "+allow+".")
+	}
 }
 
 // SetRateLimit changes the per-app rate limit (tests and benchmarks).
