@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -586,4 +587,31 @@ func mustKeys(t *testing.T, dir string) *auth.Keys {
 		t.Fatal(err)
 	}
 	return k
+}
+
+// TestThrottleCountsForwardedClientsOnlyFromTrustedProxies: behind a trusted proxy each client
+// is counted by its own address, so one noisy client does not pause the others.
+func TestThrottleCountsForwardedClientsOnlyFromTrustedProxies(t *testing.T) {
+	app := newTestApp(t)
+	app.setup()
+	cfg := *app.cfg
+	cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	app.srv.Config.Handler = New(&cfg, app.store, mustKeys(t, cfg.DataDir), slog.New(slog.NewTextHandler(io.Discard, nil))).Handler()
+	b := app.browser()
+	post := func(ip, email, password string) response {
+		form := url.Values{"email": {email}, "password": {password}, "_csrf": {b.csrf()}}
+		req, _ := http.NewRequest("POST", app.srv.URL+"/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", ip)
+		return b.do(req)
+	}
+	for i := 0; i < 10; i++ {
+		wantStatus(t, post("203.0.113.9", "nobody"+strconv.Itoa(i)+"@example.com", "wrong password"), http.StatusUnauthorized)
+	}
+	wantStatus(t, post("203.0.113.9", "owner@example.com", testPassword), http.StatusTooManyRequests)
+	wantStatus(t, post("198.51.100.4", "owner@example.com", testPassword), http.StatusSeeOther)
+	evs, _ := app.store.ListAuditEventsForTest(context.Background(), "signin.failure")
+	if len(evs) != 10 || evs[0].IP != "203.0.113.9" {
+		t.Errorf("failures recorded from %q, want the forwarded client 203.0.113.9", evs[0].IP)
+	}
 }
