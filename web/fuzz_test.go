@@ -26,7 +26,8 @@ func FuzzCreateAccountForm(f *testing.F) {
 	})
 }
 
-// FuzzLoginForm: sign-in answers 303, 401 or 422 to any input, never a 5xx.
+// FuzzLoginForm: sign-in answers 303, 401 or 422 to any input, never a 5xx; 429 once the
+// failures pass the sign-in throttle.
 func FuzzLoginForm(f *testing.F) {
 	f.Add("owner@example.com", testPassword)
 	f.Add("", "")
@@ -39,7 +40,7 @@ func FuzzLoginForm(f *testing.F) {
 		b := app.browser()
 		res := b.post("/login", url.Values{"email": {email}, "password": {password}})
 		switch res.Status {
-		case http.StatusSeeOther, http.StatusUnauthorized, http.StatusUnprocessableEntity:
+		case http.StatusSeeOther, http.StatusUnauthorized, http.StatusUnprocessableEntity, http.StatusTooManyRequests:
 		default:
 			t.Fatalf("email=%q: status %d", email, res.Status)
 		}

@@ -76,8 +76,7 @@ func enroll(t *testing.T, b *browser, clk *testClock) (string, []string) {
 func (b *browser) passwordStep(email string) {
 	b.t.Helper()
 	res := b.post("/login", url.Values{"email": {email}, "password": {testPassword}})
-	wantStatus(b.t, res, http.StatusSeeOther)
-	if !strings.HasPrefix(res.Location, "/login/2fa") {
+	if res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Location, "/login/2fa") {
 		b.t.Fatalf("after the password: redirect to %q, want /login/2fa", res.Location)
 	}
 }
