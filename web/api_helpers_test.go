@@ -39,9 +39,10 @@ type oauthApp struct {
 func (b *browser) createOAuthApp(name string) oauthApp {
 	b.t.Helper()
 	res := b.post("/admin/oauth-apps", url.Values{"name": {name}})
-	wantStatus(b.t, res, http.StatusSeeOther)
+	if res.Status != http.StatusSeeOther {
+		b.t.Fatalf("create OAuth app: status %d\n%s", res.Status, trimBody(res.Body))
+	}
 	page := b.get("/admin/oauth-apps")
-	wantStatus(b.t, page, http.StatusOK)
 	id, secret, org := clientIDRE.FindStringSubmatch(page.Body), clientSecretRE.FindStringSubmatch(page.Body), orgSIDRE.FindStringSubmatch(page.Body)
 	if id == nil || secret == nil || org == nil {
 		b.t.Fatalf("OAuth apps page after create shows no credentials\n%s", trimBody(page.Body))
