@@ -218,6 +218,18 @@ func TestAPIAuthentication(t *testing.T) {
 	f.app.store.Now = func() time.Time { return clock().Add(61 * time.Minute) }
 	wantAPIError(t, get(f.token), 401, 20003, "expired")
 	f.app.store.Now = clock
+	// The token endpoint also takes the credentials as HTTP Basic (client_secret_basic).
+	treq, _ := http.NewRequest("POST", f.app.srv.URL+"/v2/token", strings.NewReader("grant_type=client_credentials"))
+	treq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	treq.SetBasicAuth(f.creds.ClientID, f.creds.Secret)
+	tres, err := http.DefaultClient.Do(treq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tres.Body.Close()
+	if tres.StatusCode != 200 {
+		t.Errorf("token with HTTP Basic credentials: %d", tres.StatusCode)
+	}
 	// Basic auth is not a token.
 	req, _ := http.NewRequest("GET", f.app.srv.URL+path, nil)
 	req.SetBasicAuth(f.creds.ClientID, f.creds.Secret)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -48,7 +49,12 @@ func (a *API) handleToken(c echo.Context) error {
 	if gt := f.Get("grant_type"); gt != "client_credentials" {
 		return apiErrorf(400, CodeInvalid, "grant_type must be client_credentials.")
 	}
-	app, err := a.store.AuthenticateOAuthApp(req.Context(), f.Get("client_id"), f.Get("client_secret"))
+	id, secret := f.Get("client_id"), f.Get("client_secret")
+	if u, p, ok := req.BasicAuth(); ok && id == "" && secret == "" { // client_secret_basic (RFC 6749 §2.3.1)
+		id, _ = url.QueryUnescape(u)
+		secret, _ = url.QueryUnescape(p)
+	}
+	app, err := a.store.AuthenticateOAuthApp(req.Context(), id, secret)
 	if err != nil {
 		return err
 	}
