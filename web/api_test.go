@@ -95,6 +95,7 @@ func TestAPIRejectsBadBodies(t *testing.T) {
 		{"SCIM unknown op", "PATCH", users + "/US00000000000000000000000000000000", "application/json", `{"Operations": [{"op": "remove", "path": "active"}]}`, 400, "add and replace"},
 		{"unknown role", "POST", ra, "application/json", strings.Replace(valid, domain.RoleSID(domain.RoleSupport), "IX00000000000000000000000000000000", 1), 400, "role_sid"},
 		{"resource-level assignment", "POST", ra, "application/json", strings.TrimSuffix(valid, "}") + `, "resource_type": "x"}`, 400, "Resource-level"},
+		{"deleting the owner's assignment", "DELETE", ra + "/" + f.assignment, "", "", 400, "owner transfer"},
 		{"token as JSON", "POST", "/v1/token", "application/json", `{"grant_type": "client_credentials"}`, 400, "form"},
 		{"unknown grant", "POST", "/v2/token", "application/x-www-form-urlencoded", `grant_type=password`, 400, "client_credentials"},
 	}
