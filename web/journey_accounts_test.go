@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"admincenter/internal/domain"
+	"admincenter/internal/store"
 )
 
 // TestJourneyAccounts: the Owner creates a standard and a Flex account, searches, suspends one
@@ -134,33 +135,47 @@ func TestJourneyAccounts(t *testing.T) {
 		t.Errorf("audit log = %q", got)
 	}
 	screenshot(t, ctx, "accounts-9-audit")
+}
 
-	// A Developer of the account sees it read-only, with who may do what.
-	sid := text(t, ctx, chromedp.CSS(`#audit-events tbody tr:first-child td:nth-child(4) a`))
-	owner, err := app.store.FindUserByEmail(context.Background(), "owner@example.com")
+// TestJourneyDeveloperSeesAccountReadOnly: a Developer of an account opens it and sees its
+// settings, owner and status read-only, each with who may change it.
+func TestJourneyDeveloperSeesAccountReadOnly(t *testing.T) {
+	app := newTestApp(t)
+	app.setup()
+	ctx := context.Background()
+	owner, err := app.store.FindUserByEmail(ctx, "owner@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
-	dev, err := app.store.AddUserForTest(context.Background(), owner.OrgSID, domain.OrgRoleStandard, "dev@example.com", "Dana Dev", testPassword)
+	a, err := app.store.CreateAccount(ctx, owner, store.CreateAccountInput{FriendlyName: "Contact center", Type: "flex", FlexRegion: "ie1", FlexTerms: true}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.store.GrantRole(context.Background(), domain.Actor{Type: "system"}, owner.OrgSID, sid, dev.SID, domain.RoleDeveloper); err != nil {
+	dev, err := app.store.AddUserForTest(ctx, owner.OrgSID, domain.OrgRoleStandard, "dev@example.com", "Dana Dev", testPassword)
+	if err != nil {
 		t.Fatal(err)
 	}
-	pctx := newPerson(t, ctx)
-	run(t, pctx,
+	if _, err := app.store.GrantRole(ctx, domain.Actor{Type: "system"}, owner.OrgSID, a.SID, dev.SID, domain.RoleDeveloper); err != nil {
+		t.Fatal(err)
+	}
+	bctx := newChrome(t)
+	u := app.srv.URL
+	run(t, bctx,
 		chromedp.Navigate(u+"/login"),
 		chromedp.WaitVisible(chromedp.ID("email")),
 		chromedp.SendKeys(chromedp.ID("email"), "dev@example.com"),
 		chromedp.SendKeys(chromedp.ID("password"), testPassword),
 		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`main h1`)),
-		chromedp.Navigate(u+"/admin/accounts/"+sid),
+		chromedp.WaitVisible(chromedp.CSS(`main table a[href="/admin/accounts/`+a.SID+`"]`)),
+		chromedp.Click(chromedp.CSS(`main table a[href="/admin/accounts/`+a.SID+`"]`)),
 		chromedp.WaitVisible(chromedp.ID("account-sid")),
 	)
-	if got := text(t, pctx, chromedp.CSS(`main`)); !strings.Contains(got, "Only the Organization Owner or Administrator can suspend") {
-		t.Errorf("a Developer's General tab = %q", got)
+	got := text(t, bctx, chromedp.CSS(`main`))
+	for _, want := range []string{"Only the Organization Owner or Administrator can suspend", "Only the current owner (owner@example.com)",
+		"Only the Organization Owner or Administrator, or Account Administrator can change these settings"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("a Developer's General tab lacks %q", want)
+		}
 	}
-	screenshot(t, pctx, "accounts-10-developer-read-only")
+	screenshot(t, bctx, "accounts-10-developer-read-only")
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"sync"
 
 	"admincenter/internal/auth"
 	"admincenter/internal/domain"
@@ -10,8 +11,9 @@ import (
 
 // AddUserForTest creates an active user: a managed one of orgSID with orgRole, or an external
 // one when orgSID is "". Tests of other packages use it to stand in for sign-up and invitations.
+// Each password is hashed once per process: argon2id is slow, more so under the race detector.
 func (s *Store) AddUserForTest(ctx context.Context, orgSID, orgRole, email, name, password string) (*domain.User, error) {
-	hash, err := auth.HashPassword(password)
+	hash, err := testHash(password)
 	if err != nil {
 		return nil, err
 	}
@@ -60,4 +62,18 @@ func (s *Store) SetAccountRelationForTest(ctx context.Context, accountSID, orgSI
 		_, err := tx.Exec(`UPDATE accounts SET org_sid = ?, org_relation = ? WHERE sid = ?`, nullString(orgSID), nullString(relation), accountSID)
 		return err
 	})
+}
+
+var testHashes sync.Map // password → argon2id hash
+
+func testHash(password string) (string, error) {
+	if h, ok := testHashes.Load(password); ok {
+		return h.(string), nil
+	}
+	h, err := auth.HashPassword(password)
+	if err != nil {
+		return "", err
+	}
+	testHashes.Store(password, h)
+	return h, nil
 }
