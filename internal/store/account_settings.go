@@ -71,6 +71,9 @@ func settingsMap(a *domain.Account) map[string]any {
 		"webhooks_https_only": a.WebhooksHTTPSOnly, "pkcv_required": a.PKCVRequired}
 }
 
+// MaxLockedOut is how many people ListLockedOut names; it returns one more when there are more.
+const MaxLockedOut = 50
+
 // ListLockedOut returns who could not open the account if it required two-factor sign-in:
 // everyone with a role on it, and (for an account in an organization) the organization's Owner
 // and Administrators, who have not turned on two-factor sign-in.
@@ -81,7 +84,7 @@ func (s *Store) ListLockedOut(ctx context.Context, a *domain.Account) ([]domain.
 				SELECT user_sid FROM account_roles WHERE account_sid = ?1
 				UNION SELECT sid FROM users WHERE ?2 <> '' AND org_sid = ?2 AND org_role IN ('owner', 'administrator'))
 			AND u.status = 'active' AND u.totp_enabled_at IS NULL
-			ORDER BY u.email LIMIT 200`, a.SID, a.OrgSID)
+			ORDER BY u.email LIMIT ?3`, a.SID, a.OrgSID, MaxLockedOut+1)
 		if err != nil {
 			return err
 		}
