@@ -3,6 +3,8 @@ package web
 import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+
+	"admincenter/internal/domain"
 )
 
 // guard says who may reach a route. Every route names one; /admin routes must name
@@ -44,6 +46,27 @@ func (s *Server) registerRoutes() {
 		{"GET", "/admin/accounts/:sid", accountView, s.handleAccountGeneral},
 		{"GET", "/admin/accounts/:sid/users", accountView, s.handleAccountUsers},
 		{"GET", "/admin/accounts/:sid/users/pending", accountView, s.handleAccountPending},
+
+		// Email and outside owners: sign-up, domains, the outbox, import and share requests.
+		{"GET", "/signup", public, s.handleSignupForm},
+		{"POST", "/signup", public, s.handleSignup},
+		{"GET", "/admin/domains", orgAdmin, s.handleDomains},
+		{"POST", "/admin/domains", orgAdmin, s.handleDomainAdd},
+		{"POST", "/admin/domains/:domain/verify", orgAdmin, s.handleDomainVerify},
+		{"GET", "/admin/mail", orgAdmin, s.handleMailPage},
+		{"POST", "/admin/mail/:id/retry", orgAdmin, s.handleMailRetry},
+		{"GET", "/dev/mail", public, s.handleDevMail},
+		{"GET", "/admin/accounts/import", orgAdmin, s.handleAccountImportForm},
+		{"POST", "/admin/accounts/import", orgAdmin, s.handleAccountImport},
+		{"POST", "/admin/accounts/share", orgAdmin, s.handleAccountShare},
+		{"POST", "/admin/accounts/requests/:id/resend", orgAdmin, s.handleAccountRequestResend},
+		{"POST", "/admin/accounts/requests/:id/cancel", orgAdmin, s.handleAccountRequestCancel},
+		{"GET", "/imports/:token", public, s.handleRequestLink(domain.RequestImport)},
+		{"POST", "/imports/:token/confirm", signedIn, s.handleRequestAnswer(domain.RequestImport, true)},
+		{"POST", "/imports/:token/decline", signedIn, s.handleRequestAnswer(domain.RequestImport, false)},
+		{"GET", "/shares/:token", public, s.handleRequestLink(domain.RequestShare)},
+		{"POST", "/shares/:token/accept", signedIn, s.handleRequestAnswer(domain.RequestShare, true)},
+		{"POST", "/shares/:token/decline", signedIn, s.handleRequestAnswer(domain.RequestShare, false)},
 	}
 
 	e := s.echo
