@@ -287,7 +287,7 @@ func TestAddExistingAccountRules(t *testing.T) {
 	res = admin.post("/admin/accounts/import", url.Values{"account_sid": {" AC" + strings.ToUpper(insideSID[2:]) + " "}})
 	wantStatus(t, res, http.StatusSeeOther)
 	res = admin.get(res.Location)
-	wantBody(t, res, "We emailed ian@example.com", insideSID, "Import", "Olive Owner", "Resend", "Cancel request")
+	wantBody(t, res, "We emailed ian@example.com", insideSID, "Import", "Olive Owner", "Resend", "Cancel")
 	res = admin.post("/admin/accounts/import", url.Values{"account_sid": {insideSID}})
 	wantStatus(t, res, http.StatusUnprocessableEntity)
 	wantBody(t, res, "already pending")

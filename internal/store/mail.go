@@ -184,7 +184,7 @@ func scanOutbox(row scanner, extra ...any) (*OutboxMail, error) {
 // MailOverview is what the Mail page shows an organization's administrators.
 type MailOverview struct {
 	Problems []*OutboxMail // failed, dead, and pending mail that has failed at least once
-	Queued   int           // pending mail that has not failed yet
+	Queued   int           // pending mail that has not failed yet (or is being sent for the first time)
 	Sent     int
 }
 
@@ -193,12 +193,12 @@ func (s *Store) MailOverviewOf(ctx context.Context, orgSID string) (*MailOvervie
 	var o MailOverview
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRow(`SELECT
-			(SELECT count(*) FROM outbox WHERE org_sid = ?1 AND state = 'pending' AND attempts = 0),
+			(SELECT count(*) FROM outbox WHERE org_sid = ?1 AND state = 'pending' AND last_error = ''),
 			(SELECT count(*) FROM outbox WHERE org_sid = ?1 AND state = 'sent')`, orgSID).Scan(&o.Queued, &o.Sent); err != nil {
 			return err
 		}
 		rows, err := tx.Query(`SELECT `+outboxColumns+` FROM outbox WHERE org_sid = ?
-			AND (state IN ('failed', 'dead') OR (state = 'pending' AND attempts > 0)) ORDER BY id DESC LIMIT 200`, orgSID)
+			AND (state IN ('failed', 'dead') OR (state = 'pending' AND last_error <> '')) ORDER BY id DESC LIMIT 200`, orgSID)
 		if err != nil {
 			return err
 		}
