@@ -25,7 +25,11 @@ func (s *Server) startMailWorkers(ctx context.Context, wg *sync.WaitGroup) {
 	if err != nil {
 		s.log.Error("mail sender not started", slog.Any("error", err))
 	}
-	if sender != nil {
+	if sender == nil {
+		s.log.Info("no --smtp: mail stays in the outbox", slog.Bool("dev_mailbox", s.cfg.Dev))
+	} else {
+		s.log.Info("mail sender started", slog.String("smtp_host", sender.SMTP.Host), slog.Int("smtp_port", sender.SMTP.Port),
+			slog.String("tls", sender.SMTP.TLS))
 		wg.Add(1)
 		go func() { defer wg.Done(); sender.Run(ctx) }()
 	}
