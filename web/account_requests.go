@@ -159,3 +159,19 @@ func (s *Server) handleRequestAnswer(kind string, accept bool) echo.HandlerFunc 
 		return s.redirectFlash(c, "/accounts", msg)
 	}
 }
+
+// handleAccountRelinquish gives up the organization's access to an independent account.
+func (s *Server) handleAccountRelinquish(c echo.Context) error {
+	acc := currentAccess(c)
+	if !acc.CanRelinquish() {
+		if acc.Account.Relation == domain.RelationIndependent {
+			return domain.Errorf(domain.EForbidden, "Relinquishing an account needs the Organization Owner or Administrator role.")
+		}
+		return domain.Errorf(domain.EForbidden, "Only an independent account can be relinquished.")
+	}
+	a, err := s.store.RelinquishAccount(c.Request().Context(), currentUser(c), acc.Account.SID, clientIP(c))
+	if err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/admin/accounts?tab=independent", "“"+a.FriendlyName+"” is relinquished: the organization no longer has access to it.")
+}

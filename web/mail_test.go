@@ -455,7 +455,34 @@ func TestShareAcceptAndDecline(t *testing.T) {
 	// An independent account is in the organization: it cannot be imported until relinquished.
 	res = admin.post("/admin/accounts/import", url.Values{"account_sid": {samSID}})
 	wantStatus(t, res, http.StatusUnprocessableEntity)
-	wantBody(t, res, "as a independent account")
+	wantBody(t, res, "as an independent account (relinquish it first")
+
+	// Relinquish: only the organization's administrators, only an independent account.
+	res = admin.get("/admin/accounts/" + samSID)
+	wantBody(t, res, "Relinquish account", "Independent (shared with the organization)")
+	if strings.Contains(sam.get("/admin/accounts/"+samSID).Body, "Relinquish account") {
+		t.Error("the owner is offered Relinquish")
+	}
+	wantStatus(t, sam.post("/admin/accounts/"+samSID+"/relinquish", nil), http.StatusForbidden)
+	mine := admin.post("/admin/accounts", url.Values{"friendly_name": {"Ours"}, "type": {"standard"}})
+	oursSID := accountSIDRE.FindStringSubmatch(mine.Location)[1]
+	wantStatus(t, admin.post("/admin/accounts/"+oursSID+"/relinquish", nil), http.StatusForbidden)
+	res = admin.post("/admin/accounts/"+samSID+"/relinquish", nil)
+	wantStatus(t, res, http.StatusSeeOther)
+	res = admin.get(res.Location)
+	wantBody(t, res, "is relinquished")
+	if strings.Contains(res.Body, samSID) {
+		t.Error("a relinquished account still lists under Independent")
+	}
+	wantStatus(t, admin.get("/admin/accounts/"+samSID), http.StatusNotFound)
+	wantStatus(t, sam.get("/admin/accounts/"+samSID), http.StatusOK)
+	sendAll(t, sender)
+	if got := smtpSrv.to("sam@outside.net"); len(got) != 2 || !strings.Contains(got[1].Subject, "no longer has access") {
+		t.Errorf("owner's mail after relinquish: %d messages", len(got))
+	}
+	if evs, _ := app.store.ListAuditEventsForTest(context.Background(), "account.relinquish"); len(evs) != 1 {
+		t.Errorf("account.relinquish audit events = %d, want 1", len(evs))
+	}
 }
 
 func TestRequestResendCancelAndExpiry(t *testing.T) {

@@ -74,6 +74,7 @@ func (s *Server) registerRoutes() {
 		{"POST", "/admin/accounts/share", orgAdmin, s.handleAccountShare},
 		{"POST", "/admin/accounts/requests/:id/resend", orgAdmin, s.handleAccountRequestResend},
 		{"POST", "/admin/accounts/requests/:id/cancel", orgAdmin, s.handleAccountRequestCancel},
+		{"POST", "/admin/accounts/:sid/relinquish", accountView, s.handleAccountRelinquish},
 		{"GET", "/imports/:token", public, s.handleRequestLink(domain.RequestImport)},
 		{"POST", "/imports/:token/confirm", signedIn, s.handleRequestAnswer(domain.RequestImport, true)},
 		{"POST", "/imports/:token/decline", signedIn, s.handleRequestAnswer(domain.RequestImport, false)},

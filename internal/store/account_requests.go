@@ -59,7 +59,11 @@ func (s *Store) requestAccount(ctx context.Context, admin *domain.User, rawSID, 
 			return err
 		}
 		if a.OrgSID == admin.OrgSID {
-			return refuse("“" + a.FriendlyName + "” is already in your organization, as a " + a.Relation + " account.")
+			what := "a managed account"
+			if a.Relation == domain.RelationIndependent {
+				what = "an independent account (relinquish it first to import it)"
+			}
+			return refuse("“" + a.FriendlyName + "” is already in your organization, as " + what + ".")
 		}
 		if a.Status == domain.StatusClosed {
 			return refuse("“" + a.FriendlyName + "” is closed; a closed account cannot join an organization.")
@@ -426,4 +430,44 @@ func (s *Store) notifyAdminsTx(tx *sql.Tx, r *domain.AccountRequest, owner *doma
 		}
 	}
 	return nil
+}
+
+// RelinquishAccount gives up the organization's access to an independent account: the account
+// goes back to being its owner's alone, and the owner is told.
+func (s *Store) RelinquishAccount(ctx context.Context, admin *domain.User, sid, ip string) (*domain.Account, error) {
+	if !admin.OrgAdmin() {
+		return nil, domain.Errorf(domain.EForbidden, "Only the organization's Owner or Administrators may relinquish an account.")
+	}
+	var a *domain.Account
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		a, err = scanAccount(tx.QueryRow(`SELECT `+accountColumns+accountFrom+`WHERE a.sid = ? AND a.org_sid = ?`, sid, admin.OrgSID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("The account")
+		}
+		if err != nil {
+			return err
+		}
+		if a.Relation != domain.RelationIndependent {
+			return domain.Errorf(domain.EConflict, "Only independent accounts are relinquished; a managed account is removed from the organization instead.")
+		}
+		if _, err := tx.Exec(`UPDATE accounts SET org_sid = NULL, org_relation = NULL, updated_at = ? WHERE sid = ?`, ms(s.Now()), sid); err != nil {
+			return err
+		}
+		if err := s.audit(tx, admin.OrgSID, userActor(admin, ip), "account.relinquish", "account", sid, sid,
+			map[string]any{"relation": domain.RelationIndependent}, map[string]any{"relation": nil}, ""); err != nil {
+			return err
+		}
+		org, err := orgNameTx(tx, admin.OrgSID)
+		if err != nil {
+			return err
+		}
+		l := letter{Subject: org + " no longer has access to “" + a.FriendlyName + "”", Greeting: "Hello " + a.OwnerName + ",",
+			Paragraphs: []string{admin.Name + " (" + admin.Email + ") gave up " + org + "'s access to your account “" + a.FriendlyName +
+				"” (" + a.SID + "). The organization no longer sees the account or its users. Nothing else changed."},
+			Note: "You received this email because you own the account."}
+		a.OrgSID, a.Relation = "", ""
+		return s.enqueueLetter(tx, l, admin.OrgSID, a.OwnerEmail, "")
+	})
+	return a, err
 }
