@@ -176,6 +176,15 @@ func TestJourneyDevMailbox(t *testing.T) {
 		t.Errorf("independent accounts = %q", got)
 	}
 	screenshot(t, ctx, "mail-dev-5-independent")
+	run(t, ctx,
+		chromedp.Click(chromedp.CSS(`table.table tbody a`)),
+		chromedp.WaitVisible(chromedp.CSS(`section.relinquish`)),
+	)
+	screenshot(t, ctx, "mail-dev-6-relinquish-panel")
+
+	// The administrator opens the owner's (now used) link: it says so.
+	run(t, ctx, chromedp.Navigate(href), chromedp.WaitVisible(chromedp.CSS(`.link-problem`)))
+	screenshot(t, ctx, "mail-dev-7-used-link")
 }
 
 // firstSID returns the SID of the first account linked on the page.
