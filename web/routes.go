@@ -4,6 +4,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"admincenter/internal/api"
 	"admincenter/internal/domain"
 )
 
@@ -60,6 +61,11 @@ func (s *Server) registerRoutes() {
 		{"GET", "/admin/accounts/:sid/users", accountView, s.handleAccountUsers},
 		{"GET", "/admin/accounts/:sid/users/pending", accountView, s.handleAccountPending},
 
+		// Organizations API: OAuth apps and the API guide (the JSON API itself is internal/api).
+		{"GET", "/admin/oauth-apps", orgAdmin, s.handleOAuthApps},
+		{"POST", "/admin/oauth-apps", orgAdmin, s.handleOAuthAppCreate},
+		{"POST", "/admin/oauth-apps/:sid/revoke", orgAdmin, s.handleOAuthAppRevoke},
+		{"GET", "/admin/api", orgAdmin, s.handleAPIGuide},
 		// Email and outside owners: sign-up, domains, the outbox, import and share requests.
 		{"GET", "/signup", public, s.handleSignupForm},
 		{"POST", "/signup", public, s.handleSignup},
@@ -84,9 +90,13 @@ func (s *Server) registerRoutes() {
 	}
 
 	e := s.echo
-	e.Pre(middleware.RemoveTrailingSlash())
+	// API paths keep their exact shape: /Accounts/ (an empty SID) is a 404, not the list.
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
+		Skipper: func(c echo.Context) bool { return api.Owns(c.Request().URL.Path) }}))
 	e.Use(s.requestLog, middleware.Recover(), s.securityHeaders, middleware.BodyLimit("1M"))
 	e.Group("/static", s.staticCache).StaticFS("/", staticFS())
+	// The Organizations API authenticates with bearer tokens, not the console's session and CSRF.
+	s.api = api.Register(e, s.store, s.keys, api.Options{BaseURL: s.cfg.BaseURL, Log: s.log})
 	web := e.Group("", s.loadSession, s.csrf)
 	for _, r := range s.routes {
 		web.Add(r.method, r.path, r.handler, s.guardMiddleware(r.guard))

@@ -69,7 +69,7 @@ func (s *Store) requestAccount(ctx context.Context, admin *domain.User, rawSID, 
 			return refuse("“" + a.FriendlyName + "” is closed; a closed account cannot join an organization.")
 		}
 		if kind == domain.RequestImport {
-			ok, err := verifiedDomainTx(tx, admin.OrgSID, a.OwnerEmail)
+			ok, err := emailDomainVerifiedTx(tx, admin.OrgSID, a.OwnerEmail)
 			if err != nil {
 				return err
 			}
@@ -349,7 +349,7 @@ func (s *Store) joinTx(tx *sql.Tx, r *domain.AccountRequest, owner *domain.User,
 	}
 	relation := domain.RelationShareTarget(r.Kind)
 	if r.Kind == domain.RequestImport {
-		ok, err := verifiedDomainTx(tx, r.OrgSID, owner.Email)
+		ok, err := emailDomainVerifiedTx(tx, r.OrgSID, owner.Email)
 		if err != nil {
 			return err
 		}

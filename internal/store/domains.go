@@ -218,8 +218,8 @@ func (s *Store) RecheckDomains(ctx context.Context, r TXTResolver, every time.Du
 	return len(due), nil
 }
 
-// verifiedDomainTx reports whether email's domain is verified (or trusted) for the organization.
-func verifiedDomainTx(tx *sql.Tx, orgSID, email string) (bool, error) {
+// emailDomainVerifiedTx reports whether email's domain is verified (or trusted) for the organization.
+func emailDomainVerifiedTx(tx *sql.Tx, orgSID, email string) (bool, error) {
 	var n int
 	err := tx.QueryRow(`SELECT count(*) FROM domains WHERE org_sid = ? AND domain = ? AND verified_at IS NOT NULL`,
 		orgSID, domain.EmailDomain(email)).Scan(&n)
