@@ -133,15 +133,3 @@ func (s *Server) handleAccountRemove(c echo.Context) error {
 	}
 	return s.redirectFlash(c, "/admin/accounts", "“"+a.FriendlyName+"” was removed from the organization and went back to its owner, "+a.OwnerEmail+".")
 }
-
-func (s *Server) handleAccountRelinquish(c echo.Context) error {
-	acc := currentAccess(c)
-	if !acc.OrgAdmin() {
-		return store.Forbidden(acc, "relinquish this account", "Organization Owner or Administrator")
-	}
-	a, err := s.store.RelinquishAccount(c.Request().Context(), currentUser(c), acc.Account.SID, clientIP(c))
-	if err != nil {
-		return err
-	}
-	return s.redirectFlash(c, "/admin/accounts?tab=independent", "The organization relinquished “"+a.FriendlyName+"”.")
-}

@@ -35,23 +35,10 @@ func (s *Server) handleAccountList(c echo.Context) error {
 		v.Status, cursor, status = "", "", http.StatusUnprocessableEntity
 	}
 	if v.Tab == "pending" {
-		v.Now = s.store.Now()
-		page, err := s.store.ListAccountRequests(ctx, u.OrgSID, cursor)
-		if errors.Is(err, store.ErrBadCursor) {
-			s.flashNow(c, "error", domain.ErrorMessage(err))
-			status = http.StatusUnprocessableEntity
-			page, err = s.store.ListAccountRequests(ctx, u.OrgSID, "")
-		}
-		if err != nil {
+		if v.Pending.Requests, err = s.store.ListAccountRequests(ctx, u.OrgSID); err != nil {
 			return err
 		}
-		for _, r := range page.Requests {
-			v.Requests = append(v.Requests, views.AccountRequest{Kind: r.Kind, AccountSID: r.AccountSID, AccountName: r.AccountName,
-				OwnerEmail: r.OwnerEmail, RequestedBy: r.RequestedBy, SentAt: r.SentAt, ExpiresAt: r.ExpiresAt})
-		}
-		if page.Next != "" {
-			v.NextURL = "/admin/accounts?" + url.Values{"tab": {"pending"}, "cursor": {page.Next}}.Encode()
-		}
+		v.Pending.Now = s.store.Now()
 		return s.render(c, status, views.AccountsPage(s.page(c, "Pending · Accounts", "accounts"), v))
 	}
 	f := store.AccountFilter{OrgSID: u.OrgSID, Relation: v.Tab, Query: v.Query, Status: v.Status, Cursor: cursor}

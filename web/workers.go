@@ -9,6 +9,7 @@ import (
 // a WaitGroup that is done once they have all stopped after ctx ends.
 func (s *Server) StartWorkers(ctx context.Context) *sync.WaitGroup {
 	var wg sync.WaitGroup
+	s.startMailWorkers(ctx, &wg)
 	wg.Add(1)
 	go func() { defer wg.Done(); s.closureJob(ctx, closureEvery) }()
 	return &wg

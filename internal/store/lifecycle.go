@@ -247,12 +247,6 @@ func (s *Store) RemoveFromOrganization(ctx context.Context, u *domain.User, sid,
 		"Only a managed account can be removed from the organization.")
 }
 
-// RelinquishAccount gives up the organization's view of an independent account.
-func (s *Store) RelinquishAccount(ctx context.Context, u *domain.User, sid, ip string) (*domain.Account, error) {
-	return s.dropRelation(ctx, u, sid, ip, domain.RelationIndependent, "account.relinquish", "relinquish this account",
-		"Only an independent account can be relinquished.")
-}
-
 func (s *Store) dropRelation(ctx context.Context, u *domain.User, sid, ip, relation, action, what, wrong string) (*domain.Account, error) {
 	var out *domain.Account
 	err := s.write(ctx, func(tx *sql.Tx) error {

@@ -369,9 +369,9 @@ func TestSeedSmall(t *testing.T) {
 			t.Errorf("search billing found %q", a.FriendlyName)
 		}
 	}
-	reqs, err := s.ListAccountRequests(ctx, org.SID, "")
-	if err != nil || len(reqs.Requests) == 0 || reqs.Requests[0].RequestedBy == "" {
-		t.Fatalf("requests: %v %+v", err, reqs)
+	reqs, err := s.ListAccountRequests(ctx, org.SID)
+	if err != nil || len(reqs) != res.Requests || reqs[0].RequestedByName == "" {
+		t.Fatalf("requests: %v, %d", err, len(reqs))
 	}
 }
 
