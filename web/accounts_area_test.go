@@ -244,6 +244,8 @@ func TestRequire2FALocksOutUsersWithout2FA(t *testing.T) {
 	if got := ar.status(t); got != domain.StatusActive {
 		t.Fatalf("status = %s", got)
 	}
+	res = ar.dev.get(ar.path("/users"))
+	wantBody(t, ar.dev.get(res.Location), "“Billing EU” requires two-factor sign-in")
 	// Another organization's account stays a 404, 2FA or not.
 	wantStatus(t, ar.dev.get("/admin/accounts/"+ar.foreign), http.StatusNotFound)
 	// Once the Developer has 2FA, the account opens.
