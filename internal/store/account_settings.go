@@ -80,7 +80,7 @@ const MaxLockedOut = 50
 func (s *Store) ListLockedOut(ctx context.Context, a *domain.Account) ([]domain.User, error) {
 	var out []domain.User
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.Query(`SELECT `+userColumns+` FROM users u WHERE u.sid IN (
+		rows, err := s.queryRead(ctx, tx, `SELECT `+userColumns+` FROM users u WHERE u.sid IN (
 				SELECT user_sid FROM account_roles WHERE account_sid = ?1
 				UNION SELECT sid FROM users WHERE ?2 <> '' AND org_sid = ?2 AND org_role IN ('owner', 'administrator'))
 			AND u.status = 'active' AND u.totp_enabled_at IS NULL

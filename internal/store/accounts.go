@@ -117,7 +117,7 @@ func (s *Store) FindAccountAccess(ctx context.Context, u *domain.User, sid strin
 	}
 	var acc *domain.Access
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		a, err := scanAccount(tx.QueryRow(`SELECT `+accountColumns+accountFrom+`WHERE a.sid = ?`, sid))
+		a, err := scanAccount(s.queryRowRead(ctx, tx, `SELECT `+accountColumns+accountFrom+`WHERE a.sid = ?`, sid))
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("The account")
 		}
@@ -274,7 +274,7 @@ func (s *Store) ListAccounts(ctx context.Context, f AccountFilter) (*AccountPage
 			match := `"` + strings.ReplaceAll(q, `"`, `""`) + `"`
 			if utf8.RuneCountInString(q) >= 3 {
 				var n int
-				if err := tx.QueryRow(`SELECT count(*) FROM (SELECT 1 FROM accounts_fts WHERE accounts_fts MATCH ? LIMIT ?)`, match, rareMatches).Scan(&n); err != nil {
+				if err := s.queryRowRead(ctx, tx, `SELECT count(*) FROM (SELECT 1 FROM accounts_fts WHERE accounts_fts MATCH ? LIMIT ?)`, match, rareMatches).Scan(&n); err != nil {
 					return err
 				}
 				rare = n < rareMatches
@@ -304,7 +304,7 @@ func (s *Store) ListAccounts(ctx context.Context, f AccountFilter) (*AccountPage
 		query := `SELECT ` + accountColumns + accountFrom + `WHERE ` + strings.Join(where, " AND ") +
 			` ORDER BY ` + order + ` LIMIT ?`
 		args = append(args, f.Limit+1)
-		rows, err := tx.Query(query, args...)
+		rows, err := s.queryRead(ctx, tx, query, args...)
 		if err != nil {
 			return err
 		}
@@ -352,7 +352,7 @@ type AccountCounts struct{ Managed, Independent, Pending int }
 func (s *Store) CountAccounts(ctx context.Context, orgSID string) (AccountCounts, error) {
 	var c AccountCounts
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRow(`SELECT
+		return s.queryRowRead(ctx, tx, `SELECT
 			coalesce((SELECT n FROM account_counts WHERE org_sid = ?1 AND relation = 'managed'), 0),
 			coalesce((SELECT n FROM account_counts WHERE org_sid = ?1 AND relation = 'independent'), 0),
 			(SELECT count(*) FROM account_requests WHERE org_sid = ?1 AND state = 'pending')`, orgSID).

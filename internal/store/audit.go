@@ -186,7 +186,7 @@ func (s *Store) ListAuditEvents(ctx context.Context, f AuditFilter) (*AuditPage,
 	args = append(args, f.Limit+1)
 	var list []domain.AuditEvent
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.Query(`SELECT `+auditColumns+` FROM audit_events WHERE `+strings.Join(where, " AND ")+
+		rows, err := s.queryRead(ctx, tx, `SELECT `+auditColumns+` FROM audit_events WHERE `+strings.Join(where, " AND ")+
 			` ORDER BY `+order+` LIMIT ?`, args...)
 		if err != nil {
 			return err

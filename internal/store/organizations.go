@@ -111,7 +111,7 @@ func (s *Store) IsSetUp(ctx context.Context) (bool, error) {
 func (s *Store) FindOrganization(ctx context.Context, sid string) (*domain.Organization, error) {
 	var o domain.Organization
 	var created sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT sid, name, created_at FROM organizations WHERE sid = ?`, sid).Scan(&o.SID, &o.Name, &created)
+	err := s.rowRead(ctx, `SELECT sid, name, created_at FROM organizations WHERE sid = ?`, sid).Scan(&o.SID, &o.Name, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("The organization")
 	}

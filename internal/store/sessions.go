@@ -92,7 +92,7 @@ func (s *Store) FindSession(ctx context.Context, id string, p SessionPolicy) (*S
 	h := auth.HashToken(id)
 	var sess Session
 	var created, seen, expires sql.NullInt64
-	row := s.r.QueryRowContext(ctx, `SELECT `+userColumns+`, s.id_hash, s.user_sid, s.state, s.ip, s.user_agent, s.created_at, s.last_seen_at, s.expires_at
+	row := s.rowRead(ctx, `SELECT `+userColumns+`, s.id_hash, s.user_sid, s.state, s.ip, s.user_agent, s.created_at, s.last_seen_at, s.expires_at
 		FROM sessions s JOIN users u ON u.sid = s.user_sid WHERE s.id_hash = ?`, h)
 	u, err := scanUser(row, &sess.IDHash, &sess.UserSID, &sess.State, &sess.IP, &sess.UserAgent, &created, &seen, &expires)
 	if errors.Is(err, sql.ErrNoRows) {

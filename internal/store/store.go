@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"admincenter/db"
@@ -24,6 +25,7 @@ type Store struct {
 	r      *sql.DB
 	Now    func() time.Time // the clock; tests replace it
 	Sealer Sealer           // seals link tokens in the outbox; set by the caller after Open
+	stmts  sync.Map         // prepared hot read queries (stmtcache.go)
 	// BaseURL is the public URL that emailed links start with (never a request's Host); set by the caller.
 	BaseURL string
 }
@@ -68,6 +70,7 @@ func dsn(path string, writer bool) string {
 
 // Close checkpoints the WAL and closes the database.
 func (s *Store) Close() error {
+	s.closeStmts()
 	_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	err1 := s.r.Close()
 	err2 := s.w.Close()
