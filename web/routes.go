@@ -44,6 +44,16 @@ func (s *Server) registerRoutes() {
 		{"GET", "/admin/accounts/:sid", accountView, s.handleAccountGeneral},
 		{"GET", "/admin/accounts/:sid/users", accountView, s.handleAccountUsers},
 		{"GET", "/admin/accounts/:sid/users/pending", accountView, s.handleAccountPending},
+
+		// People: account users, invitations, organization users, access review.
+		{"POST", "/admin/accounts/:sid/users/invite", accountView, s.handleInviteUsers},
+		{"POST", "/admin/accounts/:sid/users/:user/roles", accountView, s.handleAccountUserRoles},
+		{"POST", "/admin/accounts/:sid/users/:user/remove", accountView, s.handleAccountUserRemove},
+		{"POST", "/admin/accounts/:sid/invitations/:id/resend", accountView, s.handleInvitationResend},
+		{"POST", "/admin/accounts/:sid/invitations/:id/revoke", accountView, s.handleInvitationRevoke},
+		{"GET", "/invitations/:token", public, s.handleInvitation},
+		{"POST", "/invitations/:token/accept", public, s.handleInvitationAccept},
+		{"POST", "/invitations/:token/decline", public, s.handleInvitationDecline},
 	}
 
 	e := s.echo
