@@ -54,6 +54,12 @@ func (s *Server) registerRoutes() {
 		{"GET", "/invitations/:token", public, s.handleInvitation},
 		{"POST", "/invitations/:token/accept", public, s.handleInvitationAccept},
 		{"POST", "/invitations/:token/decline", public, s.handleInvitationDecline},
+		{"GET", "/admin/users", orgAdmin, s.handleOrgUsers},
+		{"POST", "/admin/users/:user/role", orgAdmin, s.handleOrgUserRole},
+		{"POST", "/admin/users/:user/deactivate", orgAdmin, s.handleOrgUserDeactivate},
+		{"POST", "/admin/users/:user/reactivate", orgAdmin, s.handleOrgUserReactivate},
+		{"GET", "/admin/users/:user/remove", orgAdmin, s.handleOrgUserRemoveForm},
+		{"POST", "/admin/users/:user/remove", orgAdmin, s.handleOrgUserRemove},
 	}
 
 	e := s.echo
