@@ -60,6 +60,7 @@ func (s *Server) registerRoutes() {
 		{"POST", "/admin/users/:user/reactivate", orgAdmin, s.handleOrgUserReactivate},
 		{"GET", "/admin/users/:user/remove", orgAdmin, s.handleOrgUserRemoveForm},
 		{"POST", "/admin/users/:user/remove", orgAdmin, s.handleOrgUserRemove},
+		{"GET", "/admin/access-review", orgAdmin, s.handleAccessReview},
 	}
 
 	e := s.echo
