@@ -24,8 +24,13 @@ bench: ## Go benchmarks and the load script against a seeded server
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/store/
 	bash scripts/bench.sh
 
-fuzz: ## run each fuzz target briefly
-	@echo "no fuzz targets yet"
+FUZZTIME ?= 20s
+fuzz: ## run each fuzz target for FUZZTIME (not part of make test)
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$target"; $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
 
 vet: ## go vet
 	$(GO) vet ./...

@@ -97,7 +97,7 @@ func (s *Server) handleLogin(c echo.Context) error {
 	ctx := c.Request().Context()
 	email, password := domain.NormalizeEmail(c.FormValue("email")), c.FormValue("password")
 	fail := func(u *domain.User, reason string) error {
-		if err := s.store.RecordSignInFailure(ctx, u, clientIP(c), reason); err != nil {
+		if err := s.store.RecordSignInFailure(ctx, u, email, clientIP(c), reason); err != nil {
 			return err
 		}
 		f := formOf(c, errBadCredentials, "email", "next")
@@ -117,11 +117,22 @@ func (s *Server) handleLogin(c echo.Context) error {
 	}
 	u, err := s.store.FindUserByEmail(ctx, email)
 	if domain.ErrorCode(err) == domain.ENotFound {
-		auth.BurnPasswordCheck(password)
-		return fail(nil, "unknown email")
+		u, err = nil, nil
 	}
 	if err != nil {
 		return err
+	}
+	if err := s.store.CheckSignInThrottle(ctx, u, email, clientIP(c)); err != nil {
+		if domain.ErrorCode(err) != domain.ETooMany {
+			return err
+		}
+		s.setRetryAfter(c, err)
+		f := formOf(c, err, "email", "next")
+		return s.render(c, http.StatusTooManyRequests, views.LoginPage(s.page(c, "Sign in", ""), f))
+	}
+	if u == nil {
+		auth.BurnPasswordCheck(password)
+		return fail(nil, "unknown email")
 	}
 	ok, err := auth.CheckPassword(u.PasswordHash, password)
 	if err != nil {
@@ -145,7 +156,7 @@ func (s *Server) handleLogin(c echo.Context) error {
 	}
 	s.setSessionCookie(c, id)
 	if state == "pending_2fa" {
-		return c.Redirect(http.StatusSeeOther, "/login/2fa")
+		return c.Redirect(http.StatusSeeOther, loginTwoFactorURL(c.FormValue("next")))
 	}
 	return c.Redirect(http.StatusSeeOther, safeNext(c.FormValue("next"), landing(u)))
 }

@@ -21,7 +21,7 @@ import (
 
 // testApp is a real server on a real SQLite file, reached over real HTTP.
 type testApp struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *httptest.Server
 	store *store.Store
 	cfg   *config.Config
@@ -30,7 +30,7 @@ type testApp struct {
 
 const testPassword = "correct horse battery staple"
 
-func newTestApp(t *testing.T) *testApp {
+func newTestApp(t testing.TB) *testApp {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := store.Open(context.Background(), filepath.Join(dir, "admincenter.db"))
@@ -68,7 +68,7 @@ func (a *testApp) setup() {
 
 // browser is an HTTP client with a cookie jar that does not follow redirects.
 type browser struct {
-	t    *testing.T
+	t    testing.TB
 	app  *testApp
 	http *http.Client
 }

@@ -12,9 +12,7 @@ import (
 )
 
 // The invitation link pages. Opening a link never uses it; only the accept or decline POST does.
-// The token is in the path, so these pages send no Referer anywhere.
-
-func noReferrer(c echo.Context) { c.Response().Header().Set("Referrer-Policy", "no-referrer") }
+// The token is in the path, so these pages send no Referer anywhere (securityHeaders).
 
 // invitationPage renders the page of a link with the given status and an optional error.
 func (s *Server) invitationPage(c echo.Context, status int, token string, inv *domain.Invitation, problem string) error {
@@ -44,7 +42,6 @@ func (s *Server) invitationPage(c echo.Context, status int, token string, inv *d
 }
 
 func (s *Server) handleInvitation(c echo.Context) error {
-	noReferrer(c)
 	token := c.Param("token")
 	inv, err := s.store.FindInvitationByToken(c.Request().Context(), token)
 	if domain.ErrorCode(err) == domain.ENotFound {
@@ -61,7 +58,6 @@ func (s *Server) handleInvitation(c echo.Context) error {
 }
 
 func (s *Server) handleInvitationAccept(c echo.Context) error {
-	noReferrer(c)
 	ctx := c.Request().Context()
 	token := c.Param("token")
 	u := currentUser(c)
@@ -104,7 +100,6 @@ func (s *Server) invitationRefused(c echo.Context, token string, err error) erro
 }
 
 func (s *Server) handleInvitationDecline(c echo.Context) error {
-	noReferrer(c)
 	token := c.Param("token")
 	inv, err := s.store.DeclineInvitation(c.Request().Context(), currentUser(c), token, clientIP(c))
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -78,11 +79,32 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		if s.secure {
 			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
+		if reachedFromEmail(c.Request().URL.Path) {
+			noReferrer(c)
+		}
 		req := c.Request()
 		c.SetRequest(req.WithContext(templ.WithNonce(req.Context(), nonce)))
 		return next(c)
 	}
 }
+
+// emailedLinkPrefixes are the paths of pages reached from emailed links: their URLs carry a
+// token, which must not leak to other sites in a Referer header.
+var emailedLinkPrefixes = []string{"/invitations/", "/imports/", "/shares/"}
+
+func reachedFromEmail(path string) bool {
+	for _, p := range emailedLinkPrefixes {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// noReferrer makes the answer send no Referer at all, for a page whose URL holds a secret.
+// securityHeaders applies it to every emailedLinkPrefixes path; a handler of another page
+// whose URL holds a token calls it too.
+func noReferrer(c echo.Context) { c.Response().Header().Set("Referrer-Policy", "no-referrer") }
 
 func (s *Server) staticCache(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {

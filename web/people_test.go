@@ -18,6 +18,7 @@ import (
 // peopleApp is a set-up app with a clock the test moves, the Owner signed in and one account.
 type peopleApp struct {
 	*testApp
+	t       *testing.T
 	owner   *browser
 	account string // AC…
 	advance func(time.Duration)
@@ -34,7 +35,7 @@ func newPeopleApp(t *testing.T) *peopleApp {
 	res := owner.post("/admin/accounts", url.Values{"friendly_name": {"Billing EU"}, "type": {"standard"}})
 	wantStatus(t, res, http.StatusSeeOther)
 	sid := strings.TrimSuffix(strings.TrimPrefix(res.Location, "/admin/accounts/"), "/users")
-	return &peopleApp{testApp: app, owner: owner, account: sid, advance: advance}
+	return &peopleApp{testApp: app, t: t, owner: owner, account: sid, advance: advance}
 }
 
 func (a *peopleApp) users() string { return "/admin/accounts/" + a.account + "/users" }

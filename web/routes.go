@@ -38,6 +38,19 @@ func (s *Server) registerRoutes() {
 
 		{"GET", "/accounts", signedIn, s.handleMyAccounts},
 
+		// Sign-in security: two-step sign-in, two-factor settings, sessions, password.
+		{"GET", "/login/2fa", public, s.handleLoginTwoFactorForm},
+		{"POST", "/login/2fa", public, s.handleLoginTwoFactor},
+		{"GET", "/settings/2fa", signedIn, s.handleTwoFactorSettings},
+		{"POST", "/settings/2fa", signedIn, s.handleTwoFactorEnable},
+		{"POST", "/settings/2fa/disable", signedIn, s.handleTwoFactorDisable},
+		{"POST", "/settings/2fa/recovery-codes", signedIn, s.handleRecoveryCodesRegenerate},
+		{"GET", "/settings/sessions", signedIn, s.handleSessions},
+		{"POST", "/settings/sessions/revoke-others", signedIn, s.handleSessionsRevokeOthers},
+		{"POST", "/settings/sessions/:ref/revoke", signedIn, s.handleSessionRevoke},
+		{"GET", "/settings/password", signedIn, s.handlePasswordForm},
+		{"POST", "/settings/password", signedIn, s.handlePasswordChange},
+
 		{"GET", "/admin/accounts", orgAdmin, s.handleAccountList},
 		{"GET", "/admin/accounts/new", orgMember, s.handleAccountNew},
 		{"POST", "/admin/accounts", orgMember, s.handleAccountCreate},

@@ -53,15 +53,23 @@ func (s *Store) SignIn(ctx context.Context, u *domain.User, ip, userAgent string
 		if _, err := tx.Exec(`UPDATE users SET last_login_at = ? WHERE sid = ?`, ms(now), u.SID); err != nil {
 			return err
 		}
-		return s.audit(tx, u.OrgSID, domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: ip}, "signin.success", "user", u.SID, "", nil, nil, "")
+		if err := clearAccountFailuresTx(tx, u.Email); err != nil {
+			return err
+		}
+		return s.audit(tx, u.OrgSID, domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: ip}, "signin.success", "user", u.SID, "", nil,
+			map[string]string{"method": "password"}, "")
 	})
 	return id, state, err
 }
 
-// RecordSignInFailure writes a failed sign-in to the audit log. The email is recorded
-// only when it names a user, so the log does not collect typos and passwords pasted as emails.
-func (s *Store) RecordSignInFailure(ctx context.Context, u *domain.User, ip, reason string) error {
+// RecordSignInFailure counts a failed sign-in against the email and the IP (see MaxAuthFailures)
+// and writes it to the audit log. The email is recorded only when it names a user, so the log
+// does not collect typos and passwords pasted as emails.
+func (s *Store) RecordSignInFailure(ctx context.Context, u *domain.User, email, ip, reason string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := s.recordFailureTx(tx, email, ip); err != nil {
+			return err
+		}
 		actor := domain.Actor{Type: "anonymous", IP: ip}
 		orgSID, target := "", ""
 		if u != nil {

@@ -160,8 +160,19 @@ func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, "
 func notFound(what string) error { return domain.Errorf(domain.ENotFound, "%s was not found.", what) }
 
 // Backup writes a consistent copy of the live database to path (one SQLite file, WAL folded in).
+// It runs on a reader connection, so writers carry on meanwhile; VACUUM INTO writes only the new file,
+// but the reader pool is query_only, so the pragma is lifted on this one connection for the copy.
 func (s *Store) Backup(ctx context.Context, path string) error {
-	_, err := s.r.ExecContext(ctx, `VACUUM INTO ?`, path)
+	conn, err := s.r.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA query_only = 0`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.Background(), `PRAGMA query_only = 1`)
+	_, err = conn.ExecContext(ctx, `VACUUM INTO ?`, path)
 	return err
 }
 

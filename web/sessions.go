@@ -1,0 +1,117 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"admincenter/internal/domain"
+	"admincenter/internal/store"
+	"admincenter/views"
+)
+
+func (s *Server) handleSessions(c echo.Context) error {
+	u, cur := currentUser(c), currentSession(c)
+	list, err := s.store.ListSessions(c.Request().Context(), u.SID, s.policy)
+	if err != nil {
+		return err
+	}
+	rows := make([]views.SessionRow, 0, len(list))
+	for _, x := range list {
+		rows = append(rows, views.SessionRow{Ref: store.SessionRef(x.IDHash), Browser: describeBrowser(x.UserAgent), IP: x.IP,
+			CreatedAt: x.CreatedAt, LastSeenAt: x.LastSeenAt, Current: string(x.IDHash) == string(cur.IDHash)})
+	}
+	return s.render(c, http.StatusOK, views.SessionsPage(s.page(c, "Sessions", "sessions"), rows))
+}
+
+func (s *Server) handleSessionRevoke(c echo.Context) error {
+	u := currentUser(c)
+	if err := s.store.RevokeSession(c.Request().Context(), u, c.Param("ref"), clientIP(c)); err != nil {
+		return err
+	}
+	if c.Param("ref") == store.SessionRef(currentSession(c).IDHash) {
+		s.clearSessionCookie(c)
+		return s.redirectFlash(c, "/login", "You are signed out.")
+	}
+	return s.redirectFlash(c, "/settings/sessions", "The session was signed out.")
+}
+
+func (s *Server) handleSessionsRevokeOthers(c echo.Context) error {
+	n, err := s.store.RevokeOtherSessions(c.Request().Context(), currentUser(c), currentSession(c).IDHash, clientIP(c))
+	if err != nil {
+		return err
+	}
+	msg := "There were no other sessions."
+	switch {
+	case n == 1:
+		msg = "1 other session was signed out."
+	case n > 1:
+		msg = fmt.Sprintf("%d other sessions were signed out.", n)
+	}
+	return s.redirectFlash(c, "/settings/sessions", msg)
+}
+
+func (s *Server) handlePasswordForm(c echo.Context) error {
+	return s.render(c, http.StatusOK, views.PasswordPage(s.page(c, "Change password", "password"), views.Form{}))
+}
+
+func (s *Server) handlePasswordChange(c echo.Context) error {
+	err := s.store.ChangePassword(c.Request().Context(), currentUser(c), currentSession(c).IDHash,
+		c.FormValue("current_password"), c.FormValue("new_password"), clientIP(c))
+	status := http.StatusUnprocessableEntity
+	switch domain.ErrorCode(err) {
+	case "":
+		return s.redirectFlash(c, "/settings/password", "Your password is changed. Your other sessions were signed out.")
+	case domain.EInvalid:
+	case domain.ETooMany:
+		status = http.StatusTooManyRequests
+		s.setRetryAfter(c, err)
+	default:
+		return err
+	}
+	return s.render(c, status, views.PasswordPage(s.page(c, "Change password", "password"), formOf(c, err)))
+}
+
+// describeBrowser turns a User-Agent header into "Firefox on Windows"; good enough to recognise
+// one's own devices, never shown as raw header text.
+func describeBrowser(ua string) string {
+	browser, os := "Unknown browser", ""
+	switch {
+	case strings.Contains(ua, "Edg/"):
+		browser = "Edge"
+	case strings.Contains(ua, "OPR/"):
+		browser = "Opera"
+	case strings.Contains(ua, "Firefox/"):
+		browser = "Firefox"
+	case strings.Contains(ua, "HeadlessChrome/"):
+		browser = "Headless Chrome"
+	case strings.Contains(ua, "Chrome/"):
+		browser = "Chrome"
+	case strings.Contains(ua, "Safari/"):
+		browser = "Safari"
+	case strings.HasPrefix(ua, "curl/"):
+		browser = "curl"
+	case strings.HasPrefix(ua, "Go-http-client"):
+		browser = "Go HTTP client"
+	}
+	switch {
+	case strings.Contains(ua, "Android"):
+		os = "Android"
+	case strings.Contains(ua, "iPhone"), strings.Contains(ua, "iPad"):
+		os = "iOS"
+	case strings.Contains(ua, "Windows"):
+		os = "Windows"
+	case strings.Contains(ua, "Mac OS X"), strings.Contains(ua, "Macintosh"):
+		os = "macOS"
+	case strings.Contains(ua, "CrOS"):
+		os = "ChromeOS"
+	case strings.Contains(ua, "Linux"):
+		os = "Linux"
+	}
+	if os == "" {
+		return browser
+	}
+	return browser + " on " + os
+}
