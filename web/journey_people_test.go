@@ -1,0 +1,120 @@
+package web
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"admincenter/internal/store"
+)
+
+// TestJourneyInviteContractor: the administrator invites a contractor as a developer; the
+// contractor, in a browser of their own, opens the emailed link, signs in, accepts and lands in
+// the account; the administrator filters the Users tab by Developer and finds them.
+func TestJourneyInviteContractor(t *testing.T) {
+	app := newTestApp(t)
+	app.setup()
+	ctx := newChrome(t)
+	base := app.srv.URL
+	bg := context.Background()
+	owner, _ := app.store.FindUserByEmail(bg, "owner@example.com")
+	acct, err := app.store.CreateAccount(bg, owner, store.CreateAccountInput{FriendlyName: "Billing EU", Type: "standard"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := base + "/admin/accounts/" + acct.SID + "/users"
+
+	run(t, ctx,
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), "owner@example.com"),
+		chromedp.SendKeys(chromedp.ID("password"), testPassword),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.sidebar`)),
+		chromedp.Navigate(users),
+		chromedp.WaitVisible(chromedp.CSS(`#account-users`)),
+		chromedp.Click(chromedp.CSS(`#invite-user > summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`.invite-panel #email`)),
+		chromedp.SendKeys(chromedp.CSS(`.invite-panel #email`), "casey@contractors.dev"),
+		chromedp.Click(chromedp.ID("invite-developer")),
+	)
+	screenshot(t, ctx, "people-1-invite-panel")
+	run(t, ctx,
+		chromedp.Click(chromedp.CSS(`.invite-panel button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#pending-invitations`)),
+	)
+	if got := text(t, ctx, chromedp.CSS(".flash")); !strings.Contains(got, "Invitation sent to casey@contractors.dev") {
+		t.Errorf("flash after invite = %q", got)
+	}
+	if got := text(t, ctx, chromedp.CSS("#pending-invitations tbody")); !strings.Contains(got, "casey@contractors.dev") || !strings.Contains(got, "Developer") {
+		t.Errorf("pending users = %q", got)
+	}
+	screenshot(t, ctx, "people-2-pending-users")
+
+	// The contractor gets the email. /signup is another engineer's and not merged yet: the
+	// contractor's user is made directly, as signing up would.
+	mails, err := app.store.MailsToForTest(bg, "casey@contractors.dev")
+	if err != nil || len(mails) != 1 || mails[0].Token == "" {
+		t.Fatalf("invitation mail: %v, %+v", err, mails)
+	}
+	link := strings.Replace(base+"/invitations/"+store.MailTokenPlaceholder, store.MailTokenPlaceholder, mails[0].Token, 1)
+	if !strings.Contains(mails[0].Text, base+"/invitations/"+store.MailTokenPlaceholder) {
+		t.Fatalf("mail has no link:\n%s", mails[0].Text)
+	}
+	if _, err := app.store.AddUserForTest(bg, "casey@contractors.dev", "Casey Contractor", testPassword); err != nil {
+		t.Fatal(err)
+	}
+	casey := newPerson(t, ctx)
+	run(t, casey,
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(chromedp.ID("invitation")),
+	)
+	if got := text(t, casey, chromedp.ID("invitation-roles")); !strings.Contains(got, "Developer") {
+		t.Errorf("invitation roles = %q", got)
+	}
+	screenshot(t, casey, "people-3-invitation-signed-out")
+	run(t, casey,
+		chromedp.Click(chromedp.CSS(`#invitation a.btn-primary`)),
+		chromedp.WaitVisible(chromedp.ID("password")),
+		chromedp.SendKeys(chromedp.ID("email"), "casey@contractors.dev"),
+		chromedp.SendKeys(chromedp.ID("password"), testPassword),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("accept-invitation")),
+	)
+	screenshot(t, casey, "people-4-invitation-accept")
+	run(t, casey,
+		chromedp.Click(chromedp.ID("accept-invitation")),
+		chromedp.WaitVisible(chromedp.ID("account-sid")),
+	)
+	if got := text(t, casey, chromedp.CSS(".flash")); !strings.Contains(got, "Welcome to Billing EU") || !strings.Contains(got, "Developer") {
+		t.Errorf("flash after accept = %q", got)
+	}
+	screenshot(t, casey, "people-5-contractor-in-account")
+
+	// The administrator filters the Users tab by Developer.
+	run(t, ctx,
+		chromedp.Navigate(users),
+		chromedp.WaitVisible(chromedp.CSS(`#account-users`)),
+		chromedp.Click(chromedp.CSS(`#role-filter > summary`)),
+		chromedp.WaitVisible(chromedp.ID("filter-developer")),
+		chromedp.Click(chromedp.ID("filter-developer")),
+	)
+	screenshot(t, ctx, "people-6-role-filter")
+	run(t, ctx,
+		chromedp.Click(chromedp.CSS(`#role-filter button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.filter-summary`)),
+	)
+	got := text(t, ctx, chromedp.CSS("#account-users tbody"))
+	if !strings.Contains(got, "casey@contractors.dev") || !strings.Contains(got, "External") || strings.Contains(got, "owner@example.com") {
+		t.Errorf("users filtered by developer = %q", got)
+	}
+	screenshot(t, ctx, "people-7-filtered-developers")
+
+	// The organization's pages, to look at.
+	run(t, ctx, chromedp.Navigate(base+"/admin/users"), chromedp.WaitVisible(chromedp.ID("org-users")))
+	screenshot(t, ctx, "people-8-org-users")
+	run(t, ctx, chromedp.Navigate(base+"/admin/access-review"), chromedp.WaitVisible(chromedp.ID("access-review")))
+	screenshot(t, ctx, "people-9-access-review")
+}
