@@ -26,7 +26,8 @@ func (s *Server) usersView(c echo.Context) (views.Page, views.AccountUsersView, 
 	}
 	p, av := s.accountView(c, "users")
 	acc := currentAccess(c)
-	v := views.AccountUsersView{AccountView: av, CanManage: acc.CanManageUsers(), Me: currentUser(c).SID, RoleFilter: filter}
+	v := views.AccountUsersView{AccountView: av, CanManage: acc.CanManageUsers(), Me: currentUser(c).SID, RoleFilter: filter,
+		ShowInvite: c.QueryParam("invite") == "1"}
 	users, err := s.store.ListAccountUsers(c.Request().Context(), acc.Account.SID, v.RoleFilter...)
 	v.Users = users
 	return p, v, err

@@ -91,6 +91,16 @@ func TestInvitationMailAndLinkPage(t *testing.T) {
 	if !strings.Contains(m.Subject, "Billing EU") || !strings.Contains(m.Text, "Developer") {
 		t.Errorf("mail = %q\n%s", m.Subject, m.Text)
 	}
+	if !strings.Contains(m.Text, "create your Admin Center user") {
+		t.Errorf("the mail to an unknown email does not ask to sign up:\n%s", m.Text)
+	}
+	if _, err := app.store.AddUserForTest(context.Background(), "known@outside.dev", "Known", ""); err != nil {
+		t.Fatal(err)
+	}
+	app.invite("known@outside.dev", "support")
+	if km, _ := app.store.MailsToForTest(context.Background(), "known@outside.dev"); len(km) != 1 || !strings.Contains(km[0].Text, "sign in as known@outside.dev") {
+		t.Errorf("the mail to an existing user does not ask to sign in: %+v", km)
+	}
 
 	res := app.owner.get(app.users() + "/pending")
 	wantStatus(t, res, http.StatusOK)

@@ -161,6 +161,9 @@ func (s *Store) insertInvitationTx(tx *sql.Tx, a *accountForPeople, inviter *dom
 	if inv.ID, err = res.LastInsertId(); err != nil {
 		return nil, err
 	}
+	if err := tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM users WHERE email = ?)`, email).Scan(&inv.InviteeExists); err != nil {
+		return nil, err
+	}
 	return inv, s.enqueueMail(tx, invitationMail(inv, inviter, baseURL, token))
 }
 
@@ -255,12 +258,17 @@ func findInvitationByTokenTx(tx *sql.Tx, token string) (*domain.Invitation, erro
 	if token == "" || len(token) > 100 {
 		return nil, errBadLink
 	}
+	var exists bool
 	inv, err := scanInvitation(tx.QueryRow(`SELECT `+invitationColumns+`, EXISTS (SELECT 1 FROM users x WHERE x.email = i.email)`+invitationFrom+
-		`WHERE i.token_hash = ?`, auth.HashToken(token)), new(bool))
+		`WHERE i.token_hash = ?`, auth.HashToken(token)), &exists)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errBadLink
 	}
-	return inv, err
+	if err != nil {
+		return nil, err
+	}
+	inv.InviteeExists = exists
+	return inv, nil
 }
 
 // FindInvitationByToken returns the invitation of a link, whatever its state. It never changes it:
@@ -269,17 +277,8 @@ func (s *Store) FindInvitationByToken(ctx context.Context, token string) (*domai
 	var inv *domain.Invitation
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		if token == "" || len(token) > 100 {
-			return errBadLink
-		}
-		inv, err = scanInvitation(tx.QueryRow(`SELECT `+invitationColumns+invitationFrom+`WHERE i.token_hash = ?`, auth.HashToken(token)))
-		if errors.Is(err, sql.ErrNoRows) {
-			return errBadLink
-		}
-		if err != nil {
-			return err
-		}
-		return tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM users WHERE email = ?)`, inv.Email).Scan(&inv.InviteeExists)
+		inv, err = findInvitationByTokenTx(tx, token)
+		return err
 	})
 	return inv, err
 }

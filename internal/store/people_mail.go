@@ -48,12 +48,19 @@ func invitationMail(inv *domain.Invitation, inviter *domain.User, baseURL, token
 		"Hello,",
 		fmt.Sprintf("%s <%s> invited you to the account “%s”%s in Admin Center, with the roles: %s.",
 			inviter.Name, inviter.Email, inv.AccountName, org, roleList(inv.Roles)),
-		"Open this link to accept or decline the invitation. If you have no Admin Center user yet, you can create one there with this email address:",
+		nextStep(inv),
 		"link:"+strings.TrimRight(baseURL, "/")+"/invitations/"+MailTokenPlaceholder,
 		"The link works until "+mailTime(inv.ExpiresAt)+". If you were not expecting this invitation, you can ignore this email.",
 	)
 	return Mail{OrgSID: inv.OrgSID, To: inv.Email, Subject: inviter.Name + " invited you to " + inv.AccountName + " on Admin Center",
 		Text: text, HTML: h, Token: token}
+}
+
+func nextStep(inv *domain.Invitation) string {
+	if inv.InviteeExists {
+		return "Open this link and sign in as " + inv.Email + " to accept or decline the invitation:"
+	}
+	return "Open this link to accept or decline. You will be asked to create your Admin Center user with this email address (" + inv.Email + ") first:"
 }
 
 func accountLink(baseURL, accountSID string) string {
