@@ -65,8 +65,51 @@ func (f *AccessReviewFilter) where() (string, []any, error) {
 	return strings.Join(where, " AND "), args, nil
 }
 
-const accessRowSelect = `SELECT a.sid, a.friendly_name, coalesce(a.org_relation, ''), a.status, ` + userColumns + `, group_concat(r.role)
-	FROM account_roles r JOIN accounts a ON a.sid = r.account_sid JOIN users u ON u.sid = r.user_sid WHERE `
+// accessRowSelect reads one row per role, in the order of account_roles' unique index
+// (account_sid, user_sid, role), so rows of one user on one account come together and a page
+// stops reading after its rows instead of grouping and sorting every role of the organization.
+const accessRowSelect = `SELECT a.sid, a.friendly_name, coalesce(a.org_relation, ''), a.status, ` + userColumns + `, r.role
+	FROM account_roles r CROSS JOIN accounts a ON a.sid = r.account_sid CROSS JOIN users u ON u.sid = r.user_sid WHERE `
+
+// eachAccessRow calls fn with each user's roles on each account, in (account, user) order or
+// its reverse, until fn answers false.
+func eachAccessRow(tx *sql.Tx, orgSID, where string, args []any, desc bool, fn func(AccessRow) (bool, error)) error {
+	order := " ORDER BY r.account_sid, r.user_sid, r.role"
+	if desc {
+		order = " ORDER BY r.account_sid DESC, r.user_sid DESC, r.role DESC"
+	}
+	rows, err := tx.Query(accessRowSelect+where+order, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var cur *AccessRow
+	for rows.Next() {
+		ar, err := scanAccess(rows, orgSID)
+		if err != nil {
+			return err
+		}
+		if cur != nil && cur.AccountSID == ar.AccountSID && cur.User.SID == ar.User.SID {
+			cur.Roles = append(cur.Roles, ar.Roles...)
+			continue
+		}
+		if cur != nil {
+			cur.Roles = sortRoles(cur.Roles)
+			if more, err := fn(*cur); err != nil || !more {
+				return err
+			}
+		}
+		cur = &ar
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if cur != nil {
+		cur.Roles = sortRoles(cur.Roles)
+		_, err = fn(*cur)
+	}
+	return err
+}
 
 func scanAccess(row scanner, orgSID string) (AccessRow, error) {
 	var ar AccessRow
@@ -123,7 +166,6 @@ func (s *Store) ReviewAccess(ctx context.Context, f AccessReviewFilter) (*Access
 		return nil, err
 	}
 	var dir byte
-	order := "r.account_sid, r.user_sid"
 	if f.Cursor != "" {
 		d, ac, us, err := parseReviewCursor(f.Cursor)
 		if err != nil {
@@ -134,26 +176,16 @@ func (s *Store) ReviewAccess(ctx context.Context, f AccessReviewFilter) (*Access
 			where += " AND (r.account_sid, r.user_sid) > (?, ?)"
 		} else {
 			where += " AND (r.account_sid, r.user_sid) < (?, ?)"
-			order = "r.account_sid DESC, r.user_sid DESC"
 		}
 		args = append(args, ac, us)
 	}
-	args = append(args, f.Limit+1)
 	out := &AccessReview{}
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.Query(accessRowSelect+where+` GROUP BY r.account_sid, r.user_sid ORDER BY `+order+` LIMIT ?`, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			ar, err := scanAccess(rows, f.OrgSID)
-			if err != nil {
-				return err
-			}
+		err := eachAccessRow(tx, f.OrgSID, where, args, dir == 'p', func(ar AccessRow) (bool, error) {
 			out.Rows = append(out.Rows, ar)
-		}
-		if err := rows.Err(); err != nil {
+			return len(out.Rows) <= f.Limit, nil
+		})
+		if err != nil {
 			return err
 		}
 		if f.External { // invitations have no membership yet
@@ -230,21 +262,8 @@ func (s *Store) ExportAccessReview(ctx context.Context, f AccessReviewFilter, ro
 		return err
 	}
 	return s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.Query(accessRowSelect+where+` GROUP BY r.account_sid, r.user_sid ORDER BY r.account_sid, r.user_sid`, args...)
+		err := eachAccessRow(tx, f.OrgSID, where, args, false, func(ar AccessRow) (bool, error) { return true, row(ar) })
 		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			ar, err := scanAccess(rows, f.OrgSID)
-			if err != nil {
-				return err
-			}
-			if err := row(ar); err != nil {
-				return err
-			}
-		}
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		if f.External {
