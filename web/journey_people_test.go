@@ -38,8 +38,14 @@ func TestJourneyInviteContractor(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#invite-user > summary`)),
 		chromedp.WaitVisible(chromedp.CSS(`.invite-panel #email`)),
 		chromedp.SendKeys(chromedp.CSS(`.invite-panel #email`), "casey@contractors.dev"),
-		chromedp.Click(chromedp.ID("invite-developer")),
+		chromedp.Click(chromedp.CSS(`.invite-panel button[type=submit]`)), // no role yet
+		chromedp.WaitVisible(chromedp.CSS(`.invite-panel .error-summary`)),
 	)
+	if got := text(t, ctx, chromedp.CSS(`.invite-panel .field-error`)); got != "Choose at least one role." {
+		t.Errorf("invite without a role: %q", got)
+	}
+	screenshot(t, ctx, "people-1-invite-no-role")
+	run(t, ctx, chromedp.Click(chromedp.ID("invite-developer")))
 	screenshot(t, ctx, "people-1-invite-panel")
 	run(t, ctx,
 		chromedp.Click(chromedp.CSS(`.invite-panel button[type=submit]`)),
@@ -111,10 +117,30 @@ func TestJourneyInviteContractor(t *testing.T) {
 		t.Errorf("users filtered by developer = %q", got)
 	}
 	screenshot(t, ctx, "people-7-filtered-developers")
+	run(t, ctx,
+		chromedp.Click(chromedp.CSS(`#account-users tbody .row-actions summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`#account-users tbody .row-actions .popover-panel`)),
+	)
+	screenshot(t, ctx, "people-7b-edit-roles")
 
 	// The organization's pages, to look at.
 	run(t, ctx, chromedp.Navigate(base+"/admin/users"), chromedp.WaitVisible(chromedp.ID("org-users")))
 	screenshot(t, ctx, "people-8-org-users")
 	run(t, ctx, chromedp.Navigate(base+"/admin/access-review"), chromedp.WaitVisible(chromedp.ID("access-review")))
 	screenshot(t, ctx, "people-9-access-review")
+
+	// Removing a member who owns an account asks for its new owner first.
+	sam, err := app.store.AddUserForTest(bg, "sam@example.com", "Sam Standard", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.store.JoinOrgForTest(bg, sam.SID, owner.OrgSID, "standard"); err != nil {
+		t.Fatal(err)
+	}
+	sam, _ = app.store.FindUserBySID(bg, sam.SID)
+	if _, err := app.store.CreateAccount(bg, sam, store.CreateAccountInput{FriendlyName: "Sam's sandbox", Type: "standard"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, chromedp.Navigate(base+"/admin/users/"+sam.SID+"/remove"), chromedp.WaitVisible(chromedp.ID("remove-user")))
+	screenshot(t, ctx, "people-10-remove-from-org")
 }
