@@ -22,6 +22,7 @@ build: generate ## build bin/admincenter
 
 bench: ## Go benchmarks and the load script against a seeded server
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/store/
+	$(GO) test -run '^$$' -bench APIListAccounts -benchtime 2000x -benchmem ./web/
 	bash scripts/bench.sh
 
 FUZZTIME ?= 20s

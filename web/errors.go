@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"admincenter/internal/api"
 	"admincenter/internal/domain"
 	"admincenter/views"
 )
@@ -15,6 +16,10 @@ import (
 // and logs what went wrong on our side.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if api.Owns(c.Request().URL.Path) {
+		s.api.HandleError(err, c)
 		return
 	}
 	status, heading, msg := http.StatusInternalServerError, "Something went wrong", domain.ErrorMessage(err)

@@ -3,6 +3,8 @@ package web
 import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+
+	"admincenter/internal/api"
 )
 
 // guard says who may reach a route. Every route names one; /admin routes must name
@@ -74,12 +76,22 @@ func (s *Server) registerRoutes() {
 		{"GET", "/admin/users/:user/remove", orgAdmin, s.handleOrgUserRemoveForm},
 		{"POST", "/admin/users/:user/remove", orgAdmin, s.handleOrgUserRemove},
 		{"GET", "/admin/access-review", orgAdmin, s.handleAccessReview},
+
+		// Organizations API: OAuth apps and the API guide (the JSON API itself is internal/api).
+		{"GET", "/admin/oauth-apps", orgAdmin, s.handleOAuthApps},
+		{"POST", "/admin/oauth-apps", orgAdmin, s.handleOAuthAppCreate},
+		{"POST", "/admin/oauth-apps/:sid/revoke", orgAdmin, s.handleOAuthAppRevoke},
+		{"GET", "/admin/api", orgAdmin, s.handleAPIGuide},
 	}
 
 	e := s.echo
-	e.Pre(middleware.RemoveTrailingSlash())
+	// API paths keep their exact shape: /Accounts/ (an empty SID) is a 404, not the list.
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
+		Skipper: func(c echo.Context) bool { return api.Owns(c.Request().URL.Path) }}))
 	e.Use(s.requestLog, middleware.Recover(), s.securityHeaders, middleware.BodyLimit("1M"))
 	e.Group("/static", s.staticCache).StaticFS("/", staticFS())
+	// The Organizations API authenticates with bearer tokens, not the console's session and CSRF.
+	s.api = api.Register(e, s.store, s.keys, api.Options{BaseURL: s.cfg.BaseURL, Log: s.log})
 	web := e.Group("", s.loadSession, s.csrf)
 	for _, r := range s.routes {
 		web.Add(r.method, r.path, r.handler, s.guardMiddleware(r.guard))

@@ -12,6 +12,7 @@ import (
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
+	"admincenter/internal/api"
 	"admincenter/internal/auth"
 	"admincenter/internal/config"
 	"admincenter/internal/store"
@@ -28,6 +29,7 @@ type Server struct {
 	secure  bool // base URL is https: __Host- cookies and HSTS
 	policy  store.SessionPolicy
 	routes  []route
+	api     *api.API
 }
 
 // New builds the server with every route registered.
