@@ -107,6 +107,12 @@ func (s *Server) removalPage(c echo.Context, status int, form views.Form) error 
 	p := s.page(c, "Remove "+plan.User.Email+" · Users", "users")
 	p.Crumbs = []views.Crumb{{Label: "Users", Href: "/admin/users"}, {Label: plan.User.Email}}
 	v := views.RemoveOrgUserView{User: plan.User, Candidates: plan.Candidates, Form: form}
+	switch {
+	case plan.User.SID == currentUser(c).SID:
+		v.Blocked = "You cannot remove yourself from the organization. Ask another Administrator."
+	case plan.User.OrgRole == domain.OrgRoleOwner:
+		v.Blocked = "The organization's Owner cannot be removed. They must first make someone else the Owner."
+	}
 	for _, a := range plan.Owned {
 		v.Owned = append(v.Owned, views.OwnedAccount{SID: a.SID, Name: a.Name, Status: a.Status, Field: store.OwnerField(a.SID)})
 	}

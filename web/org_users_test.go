@@ -72,6 +72,13 @@ func TestOrganizationUsersPage(t *testing.T) {
 			t.Errorf("POST %s %v: status %d, want %d", tc.path, tc.form, res.Status, tc.want)
 		}
 	}
+	res = adminB.get("/admin/users/" + owner.SID + "/remove")
+	wantStatus(t, res, http.StatusOK)
+	wantBody(t, res, "The organization&#39;s Owner cannot be removed")
+	if strings.Contains(res.Body, `id="remove-user"`) {
+		t.Error("the removal form is offered for the Owner")
+	}
+	wantBody(t, adminB.get("/admin/users/"+admin.SID+"/remove"), "You cannot remove yourself")
 	res = adminB.post("/admin/users/"+admin.SID+"/deactivate", nil)
 	wantBody(t, res, "You cannot change your own role, deactivate yourself or remove yourself")
 
