@@ -355,6 +355,7 @@ func TestInviteBadInput(t *testing.T) {
 		{"already invited", url.Values{"email": {"pending@outside.dev"}, "role": {"support"}}, []string{"already has a pending invitation"}},
 		{"too many", url.Values{"email": {strings.Join(many, ",")}, "role": {"developer"}}, []string{"Invite at most 20 people at once."}},
 		{"long", url.Values{"email": {strings.Repeat("a", 300_000) + "@x.dev"}, "role": {"developer"}}, []string{"That is too long"}},
+		{"thousands of roles", url.Values{"email": {"x@outside.dev"}, "role": strings.Fields(strings.Repeat("developer ", 5000))}, []string{"Choose from the listed roles."}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
