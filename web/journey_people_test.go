@@ -72,6 +72,12 @@ func TestJourneyInviteContractor(t *testing.T) {
 	if _, err := app.store.AddUserForTest(bg, "casey@contractors.dev", "Casey Contractor", testPassword); err != nil {
 		t.Fatal(err)
 	}
+	// The administrator, signed in, opening the contractor's link is told whose it is.
+	run(t, ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.ID("invitation-other")))
+	if got := text(t, ctx, chromedp.ID("invitation-other")); !strings.Contains(got, "This invitation is for casey@contractors.dev") {
+		t.Errorf("link opened by someone else: %q", got)
+	}
+	screenshot(t, ctx, "people-3b-link-opened-by-someone-else")
 	casey := newPerson(t, ctx)
 	run(t, casey,
 		chromedp.Navigate(link),
