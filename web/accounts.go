@@ -27,7 +27,12 @@ func (s *Server) handleAccountList(c echo.Context) error {
 		return err
 	}
 	v.Counts = [3]int{counts.Managed, counts.Independent, counts.Pending}
-	if v.Tab != "pending" {
+	if v.Tab == "pending" {
+		if v.Pending.Requests, err = s.store.ListAccountRequests(ctx, u.OrgSID); err != nil {
+			return err
+		}
+		v.Pending.Now = s.store.Now()
+	} else {
 		if v.Status != "" && !domain.ValidAccountStatus(v.Status) {
 			v.Status = ""
 			s.flashNow(c, "error", "Unknown status filter; showing every status.")

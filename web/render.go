@@ -24,7 +24,7 @@ func (s *Server) render(c echo.Context, status int, comp templ.Component) error 
 
 // page builds the layout's view model for the current request.
 func (s *Server) page(c echo.Context, title, nav string) views.Page {
-	p := views.Page{Title: title, Nav: nav, User: currentUser(c), Dev: s.cfg.Dev,
+	p := views.Page{Title: title, Nav: nav, User: currentUser(c), Dev: s.cfg.Dev && s.cfg.SMTPURL == "",
 		Flashes: append(s.takeFlashes(c), nowFlashes(c)...)}
 	p.CSRF, _ = c.Get(ctxCSRF).(string)
 	if p.User != nil && p.User.OrgSID != "" {

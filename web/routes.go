@@ -5,6 +5,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"admincenter/internal/api"
+	"admincenter/internal/domain"
 )
 
 // guard says who may reach a route. Every route names one; /admin routes must name
@@ -82,6 +83,27 @@ func (s *Server) registerRoutes() {
 		{"POST", "/admin/oauth-apps", orgAdmin, s.handleOAuthAppCreate},
 		{"POST", "/admin/oauth-apps/:sid/revoke", orgAdmin, s.handleOAuthAppRevoke},
 		{"GET", "/admin/api", orgAdmin, s.handleAPIGuide},
+		// Email and outside owners: sign-up, domains, the outbox, import and share requests.
+		{"GET", "/signup", public, s.handleSignupForm},
+		{"POST", "/signup", public, s.handleSignup},
+		{"GET", "/admin/domains", orgAdmin, s.handleDomains},
+		{"POST", "/admin/domains", orgAdmin, s.handleDomainAdd},
+		{"POST", "/admin/domains/:domain/verify", orgAdmin, s.handleDomainVerify},
+		{"GET", "/admin/mail", orgAdmin, s.handleMailPage},
+		{"POST", "/admin/mail/:id/retry", orgAdmin, s.handleMailRetry},
+		{"GET", "/dev/mail", public, s.handleDevMail},
+		{"GET", "/admin/accounts/import", orgAdmin, s.handleAccountImportForm},
+		{"POST", "/admin/accounts/import", orgAdmin, s.handleAccountImport},
+		{"POST", "/admin/accounts/share", orgAdmin, s.handleAccountShare},
+		{"POST", "/admin/accounts/requests/:id/resend", orgAdmin, s.handleAccountRequestResend},
+		{"POST", "/admin/accounts/requests/:id/cancel", orgAdmin, s.handleAccountRequestCancel},
+		{"POST", "/admin/accounts/:sid/relinquish", accountView, s.handleAccountRelinquish},
+		{"GET", "/imports/:token", public, s.handleRequestLink(domain.RequestImport)},
+		{"POST", "/imports/:token/confirm", signedIn, s.handleRequestAnswer(domain.RequestImport, true)},
+		{"POST", "/imports/:token/decline", signedIn, s.handleRequestAnswer(domain.RequestImport, false)},
+		{"GET", "/shares/:token", public, s.handleRequestLink(domain.RequestShare)},
+		{"POST", "/shares/:token/accept", signedIn, s.handleRequestAnswer(domain.RequestShare, true)},
+		{"POST", "/shares/:token/decline", signedIn, s.handleRequestAnswer(domain.RequestShare, false)},
 	}
 
 	e := s.echo

@@ -9,5 +9,6 @@ import (
 // a WaitGroup that is done once they have all stopped after ctx ends.
 func (s *Server) StartWorkers(ctx context.Context) *sync.WaitGroup {
 	var wg sync.WaitGroup
+	s.startMailWorkers(ctx, &wg)
 	return &wg
 }

@@ -86,7 +86,7 @@ func (s *Store) createOrganization(ctx context.Context, in SetupInput, ip string
 		if err := insertUserTx(tx, user, hash, now); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`INSERT INTO domains (org_sid, domain, token, verified_at, last_checked_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		if _, err := tx.Exec(`INSERT INTO domains (org_sid, domain, token, verified_at, last_checked_at, created_at, trusted) VALUES (?, ?, ?, ?, ?, ?, 1)`,
 			org.SID, in.Domain, auth.NewToken(), ms(now), ms(now), ms(now)); err != nil {
 			return err
 		}

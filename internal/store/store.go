@@ -24,6 +24,8 @@ type Store struct {
 	r      *sql.DB
 	Now    func() time.Time // the clock; tests replace it
 	Sealer Sealer           // seals link tokens in the outbox; set by the caller after Open
+	// BaseURL is the public URL that emailed links start with (never a request's Host); set by the caller.
+	BaseURL string
 }
 
 // Open opens (creating if needed) the database file at path and applies migrations.

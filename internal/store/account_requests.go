@@ -1,0 +1,473 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"admincenter/internal/auth"
+	"admincenter/internal/domain"
+)
+
+// RequestError is why an account cannot be added, with whether the owner may be asked to share it instead.
+type RequestError struct {
+	Err        *domain.Error
+	OfferShare bool // the owner is outside the verified domains: a share request is possible
+}
+
+func (e *RequestError) Error() string { return e.Err.Error() }
+func (e *RequestError) Unwrap() error { return e.Err }
+
+func refuse(msg string) error {
+	return &RequestError{Err: &domain.Error{Code: domain.EInvalid, Message: msg, Fields: map[string]string{"account_sid": msg}}}
+}
+
+// RequestImport asks the owner of an existing account to let it join the administrator's
+// organization as a managed account. The rules are checked in order — format, existence, not
+// already in the organization, owner's email in a verified domain — and the first that fails
+// is named. The request, its audit event and the email to the owner are one transaction.
+func (s *Store) RequestImport(ctx context.Context, admin *domain.User, rawSID, ip string) (*domain.AccountRequest, error) {
+	return s.requestAccount(ctx, admin, rawSID, domain.RequestImport, ip)
+}
+
+// RequestShare asks the owner of an account outside any organization to share it with the
+// administrator's organization as an independent account.
+func (s *Store) RequestShare(ctx context.Context, admin *domain.User, rawSID, ip string) (*domain.AccountRequest, error) {
+	return s.requestAccount(ctx, admin, rawSID, domain.RequestShare, ip)
+}
+
+func (s *Store) requestAccount(ctx context.Context, admin *domain.User, rawSID, kind, ip string) (*domain.AccountRequest, error) {
+	raw := strings.TrimSpace(rawSID)
+	if raw == "" {
+		return nil, refuse("Enter the account SID: AC followed by 32 letters and digits.")
+	}
+	sid := normalizeSID(domain.PrefixAccount, raw)
+	if sid == "" {
+		return nil, refuse("That is not an account SID. An account SID is AC followed by 32 hexadecimal digits (0–9, a–f).")
+	}
+	var req *domain.AccountRequest
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		a, err := scanAccount(tx.QueryRow(`SELECT `+accountColumns+accountFrom+`WHERE a.sid = ?`, sid))
+		// An account of another organization is not found, exactly like one that does not exist.
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && a.OrgSID != "" && a.OrgSID != admin.OrgSID) {
+			return refuse("No account with the SID " + sid + " exists. Check the SID with the account's owner.")
+		}
+		if err != nil {
+			return err
+		}
+		if a.OrgSID == admin.OrgSID {
+			what := "a managed account"
+			if a.Relation == domain.RelationIndependent {
+				what = "an independent account (relinquish it first to import it)"
+			}
+			return refuse("“" + a.FriendlyName + "” is already in your organization, as " + what + ".")
+		}
+		if a.Status == domain.StatusClosed {
+			return refuse("“" + a.FriendlyName + "” is closed; a closed account cannot join an organization.")
+		}
+		if kind == domain.RequestImport {
+			ok, err := emailDomainVerifiedTx(tx, admin.OrgSID, a.OwnerEmail)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return &RequestError{OfferShare: true, Err: &domain.Error{Code: domain.EInvalid,
+					Message: "The owner of “" + a.FriendlyName + "” signed up with an email outside your verified domains (" +
+						domain.EmailDomain(a.OwnerEmail) + "), so the account cannot become managed. You can invite the owner to share it as an independent account instead.",
+					Fields: map[string]string{"account_sid": "The owner's email is not in one of your organization's verified domains."}}}
+			}
+			var ownerOrg sql.NullString
+			if err := tx.QueryRow(`SELECT org_sid FROM users WHERE sid = ?`, a.OwnerSID).Scan(&ownerOrg); err != nil {
+				return err
+			}
+			if ownerOrg.Valid && ownerOrg.String != admin.OrgSID {
+				return refuse("The owner of “" + a.FriendlyName + "” belongs to another organization, so the account cannot join yours.")
+			}
+		}
+		var pending string
+		err = tx.QueryRow(`SELECT kind FROM account_requests WHERE org_sid = ? AND account_sid = ? AND state = 'pending'`,
+			admin.OrgSID, a.SID).Scan(&pending)
+		if err == nil {
+			return refuse("An " + pending + " request for “" + a.FriendlyName + "” is already pending. Resend or cancel it under Pending.")
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		req, err = s.insertRequestTx(tx, admin, a, kind, ip, 0)
+		return err
+	})
+	return req, err
+}
+
+// insertRequestTx writes a pending request with a fresh token, its audit event and the email to
+// the owner. replaces is the id of the request it supersedes (a resend), or 0.
+func (s *Store) insertRequestTx(tx *sql.Tx, admin *domain.User, a *domain.Account, kind, ip string, replaces int64) (*domain.AccountRequest, error) {
+	org, err := orgNameTx(tx, admin.OrgSID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	token := auth.NewToken()
+	r := &domain.AccountRequest{OrgSID: admin.OrgSID, OrgName: org, Kind: kind, State: domain.StatePending, Account: *a,
+		RequestedBySID: admin.SID, RequestedByName: admin.Name, SentAt: now, ExpiresAt: now.Add(domain.RequestTTL)}
+	err = tx.QueryRow(`INSERT INTO account_requests (org_sid, account_sid, kind, token_hash, requested_by, state, sent_at, expires_at, created_at)
+		VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id`,
+		r.OrgSID, a.SID, kind, auth.HashToken(token), admin.SID, ms(now), ms(r.ExpiresAt), ms(now)).Scan(&r.ID)
+	if err != nil {
+		return nil, err
+	}
+	action := "account." + kind + ".request"
+	after := map[string]any{"request": r.ID, "owner": a.OwnerEmail, "expires_at": r.ExpiresAt}
+	if replaces != 0 {
+		action = "account." + kind + ".resend"
+		after["replaces"] = replaces
+	}
+	if err := s.audit(tx, r.OrgSID, userActor(admin, ip), action, "account", a.SID, a.SID, nil, after, ""); err != nil {
+		return nil, err
+	}
+	return r, s.enqueueLetter(tx, requestLetter(r, admin), r.OrgSID, a.OwnerEmail, token)
+}
+
+func orgNameTx(tx *sql.Tx, orgSID string) (string, error) {
+	var name string
+	err := tx.QueryRow(`SELECT name FROM organizations WHERE sid = ?`, orgSID).Scan(&name)
+	return name, err
+}
+
+func requestLetter(r *domain.AccountRequest, admin *domain.User) letter {
+	a := r.Account
+	asker := admin.Name + " (" + admin.Email + ")"
+	until := r.ExpiresAt.UTC().Format("January 2, 2006 at 15:04 UTC")
+	l := letter{Greeting: "Hello " + a.OwnerName + ",",
+		Note: "You received this email because you own the account “" + a.FriendlyName + "” (" + a.SID + "). If you do not know " +
+			r.OrgName + ", decline or simply ignore this email: nothing changes without your answer."}
+	if r.Kind == domain.RequestImport {
+		l.Subject = r.OrgName + " asks to manage your account “" + a.FriendlyName + "”"
+		l.Paragraphs = []string{
+			asker + " asks for your account “" + a.FriendlyName + "” to join the organization " + r.OrgName + " in Admin Center.",
+			"If you confirm, the account becomes managed by " + r.OrgName + ": its Owner and Administrators can change the account's settings, decide who may use it, and suspend or close it. You stay the account's owner, and you become a member of " + r.OrgName + ".",
+			"The link works until " + until + ". Opening it changes nothing: you sign in, read what joining means, then confirm or decline.",
+		}
+		l.Action, l.Path = "Review the request", "/imports/"+linkToken
+	} else {
+		l.Subject = r.OrgName + " asks you to share your account “" + a.FriendlyName + "”"
+		l.Paragraphs = []string{
+			asker + " asks you to share your account “" + a.FriendlyName + "” with the organization " + r.OrgName + " in Admin Center.",
+			"If you accept, " + r.OrgName + "'s administrators can see the account and who has access to it. They cannot change its settings, its users or its lifecycle: you keep full control, and the organization can give up its access at any time.",
+			"The link works until " + until + ". Opening it changes nothing: you sign in, read what sharing means, then accept or decline.",
+		}
+		l.Action, l.Path = "Review the request", "/shares/"+linkToken
+	}
+	return l
+}
+
+const requestColumns = `r.id, r.org_sid, o.name, r.kind, r.state, coalesce(r.requested_by, ''), coalesce(q.name, ''),
+	r.sent_at, r.expires_at, r.answered_at, r.superseded_by IS NOT NULL, ` + accountColumns
+
+const requestFrom = ` FROM account_requests r JOIN organizations o ON o.sid = r.org_sid
+	JOIN accounts a ON a.sid = r.account_sid JOIN users o2 ON o2.sid = a.owner_sid
+	LEFT JOIN users q ON q.sid = r.requested_by `
+
+func scanRequest(row scanner) (*domain.AccountRequest, error) {
+	var r domain.AccountRequest
+	var sent, expires, answered sql.NullInt64
+	var a *domain.Account
+	a, err := scanAccount(accountRow{row, []any{&r.ID, &r.OrgSID, &r.OrgName, &r.Kind, &r.State, &r.RequestedBySID,
+		&r.RequestedByName, &sent, &expires, &answered, &r.Superseded}})
+	if err != nil {
+		return nil, err
+	}
+	r.Account = *a
+	r.SentAt, r.ExpiresAt, r.AnsweredAt = fromMS(sent), fromMS(expires), fromMS(answered)
+	return &r, nil
+}
+
+// accountRow lets scanAccount read an account that follows other columns.
+type accountRow struct {
+	row    scanner
+	before []any
+}
+
+func (a accountRow) Scan(dest ...any) error { return a.row.Scan(append(a.before, dest...)...) }
+
+// requestSelect is requestColumns over requestFrom, with the owner joined as o2.
+var requestSelect = `SELECT ` + strings.ReplaceAll(requestColumns, "o.email, o.name", "o2.email, o2.name") + requestFrom
+
+// ListAccountRequests returns the organization's pending import and share requests, newest
+// first; ones whose link has expired are included (Expired says so).
+func (s *Store) ListAccountRequests(ctx context.Context, orgSID string) ([]*domain.AccountRequest, error) {
+	var out []*domain.AccountRequest
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.Query(requestSelect+`WHERE r.org_sid = ? AND r.state = 'pending' ORDER BY r.sent_at DESC, r.id DESC LIMIT 500`, orgSID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r, err := scanRequest(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+func pendingRequestTx(tx *sql.Tx, orgSID string, id int64) (*domain.AccountRequest, error) {
+	r, err := scanRequest(tx.QueryRow(requestSelect+`WHERE r.org_sid = ? AND r.id = ?`, orgSID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("The request")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r.State != domain.StatePending {
+		return nil, domain.Errorf(domain.EConflict, "That request was already answered or cancelled.")
+	}
+	return r, nil
+}
+
+// ResendAccountRequest sends the owner a new link for a pending request: the old link stops
+// working (it says a newer one was sent) and the new one runs for another 7 days.
+func (s *Store) ResendAccountRequest(ctx context.Context, admin *domain.User, id int64, ip string) (*domain.AccountRequest, error) {
+	var req *domain.AccountRequest
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		old, err := pendingRequestTx(tx, admin.OrgSID, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE account_requests SET state = 'revoked', answered_at = ? WHERE id = ?`, ms(s.Now()), id); err != nil {
+			return err
+		}
+		req, err = s.insertRequestTx(tx, admin, &old.Account, old.Kind, ip, old.ID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(`UPDATE account_requests SET superseded_by = ? WHERE id = ?`, req.ID, id)
+		return err
+	})
+	return req, err
+}
+
+// CancelAccountRequest withdraws a pending request; its link stops working.
+func (s *Store) CancelAccountRequest(ctx context.Context, admin *domain.User, id int64, ip string) (*domain.AccountRequest, error) {
+	var req *domain.AccountRequest
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		req, err = pendingRequestTx(tx, admin.OrgSID, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE account_requests SET state = 'revoked', answered_at = ? WHERE id = ?`, ms(s.Now()), id); err != nil {
+			return err
+		}
+		req.State = domain.StateRevoked
+		return s.audit(tx, admin.OrgSID, userActor(admin, ip), "account."+req.Kind+".cancel", "account", req.Account.SID,
+			req.Account.SID, map[string]any{"request": id, "state": domain.StatePending}, map[string]any{"state": domain.StateRevoked}, "")
+	})
+	return req, err
+}
+
+// FindAccountRequestByToken returns the request of the kind that the link token belongs to,
+// whatever its state, so that the link page can say why an old link no longer works.
+func (s *Store) FindAccountRequestByToken(ctx context.Context, kind, token string) (*domain.AccountRequest, error) {
+	if token == "" || len(token) > 100 {
+		return nil, notFound("The link")
+	}
+	r, err := scanRequest(s.r.QueryRowContext(ctx, requestSelect+`WHERE r.token_hash = ? AND r.kind = ?`, auth.HashToken(token), kind))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("The link")
+	}
+	return r, err
+}
+
+// ErrWrongUser is the answer to a link answered by someone other than the account's owner.
+var ErrWrongUser = domain.Errorf(domain.EForbidden, "This link is for the account's owner. Sign out and sign in as the owner to answer it.")
+
+// AnswerAccountRequest is the owner's answer to an emailed import or share link: accept (confirm)
+// or decline. Accepting an import makes the account managed and the owner a managed user of the
+// organization; accepting a share makes it independent. The change, the used link, the audit
+// events and the emails to the organization's administrators are one transaction.
+func (s *Store) AnswerAccountRequest(ctx context.Context, u *domain.User, kind, token string, accept bool, ip string) (*domain.AccountRequest, error) {
+	if token == "" || len(token) > 100 {
+		return nil, notFound("The link")
+	}
+	var r *domain.AccountRequest
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		r, err = scanRequest(tx.QueryRow(requestSelect+`WHERE r.token_hash = ? AND r.kind = ?`, auth.HashToken(token), kind))
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("The link")
+		}
+		if err != nil {
+			return err
+		}
+		now := s.Now()
+		if p := r.LinkProblem(now); p != "" {
+			return domain.Errorf(domain.EConflict, "%s", p)
+		}
+		if u.SID != r.Account.OwnerSID {
+			return ErrWrongUser
+		}
+		a := &r.Account
+		actor := userActor(u, ip)
+		state, action := domain.StateDeclined, "account."+kind+".decline"
+		if accept {
+			state, action = domain.StateAccepted, "account."+kind+".accept"
+			if err := s.joinTx(tx, r, u, actor, now); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(`UPDATE account_requests SET state = ?, answered_at = ? WHERE id = ? AND state = 'pending'`,
+			state, ms(now), r.ID); err != nil {
+			return err
+		}
+		r.State, r.AnsweredAt = state, now
+		if err := s.audit(tx, r.OrgSID, actor, action, "account", a.SID, a.SID,
+			map[string]any{"request": r.ID, "state": domain.StatePending}, map[string]any{"state": state}, ""); err != nil {
+			return err
+		}
+		return s.notifyAdminsTx(tx, r, u)
+	})
+	return r, err
+}
+
+// joinTx brings the account into the organization: managed (with its owner as a managed user)
+// for an import, independent for a share.
+func (s *Store) joinTx(tx *sql.Tx, r *domain.AccountRequest, owner *domain.User, actor domain.Actor, now time.Time) error {
+	a := &r.Account
+	if a.OrgSID != "" {
+		return domain.Errorf(domain.EConflict, "“%s” is already in an organization, so this request can no longer be accepted.", a.FriendlyName)
+	}
+	if a.Status == domain.StatusClosed {
+		return domain.Errorf(domain.EConflict, "“%s” is closed, so it can no longer join an organization.", a.FriendlyName)
+	}
+	relation := domain.RelationShareTarget(r.Kind)
+	if r.Kind == domain.RequestImport {
+		ok, err := emailDomainVerifiedTx(tx, r.OrgSID, owner.Email)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return domain.Errorf(domain.EConflict, "%s no longer has your email's domain verified, so the account cannot join. Ask its administrators.", r.OrgName)
+		}
+		switch owner.OrgSID {
+		case r.OrgSID:
+		case "":
+			if _, err := tx.Exec(`UPDATE users SET org_sid = ?, org_role = 'standard', version = version + 1, updated_at = ?
+				WHERE sid = ? AND org_sid IS NULL`, r.OrgSID, now.UnixMilli(), owner.SID); err != nil {
+				return err
+			}
+			if err := s.audit(tx, r.OrgSID, actor, "user.join", "user", owner.SID, "", map[string]any{"org_role": nil},
+				map[string]any{"org_role": domain.OrgRoleStandard, "via": "account import"}, ""); err != nil {
+				return err
+			}
+		default:
+			return domain.Errorf(domain.EConflict, "You belong to another organization, so your account cannot join %s.", r.OrgName)
+		}
+	}
+	if _, err := tx.Exec(`UPDATE accounts SET org_sid = ?, org_relation = ?, updated_at = ? WHERE sid = ? AND org_sid IS NULL`,
+		r.OrgSID, relation, now.UnixMilli(), a.SID); err != nil {
+		return err
+	}
+	// Other organizations' requests for the account cannot be answered any more.
+	if _, err := tx.Exec(`UPDATE account_requests SET state = 'revoked', answered_at = ? WHERE account_sid = ? AND state = 'pending' AND id <> ?`,
+		now.UnixMilli(), a.SID, r.ID); err != nil {
+		return err
+	}
+	a.OrgSID, a.Relation = r.OrgSID, relation
+	return nil
+}
+
+// notifyAdminsTx emails the organization's active Owner and Administrators the owner's answer.
+func (s *Store) notifyAdminsTx(tx *sql.Tx, r *domain.AccountRequest, owner *domain.User) error {
+	rows, err := tx.Query(`SELECT email, name FROM users WHERE org_sid = ? AND org_role IN ('owner', 'administrator')
+		AND status = 'active' ORDER BY email`, r.OrgSID)
+	if err != nil {
+		return err
+	}
+	type person struct{ email, name string }
+	var admins []person
+	for rows.Next() {
+		var p person
+		if err := rows.Scan(&p.email, &p.name); err != nil {
+			rows.Close()
+			return err
+		}
+		admins = append(admins, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	a := r.Account
+	who := owner.Name + " (" + owner.Email + ")"
+	for _, p := range admins {
+		l := letter{Greeting: "Hello " + p.name + ",",
+			Note: "You received this email because you are an Owner or Administrator of " + r.OrgName + " in Admin Center."}
+		switch {
+		case r.Kind == domain.RequestImport && r.State == domain.StateAccepted:
+			l.Subject = "“" + a.FriendlyName + "” joined " + r.OrgName
+			l.Paragraphs = []string{who + " confirmed: the account “" + a.FriendlyName + "” (" + a.SID + ") is now managed by " + r.OrgName + ", and " + owner.Name + " is now a Standard User of the organization."}
+			l.Action, l.Path = "Open the account", "/admin/accounts/"+a.SID
+		case r.Kind == domain.RequestShare && r.State == domain.StateAccepted:
+			l.Subject = "“" + a.FriendlyName + "” is shared with " + r.OrgName
+			l.Paragraphs = []string{who + " accepted: the account “" + a.FriendlyName + "” (" + a.SID + ") is now an independent account of " + r.OrgName + ". You can see its users; its owner keeps control of its settings and lifecycle."}
+			l.Action, l.Path = "Open the account", "/admin/accounts/"+a.SID
+		default:
+			verb := map[string]string{domain.RequestImport: "join", domain.RequestShare: "be shared with"}[r.Kind]
+			l.Subject = "The owner of “" + a.FriendlyName + "” declined"
+			l.Paragraphs = []string{who + " declined the request for the account “" + a.FriendlyName + "” (" + a.SID + ") to " + verb + " " + r.OrgName + ". Nothing changed."}
+			l.Action, l.Path = "See pending requests", "/admin/accounts?tab=pending"
+		}
+		if err := s.enqueueLetter(tx, l, r.OrgSID, p.email, ""); err != nil {
+			return fmt.Errorf("email to an administrator: %w", err)
+		}
+	}
+	return nil
+}
+
+// RelinquishAccount gives up the organization's access to an independent account: the account
+// goes back to being its owner's alone, and the owner is told.
+func (s *Store) RelinquishAccount(ctx context.Context, admin *domain.User, sid, ip string) (*domain.Account, error) {
+	if !admin.OrgAdmin() {
+		return nil, domain.Errorf(domain.EForbidden, "Only the organization's Owner or Administrators may relinquish an account.")
+	}
+	var a *domain.Account
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		a, err = scanAccount(tx.QueryRow(`SELECT `+accountColumns+accountFrom+`WHERE a.sid = ? AND a.org_sid = ?`, sid, admin.OrgSID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("The account")
+		}
+		if err != nil {
+			return err
+		}
+		if a.Relation != domain.RelationIndependent {
+			return domain.Errorf(domain.EConflict, "Only independent accounts are relinquished; a managed account is removed from the organization instead.")
+		}
+		if _, err := tx.Exec(`UPDATE accounts SET org_sid = NULL, org_relation = NULL, updated_at = ? WHERE sid = ?`, ms(s.Now()), sid); err != nil {
+			return err
+		}
+		if err := s.audit(tx, admin.OrgSID, userActor(admin, ip), "account.relinquish", "account", sid, sid,
+			map[string]any{"relation": domain.RelationIndependent}, map[string]any{"relation": nil}, ""); err != nil {
+			return err
+		}
+		org, err := orgNameTx(tx, admin.OrgSID)
+		if err != nil {
+			return err
+		}
+		l := letter{Subject: org + " no longer has access to “" + a.FriendlyName + "”", Greeting: "Hello " + a.OwnerName + ",",
+			Paragraphs: []string{admin.Name + " (" + admin.Email + ") gave up " + org + "'s access to your account “" + a.FriendlyName +
+				"” (" + a.SID + "). The organization no longer sees the account or its users. Nothing else changed."},
+			Note: "You received this email because you own the account."}
+		a.OrgSID, a.Relation = "", ""
+		return s.enqueueLetter(tx, l, admin.OrgSID, a.OwnerEmail, "")
+	})
+	return a, err
+}

@@ -1,0 +1,227 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net"
+	"slices"
+	"strings"
+	"time"
+
+	"admincenter/internal/auth"
+	"admincenter/internal/domain"
+)
+
+// TXTResolver looks up DNS TXT records (a *net.Resolver).
+type TXTResolver interface {
+	LookupTXT(ctx context.Context, name string) ([]string, error)
+}
+
+const domainColumns = `org_sid, domain, token, trusted, verified_at, last_checked_at, last_error, created_at`
+
+func scanDomain(row scanner) (*domain.OrgDomain, error) {
+	var d domain.OrgDomain
+	var verified, checked, created sql.NullInt64
+	if err := row.Scan(&d.OrgSID, &d.Domain, &d.Token, &d.Trusted, &verified, &checked, &d.LastError, &created); err != nil {
+		return nil, err
+	}
+	d.VerifiedAt, d.LastCheckedAt, d.CreatedAt = fromMS(verified), fromMS(checked), fromMS(created)
+	return &d, nil
+}
+
+// ListDomains returns the organization's domains, verified first, then by name.
+func (s *Store) ListDomains(ctx context.Context, orgSID string) ([]*domain.OrgDomain, error) {
+	var out []*domain.OrgDomain
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.Query(`SELECT `+domainColumns+` FROM domains WHERE org_sid = ?
+			ORDER BY verified_at IS NULL, domain`, orgSID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			d, err := scanDomain(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, d)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// NormalizeDomain trims and lower-cases a domain typed by a person, and says what is wrong with it.
+func NormalizeDomain(raw string) (string, string) {
+	d := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(raw)), ".")
+	switch {
+	case d == "":
+		return d, "Enter a domain."
+	case strings.ContainsAny(d, " \t\r\n"):
+		return d, "A domain has no spaces: enter it like example.com."
+	case strings.Contains(d, "@"):
+		return d, "Enter only the domain, the part after the @ (like example.com)."
+	case strings.Contains(d, "/") || strings.Contains(d, ":"):
+		return d, "Enter only the domain, without http:// or a path (like example.com)."
+	}
+	if m := domain.ValidateDomainName(d); m != "" {
+		return d, m
+	}
+	if domain.PublicMailDomain(d) {
+		return d, d + " is a public mail provider: anyone can have an address there, so it cannot show who belongs to your organization."
+	}
+	return d, ""
+}
+
+// AddDomain adds an unverified domain to the administrator's organization with a fresh challenge token.
+func (s *Store) AddDomain(ctx context.Context, admin *domain.User, raw, ip string) (*domain.OrgDomain, error) {
+	name, problem := NormalizeDomain(raw)
+	if problem != "" {
+		return nil, domain.Validation{"domain": problem}.Err()
+	}
+	now := s.Now()
+	d := &domain.OrgDomain{OrgSID: admin.OrgSID, Domain: name, Token: auth.NewToken(), CreatedAt: now}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var owner string
+		err := tx.QueryRow(`SELECT org_sid FROM domains WHERE domain = ? AND (org_sid = ? OR verified_at IS NOT NULL)
+			ORDER BY org_sid = ? DESC LIMIT 1`, name, admin.OrgSID, admin.OrgSID).Scan(&owner)
+		switch {
+		case err == nil && owner == admin.OrgSID:
+			return domain.Validation{"domain": name + " is already on this page."}.Err()
+		case err == nil:
+			return domain.Validation{"domain": name + " is verified by another organization."}.Err()
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if _, err := tx.Exec(`INSERT INTO domains (org_sid, domain, token, created_at) VALUES (?, ?, ?, ?)`,
+			d.OrgSID, d.Domain, d.Token, ms(now)); err != nil {
+			return err
+		}
+		return s.audit(tx, admin.OrgSID, userActor(admin, ip), "domain.add", "domain", name, "", nil,
+			map[string]string{"domain": name, "record": d.ChallengeName()}, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// DNSTimeout bounds one domain check.
+var DNSTimeout = 5 * time.Second
+
+// checkTXT looks up the domain's challenge record and says why it does not prove control, or "".
+func checkTXT(ctx context.Context, r TXTResolver, d *domain.OrgDomain) string {
+	ctx, cancel := context.WithTimeout(ctx, DNSTimeout)
+	defer cancel()
+	records, err := r.LookupTXT(ctx, d.ChallengeName()+".")
+	var dnsErr *net.DNSError
+	switch {
+	case err == nil:
+		if slices.Contains(records, d.ChallengeValue()) {
+			return ""
+		}
+		return "The TXT record " + d.ChallengeName() + " exists but does not hold " + d.ChallengeValue() + "."
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return "No TXT record was found at " + d.ChallengeName() + ". Publish it, wait until DNS has it, then verify again."
+	case errors.As(err, &dnsErr) && dnsErr.IsTimeout, errors.Is(err, context.DeadlineExceeded):
+		return "The DNS server did not answer in time. Nothing was changed; try again in a few minutes."
+	}
+	return "The DNS lookup failed. Nothing was changed; try again in a few minutes."
+}
+
+// VerifyDomain looks up the domain's TXT record through r and records the result: verified,
+// or why not (in LastError). A failed check is not an error; the returned domain says it.
+func (s *Store) VerifyDomain(ctx context.Context, admin *domain.User, name string, r TXTResolver, ip string) (*domain.OrgDomain, error) {
+	d, err := scanDomain(s.r.QueryRowContext(ctx, `SELECT `+domainColumns+` FROM domains WHERE org_sid = ? AND domain = ?`,
+		admin.OrgSID, strings.ToLower(name)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("The domain")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if d.Trusted {
+		return d, nil
+	}
+	problem := checkTXT(ctx, r, d)
+	actor := userActor(admin, ip)
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		return s.recordCheck(tx, d, problem, actor, "domain.verify")
+	})
+	return d, err
+}
+
+// recordCheck stores a check's outcome on d (and in the database) with an audit event.
+func (s *Store) recordCheck(tx *sql.Tx, d *domain.OrgDomain, problem string, actor domain.Actor, action string) error {
+	now := s.Now()
+	d.LastCheckedAt, d.LastError = now, problem
+	wasVerified := d.Verified()
+	if problem == "" && !wasVerified {
+		d.VerifiedAt = now
+	}
+	_, err := tx.Exec(`UPDATE domains SET verified_at = ?, last_checked_at = ?, last_error = ? WHERE org_sid = ? AND domain = ?`,
+		nullMS(d.VerifiedAt), ms(now), problem, d.OrgSID, d.Domain)
+	if isUniqueViolation(err) {
+		d.VerifiedAt, d.LastError = time.Time{}, d.Domain+" is verified by another organization."
+		_, err = tx.Exec(`UPDATE domains SET last_checked_at = ?, last_error = ? WHERE org_sid = ? AND domain = ?`,
+			ms(now), d.LastError, d.OrgSID, d.Domain)
+	}
+	if err != nil {
+		return err
+	}
+	if action == "domain.recheck" && problem == "" && wasVerified {
+		return nil // a quiet daily success is not news
+	}
+	outcome := "success"
+	if d.LastError != "" {
+		outcome = "failure"
+	}
+	return s.audit(tx, d.OrgSID, actor, action, "domain", d.Domain, "",
+		map[string]any{"verified": wasVerified}, map[string]any{"verified": d.Verified(), "error": d.LastError}, outcome)
+}
+
+// RecheckDomains checks again every domain verified through DNS (and every one still waiting)
+// whose last check is older than every, and returns how many it checked. A verified domain whose
+// record has gone stays verified but shows the problem, so that an administrator can act.
+func (s *Store) RecheckDomains(ctx context.Context, r TXTResolver, every time.Duration) (int, error) {
+	var due []*domain.OrgDomain
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.Query(`SELECT `+domainColumns+` FROM domains WHERE trusted = 0
+			AND coalesce(last_checked_at, 0) <= ? ORDER BY last_checked_at LIMIT 500`, ms(s.Now().Add(-every)))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			d, err := scanDomain(rows)
+			if err != nil {
+				return err
+			}
+			due = append(due, d)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return 0, err
+	}
+	actor := domain.Actor{Type: "system", Label: "daily domain check"}
+	for _, d := range due {
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		problem := checkTXT(ctx, r, d)
+		if err := s.write(ctx, func(tx *sql.Tx) error { return s.recordCheck(tx, d, problem, actor, "domain.recheck") }); err != nil {
+			return 0, err
+		}
+	}
+	return len(due), nil
+}
+
+// emailDomainVerifiedTx reports whether email's domain is verified (or trusted) for the organization.
+func emailDomainVerifiedTx(tx *sql.Tx, orgSID, email string) (bool, error) {
+	var n int
+	err := tx.QueryRow(`SELECT count(*) FROM domains WHERE org_sid = ? AND domain = ? AND verified_at IS NOT NULL`,
+		orgSID, domain.EmailDomain(email)).Scan(&n)
+	return n > 0, err
+}

@@ -1,0 +1,269 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"admincenter/internal/domain"
+)
+
+// Outbox states.
+const (
+	MailPending = "pending"
+	MailSent    = "sent"
+	MailFailed  = "failed" // the server refused it for good (5xx)
+	MailDead    = "dead"   // temporary failures until MaxMailAttempts ran out
+)
+
+// MaxMailAttempts is how often the sender tries one message before it is dead.
+const MaxMailAttempts = 8
+
+// OutboxMail is one outbox row. Text and HTML have the link token put back in only
+// while the row still holds it (ClaimMail, ListDevMail); elsewhere they are empty.
+type OutboxMail struct {
+	ID            int64
+	OrgSID        string
+	To            string
+	Subject       string
+	Text          string
+	HTML          string
+	State         string
+	Attempts      int
+	LastError     string
+	NextAttemptAt time.Time
+	CreatedAt     time.Time
+	SentAt        time.Time
+	HasLink       bool // the body has a link whose token was erased once sent
+}
+
+// MessageID is the row's Message-ID (without angle brackets): the same at every attempt, so a
+// receiver can drop a duplicate when a sender died between the server's answer and marking it sent.
+func (m *OutboxMail) MessageID(host string) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%d|%d|%s", m.ID, m.CreatedAt.UnixMilli(), m.To)))
+	return fmt.Sprintf("outbox-%d.%s@%s", m.ID, hex.EncodeToString(sum[:8]), host)
+}
+
+// ClaimMail takes the oldest due message for one sender for lease long and returns it with its
+// link token put back in the bodies, or nil when nothing is due. A sender that dies lets the
+// lease run out; the message is then due again.
+func (s *Store) ClaimMail(ctx context.Context, lease time.Duration) (*OutboxMail, error) {
+	now := s.Now()
+	var m OutboxMail
+	var secret []byte
+	var created sql.NullInt64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRow(`UPDATE outbox SET locked_until = ?, attempts = attempts + 1
+			WHERE id = (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?
+				AND coalesce(locked_until, 0) <= ? ORDER BY next_attempt_at, id LIMIT 1)
+			RETURNING id, coalesce(org_sid, ''), to_addr, subject, text_body, html_body, secret, attempts, created_at`,
+			ms(now.Add(lease)), ms(now), ms(now)).
+			Scan(&m.ID, &m.OrgSID, &m.To, &m.Subject, &m.Text, &m.HTML, &secret, &m.Attempts, &created)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	m.State, m.CreatedAt = MailPending, fromMS(created)
+	if err := s.putToken(&m, secret); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// putToken replaces the token placeholder in the bodies with the opened secret.
+func (s *Store) putToken(m *OutboxMail, secret []byte) error {
+	if secret == nil {
+		return nil
+	}
+	if s.Sealer == nil {
+		return errors.New("store: outbox row holds a token but Store.Sealer is not set")
+	}
+	tok, err := s.Sealer.Open(secret)
+	if err != nil {
+		return fmt.Errorf("opening the token of outbox row %d: %w", m.ID, err)
+	}
+	m.Text = strings.ReplaceAll(m.Text, MailTokenPlaceholder, string(tok))
+	m.HTML = strings.ReplaceAll(m.HTML, MailTokenPlaceholder, string(tok))
+	return nil
+}
+
+// MarkMailSent records delivery and erases the link token.
+func (s *Store) MarkMailSent(ctx context.Context, id int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE outbox SET state = 'sent', sent_at = ?, secret = NULL, locked_until = NULL, last_error = ''
+			WHERE id = ? AND state = 'pending'`, ms(s.Now()), id)
+		return err
+	})
+}
+
+// MailBackoff is the wait before attempt n+1 after n failed attempts: exponential from 30 s,
+// at most an hour, with ±20 % jitter so that many messages do not retry in step.
+func MailBackoff(attempts int) time.Duration {
+	d := 30 * time.Second
+	for i := 1; i < attempts && d < time.Hour; i++ {
+		d *= 2
+	}
+	d = min(d, time.Hour)
+	jitter := time.Duration((rand.Float64()*0.4 - 0.2) * float64(d))
+	return d + jitter
+}
+
+// RetryMailLater records a temporary failure: the message is due again after a backoff, or dead
+// once MaxMailAttempts ran out.
+func (s *Store) RetryMailLater(ctx context.Context, id int64, reason string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var attempts int
+		var org sql.NullString
+		var to string
+		if err := tx.QueryRow(`SELECT attempts, org_sid, to_addr FROM outbox WHERE id = ? AND state = 'pending'`, id).Scan(&attempts, &org, &to); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil
+			}
+			return err
+		}
+		reason = truncate(reason, 500)
+		if attempts >= MaxMailAttempts {
+			if _, err := tx.Exec(`UPDATE outbox SET state = 'dead', last_error = ?, locked_until = NULL WHERE id = ?`, reason, id); err != nil {
+				return err
+			}
+			return s.audit(tx, org.String, systemActor, "mail.dead", "mail", fmt.Sprint(id), "", nil,
+				map[string]any{"to": to, "attempts": attempts, "error": reason}, "failure")
+		}
+		_, err := tx.Exec(`UPDATE outbox SET last_error = ?, locked_until = NULL, next_attempt_at = ? WHERE id = ?`,
+			reason, ms(s.Now().Add(MailBackoff(attempts))), id)
+		return err
+	})
+}
+
+// FailMail records a permanent failure (the server refused the message).
+func (s *Store) FailMail(ctx context.Context, id int64, reason string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var org sql.NullString
+		var to string
+		var attempts int
+		if err := tx.QueryRow(`SELECT org_sid, to_addr, attempts FROM outbox WHERE id = ? AND state = 'pending'`, id).Scan(&org, &to, &attempts); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil
+			}
+			return err
+		}
+		reason = truncate(reason, 500)
+		if _, err := tx.Exec(`UPDATE outbox SET state = 'failed', last_error = ?, locked_until = NULL WHERE id = ?`, reason, id); err != nil {
+			return err
+		}
+		return s.audit(tx, org.String, systemActor, "mail.failed", "mail", fmt.Sprint(id), "", nil,
+			map[string]any{"to": to, "attempts": attempts, "error": reason}, "failure")
+	})
+}
+
+var systemActor = domain.Actor{Type: "system", Label: "mail sender"}
+
+const outboxColumns = `id, coalesce(org_sid, ''), to_addr, subject, state, attempts, last_error, next_attempt_at,
+	created_at, sent_at, secret IS NOT NULL OR instr(text_body, '` + MailTokenPlaceholder + `') > 0`
+
+func scanOutbox(row scanner, extra ...any) (*OutboxMail, error) {
+	var m OutboxMail
+	var next, created, sent sql.NullInt64
+	dest := append([]any{&m.ID, &m.OrgSID, &m.To, &m.Subject, &m.State, &m.Attempts, &m.LastError, &next, &created, &sent, &m.HasLink}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	m.NextAttemptAt, m.CreatedAt, m.SentAt = fromMS(next), fromMS(created), fromMS(sent)
+	return &m, nil
+}
+
+// MailOverview is what the Mail page shows an organization's administrators.
+type MailOverview struct {
+	Problems []*OutboxMail // failed, dead, and pending mail that has failed at least once
+	Queued   int           // pending mail that has not failed yet (or is being sent for the first time)
+	Sent     int
+}
+
+// MailOverviewOf returns the organization's undelivered mail.
+func (s *Store) MailOverviewOf(ctx context.Context, orgSID string) (*MailOverview, error) {
+	var o MailOverview
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRow(`SELECT
+			(SELECT count(*) FROM outbox WHERE org_sid = ?1 AND state = 'pending' AND last_error = ''),
+			(SELECT count(*) FROM outbox WHERE org_sid = ?1 AND state = 'sent')`, orgSID).Scan(&o.Queued, &o.Sent); err != nil {
+			return err
+		}
+		rows, err := tx.Query(`SELECT `+outboxColumns+` FROM outbox WHERE org_sid = ?
+			AND (state IN ('failed', 'dead') OR (state = 'pending' AND last_error <> '')) ORDER BY id DESC LIMIT 200`, orgSID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			m, err := scanOutbox(rows)
+			if err != nil {
+				return err
+			}
+			o.Problems = append(o.Problems, m)
+		}
+		return rows.Err()
+	})
+	return &o, err
+}
+
+// RetryMail puts a failed or dead message of the organization back in the queue, due now.
+func (s *Store) RetryMail(ctx context.Context, admin *domain.User, id int64, ip string) (*OutboxMail, error) {
+	var m *OutboxMail
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		m, err = scanOutbox(tx.QueryRow(`SELECT `+outboxColumns+` FROM outbox WHERE id = ? AND org_sid = ?`, id, admin.OrgSID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("The message")
+		}
+		if err != nil {
+			return err
+		}
+		if m.State != MailFailed && m.State != MailDead {
+			return domain.Errorf(domain.EConflict, "That message is not failed: it is %s.", m.State)
+		}
+		if _, err := tx.Exec(`UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, locked_until = NULL
+			WHERE id = ?`, ms(s.Now()), id); err != nil {
+			return err
+		}
+		return s.audit(tx, admin.OrgSID, userActor(admin, ip), "mail.retry", "mail", fmt.Sprint(id), "",
+			map[string]any{"state": m.State, "error": m.LastError}, map[string]any{"state": MailPending, "to": m.To}, "")
+	})
+	return m, err
+}
+
+// ListDevMail returns the newest messages of every organization with their links restored, for
+// the development mailbox.
+func (s *Store) ListDevMail(ctx context.Context, limit int) ([]*OutboxMail, error) {
+	var out []*OutboxMail
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.Query(`SELECT `+outboxColumns+`, text_body, html_body, secret FROM outbox ORDER BY id DESC LIMIT ?`, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var secret []byte
+			var text, html string
+			m, err := scanOutbox(rows, &text, &html, &secret)
+			if err != nil {
+				return err
+			}
+			m.Text, m.HTML = text, html
+			if err := s.putToken(m, secret); err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return rows.Err()
+	})
+	return out, err
+}

@@ -1,0 +1,64 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"admincenter/internal/domain"
+	"admincenter/internal/store"
+	"admincenter/views"
+)
+
+func (s *Server) handleSignupForm(c echo.Context) error {
+	if u := currentUser(c); u != nil {
+		return c.Redirect(http.StatusSeeOther, landing(u))
+	}
+	v := views.SignupView{Invitation: c.QueryParam("invitation")}
+	if v.Invitation != "" {
+		email, err := s.store.FindInvitationEmail(c.Request().Context(), v.Invitation)
+		if err != nil {
+			return s.invitationGone(c, err)
+		}
+		v.InvitedEmail = email
+	}
+	return s.render(c, http.StatusOK, views.SignupPage(s.page(c, "Sign up", ""), v))
+}
+
+// invitationGone renders the page for an invitation link that no longer works.
+func (s *Server) invitationGone(c echo.Context, err error) error {
+	if err != store.ErrInvitationGone {
+		return err
+	}
+	p := s.page(c, "Invitation", "")
+	return s.render(c, http.StatusGone, views.ErrorPage(p, http.StatusGone, "This invitation no longer works", domain.ErrorMessage(err)))
+}
+
+func (s *Server) handleSignup(c echo.Context) error {
+	ctx := c.Request().Context()
+	in := store.SignUpInput{Name: c.FormValue("name"), Email: c.FormValue("email"), Password: c.FormValue("password"),
+		Invitation: c.FormValue("invitation")}
+	u, _, err := s.store.SignUp(ctx, in, clientIP(c))
+	if err == store.ErrInvitationGone {
+		return s.invitationGone(c, err)
+	}
+	if isInvalid(err) {
+		v := views.SignupView{Form: formOf(c, err, "name", "email"), Invitation: in.Invitation}
+		if in.Invitation != "" {
+			v.InvitedEmail, _ = s.store.FindInvitationEmail(ctx, in.Invitation)
+		}
+		return s.render(c, http.StatusUnprocessableEntity, views.SignupPage(s.page(c, "Sign up", ""), v))
+	}
+	if err != nil {
+		return err
+	}
+	id, _, err := s.store.SignIn(ctx, u, clientIP(c), c.Request().UserAgent(), s.policy)
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(c, id)
+	if in.Invitation != "" {
+		return s.redirectFlash(c, "/invitations/"+in.Invitation, "Welcome, "+u.Name+". Your user is ready: now answer the invitation.")
+	}
+	return s.redirectFlash(c, "/accounts", "Welcome, "+u.Name+". Your user and your first account are ready.")
+}
