@@ -11,7 +11,7 @@ import (
 )
 
 // TestJourneyInviteContractor: the administrator invites a contractor as a developer; the
-// contractor, in a browser of their own, opens the emailed link, signs in, accepts and lands in
+// contractor, in a browser of their own, opens the emailed link, signs up, accepts and lands in
 // the account; the administrator filters the Users tab by Developer and finds them.
 func TestJourneyInviteContractor(t *testing.T) {
 	app := newTestApp(t)
@@ -59,19 +59,15 @@ func TestJourneyInviteContractor(t *testing.T) {
 	}
 	screenshot(t, ctx, "people-2-pending-users")
 
-	// The contractor gets the email. /signup is another engineer's and not merged yet: the
-	// contractor's user is made directly, as signing up would.
+	// The contractor gets the email with the link.
 	mails, err := app.store.MailsToForTest(bg, "casey@contractors.dev")
 	if err != nil || len(mails) != 1 || mails[0].Token == "" {
 		t.Fatalf("invitation mail: %v, %+v", err, mails)
 	}
-	link := strings.Replace(base+"/invitations/"+store.MailTokenPlaceholder, store.MailTokenPlaceholder, mails[0].Token, 1)
 	if !strings.Contains(mails[0].Text, base+"/invitations/"+store.MailTokenPlaceholder) {
 		t.Fatalf("mail has no link:\n%s", mails[0].Text)
 	}
-	if _, err := app.store.AddUserForTest(bg, "casey@contractors.dev", "Casey Contractor", testPassword); err != nil {
-		t.Fatal(err)
-	}
+	link := base + "/invitations/" + mails[0].Token
 	// The administrator, signed in, opening the contractor's link is told whose it is.
 	run(t, ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.ID("invitation-other")))
 	if got := text(t, ctx, chromedp.ID("invitation-other")); !strings.Contains(got, "This invitation is for casey@contractors.dev") {
@@ -88,11 +84,17 @@ func TestJourneyInviteContractor(t *testing.T) {
 	}
 	screenshot(t, casey, "people-3-invitation-signed-out")
 	run(t, casey,
-		chromedp.Click(chromedp.CSS(`#invitation a.btn-primary`)),
-		chromedp.WaitVisible(chromedp.ID("password")),
-		chromedp.SendKeys(chromedp.ID("email"), "casey@contractors.dev"),
+		chromedp.Click(chromedp.CSS(`#invitation a.btn-primary[href^="/signup"]`)),
+		chromedp.WaitVisible(chromedp.ID("name")),
+		chromedp.SendKeys(chromedp.ID("name"), "Casey Contractor"),
 		chromedp.SendKeys(chromedp.ID("password"), testPassword),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+	)
+	if got, _ := chromedp.Run(casey, chromedp.Value(chromedp.ID("email"))); got != "casey@contractors.dev" {
+		t.Errorf("sign-up email = %q, want the invited address", got)
+	}
+	screenshot(t, casey, "people-3c-signup-from-invitation")
+	run(t, casey,
+		chromedp.Click(chromedp.CSS(`form[action="/signup"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.ID("accept-invitation")),
 	)
 	screenshot(t, casey, "people-4-invitation-accept")
