@@ -64,8 +64,8 @@ func reviewURL(f store.AccessReviewFilter, cursor, format string) string {
 	return "/admin/access-review?" + q.Encode()
 }
 
-// csvSafe keeps a cell from being read as a formula by a spreadsheet.
-func csvSafe(s string) string {
+// csvCell keeps a cell from being read as a formula by a spreadsheet.
+func csvCell(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}
@@ -88,7 +88,7 @@ func (s *Server) exportAccessReview(c echo.Context, f store.AccessReviewFilter) 
 	w := csv.NewWriter(c.Response())
 	write := func(rec []string) error {
 		for i := range rec {
-			rec[i] = csvSafe(rec[i])
+			rec[i] = csvCell(rec[i])
 		}
 		return w.Write(rec)
 	}
