@@ -37,10 +37,10 @@ func newArea(t *testing.T) *area {
 	if ar.ownerUser, err = app.store.FindUserByEmail(ctx, "owner@example.com"); err != nil {
 		t.Fatal(err)
 	}
-	if ar.devUser, err = app.store.AddUserForTest(ctx, ar.ownerUser.OrgSID, domain.OrgRoleStandard, "dev@example.com", "Dana Dev", testPassword); err != nil {
+	if ar.devUser, err = app.store.AddMemberForTest(ctx, ar.ownerUser.OrgSID, domain.OrgRoleStandard, "dev@example.com", "Dana Dev", testPassword); err != nil {
 		t.Fatal(err)
 	}
-	if ar.adminUser, err = app.store.AddUserForTest(ctx, ar.ownerUser.OrgSID, domain.OrgRoleAdministrator, "admin@example.com", "Ada Admin", testPassword); err != nil {
+	if ar.adminUser, err = app.store.AddMemberForTest(ctx, ar.ownerUser.OrgSID, domain.OrgRoleAdministrator, "admin@example.com", "Ada Admin", testPassword); err != nil {
 		t.Fatal(err)
 	}
 	a, err := app.store.CreateAccount(ctx, ar.ownerUser, store.CreateAccountInput{FriendlyName: "Billing EU", Type: "standard"}, "")
@@ -258,7 +258,7 @@ func TestRequire2FALocksOutUsersWithout2FA(t *testing.T) {
 func TestOwnerTransferRules(t *testing.T) {
 	ar := newArea(t)
 	ctx := context.Background()
-	if _, err := ar.app.store.AddUserForTest(ctx, "", "", "friend@gmail.example", "Fred Friend", testPassword); err != nil {
+	if _, err := ar.app.store.AddMemberForTest(ctx, "", "", "friend@gmail.example", "Fred Friend", testPassword); err != nil {
 		t.Fatal(err)
 	}
 	res := ar.admin.get(ar.path(""))
@@ -486,7 +486,7 @@ func TestSignedOutAndOutsidersGetNothing(t *testing.T) {
 		if !strings.HasPrefix(r.path, "/admin/accounts/:sid") {
 			continue
 		}
-		p := strings.NewReplacer(":sid", ar.acct, ":id", "1", ":us", ar.devUser.SID).Replace(r.path)
+		p := strings.NewReplacer(":sid", ar.acct, ":id", "1", ":user", ar.devUser.SID).Replace(r.path)
 		var res response
 		if r.method == "GET" {
 			res = outsider.get(p)

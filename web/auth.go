@@ -168,5 +168,5 @@ func (s *Server) handleLogout(c echo.Context) error {
 		}
 	}
 	s.clearSessionCookie(c)
-	return s.redirectFlash(c, "/login", "You are signed out.")
+	return s.redirectFlash(c, safeNext(c.FormValue("next"), "/login"), "You are signed out.")
 }

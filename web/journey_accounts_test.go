@@ -151,7 +151,7 @@ func TestJourneyDeveloperSeesAccountReadOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dev, err := app.store.AddUserForTest(ctx, owner.OrgSID, domain.OrgRoleStandard, "dev@example.com", "Dana Dev", testPassword)
+	dev, err := app.store.AddMemberForTest(ctx, owner.OrgSID, domain.OrgRoleStandard, "dev@example.com", "Dana Dev", testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

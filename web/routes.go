@@ -71,6 +71,23 @@ func (s *Server) registerRoutes() {
 		{"POST", "/admin/accounts/:sid/remove", accountView, s.handleAccountRemove},
 		{"GET", "/admin/audit", orgAdmin, s.handleAuditLog},
 
+		// People: account users, invitations, organization users, access review.
+		{"POST", "/admin/accounts/:sid/users/invite", accountView, s.handleInviteUsers},
+		{"POST", "/admin/accounts/:sid/users/:user/roles", accountView, s.handleAccountUserRoles},
+		{"POST", "/admin/accounts/:sid/users/:user/remove", accountView, s.handleAccountUserRemove},
+		{"POST", "/admin/accounts/:sid/invitations/:id/resend", accountView, s.handleInvitationResend},
+		{"POST", "/admin/accounts/:sid/invitations/:id/revoke", accountView, s.handleInvitationRevoke},
+		{"GET", "/invitations/:token", public, s.handleInvitation},
+		{"POST", "/invitations/:token/accept", public, s.handleInvitationAccept},
+		{"POST", "/invitations/:token/decline", public, s.handleInvitationDecline},
+		{"GET", "/admin/users", orgAdmin, s.handleOrgUsers},
+		{"POST", "/admin/users/:user/role", orgAdmin, s.handleOrgUserRole},
+		{"POST", "/admin/users/:user/deactivate", orgAdmin, s.handleOrgUserDeactivate},
+		{"POST", "/admin/users/:user/reactivate", orgAdmin, s.handleOrgUserReactivate},
+		{"GET", "/admin/users/:user/remove", orgAdmin, s.handleOrgUserRemoveForm},
+		{"POST", "/admin/users/:user/remove", orgAdmin, s.handleOrgUserRemove},
+		{"GET", "/admin/access-review", orgAdmin, s.handleAccessReview},
+
 		// Organizations API: OAuth apps and the API guide (the JSON API itself is internal/api).
 		{"GET", "/admin/oauth-apps", orgAdmin, s.handleOAuthApps},
 		{"POST", "/admin/oauth-apps", orgAdmin, s.handleOAuthAppCreate},

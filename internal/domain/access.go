@@ -85,3 +85,11 @@ func (a *Access) SettingsRoleNeeded() string {
 	}
 	return "Account Owner"
 }
+
+// ManageUsersRoleNeeded names who may manage an account's users, for a 403 page.
+func (a *Access) ManageUsersRoleNeeded() string {
+	if a.Managed() {
+		return "Organization Owner or Administrator, or Account Owner or Administrator"
+	}
+	return "Account Owner or Administrator"
+}

@@ -47,6 +47,11 @@ func NewSender(cfg *config.Config, st *store.Store, log *slog.Logger) (*Sender, 
 
 // Run delivers mail until ctx ends. It finishes the message in hand before it returns.
 func (s *Sender) Run(ctx context.Context) {
+	if n, err := s.Store.ReleaseMailLeases(ctx); err != nil {
+		s.Log.Error("mail sender: releasing leases", slog.Any("error", err))
+	} else if n > 0 {
+		s.Log.Info("mail sender: resending mail claimed before a restart", slog.Int64("messages", n))
+	}
 	for {
 		n, err := s.SendDue(ctx)
 		if err != nil && ctx.Err() == nil {

@@ -168,12 +168,20 @@ func sortRoles(roles []string) []string {
 	return out
 }
 
-// ListAccountUsers returns everyone with a role on the account, with their roles.
-func (s *Store) ListAccountUsers(ctx context.Context, accountSID string) ([]domain.AccountUser, error) {
+// ListAccountUsers returns everyone with a role on the account, with their roles; given roles,
+// only those who hold at least one of them.
+func (s *Store) ListAccountUsers(ctx context.Context, accountSID string, roles ...string) ([]domain.AccountUser, error) {
+	having, args := "", []any{accountSID}
+	if len(roles) > 0 {
+		having = ` HAVING sum(r.role IN (` + placeholders(len(roles)) + `)) > 0`
+		for _, r := range roles {
+			args = append(args, r)
+		}
+	}
 	var out []domain.AccountUser
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.Query(`SELECT `+userColumns+`, group_concat(r.role) FROM account_roles r JOIN users u ON u.sid = r.user_sid
-			WHERE r.account_sid = ? GROUP BY u.sid ORDER BY max(r.role = 'owner') DESC, u.email`, accountSID)
+			WHERE r.account_sid = ? GROUP BY u.sid`+having+` ORDER BY max(r.role = 'owner') DESC, u.email`, args...)
 		if err != nil {
 			return err
 		}

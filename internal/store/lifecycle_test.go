@@ -25,11 +25,11 @@ func newFixture(t *testing.T) *fixture {
 	ctx := context.Background()
 	org, owner := newOrg(t, s, "Alpha", "alpha.com")
 	_, beta := newOrg(t, s, "Beta", "beta.com")
-	dev, err := s.AddUserForTest(ctx, org.SID, domain.OrgRoleStandard, "dev@alpha.com", "Dev Eloper", testPassword)
+	dev, err := s.AddMemberForTest(ctx, org.SID, domain.OrgRoleStandard, "dev@alpha.com", "Dev Eloper", testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin, err := s.AddUserForTest(ctx, org.SID, domain.OrgRoleAdministrator, "admin@alpha.com", "Ada Admin", testPassword)
+	admin, err := s.AddMemberForTest(ctx, org.SID, domain.OrgRoleAdministrator, "admin@alpha.com", "Ada Admin", testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func (f *fixture) status(t *testing.T) string {
 	return acc.Account.Status
 }
 
-func wantCode(t *testing.T, err error, code string) {
+func wantErrCode(t *testing.T, err error, code string) {
 	t.Helper()
 	if got := domain.ErrorCode(err); got != code {
 		t.Fatalf("err = %v (code %q), want code %q", err, got, code)
@@ -67,12 +67,12 @@ func TestLifecycleTransitions(t *testing.T) {
 	f.s.Now = func() time.Time { return base }
 
 	_, err := f.s.ReactivateAccount(ctx, f.owner, sid, "")
-	wantCode(t, err, domain.EConflict)
+	wantErrCode(t, err, domain.EConflict)
 	if _, err := f.s.SuspendAccount(ctx, f.admin, sid, "10.0.0.9"); err != nil {
 		t.Fatal(err)
 	}
 	_, err = f.s.SuspendAccount(ctx, f.owner, sid, "")
-	wantCode(t, err, domain.EConflict)
+	wantErrCode(t, err, domain.EConflict)
 	if got := f.status(t); got != domain.StatusSuspended {
 		t.Fatalf("status = %s", got)
 	}
@@ -80,7 +80,7 @@ func TestLifecycleTransitions(t *testing.T) {
 	// Close from suspended: the name must match and the box be ticked.
 	for _, in := range []CloseAccountInput{{ConfirmName: "billing eu", Acknowledge: true}, {ConfirmName: "Billing EU"}} {
 		_, err := f.s.CloseAccount(ctx, f.owner, sid, in, 72*time.Hour, "")
-		wantCode(t, err, domain.EInvalid)
+		wantErrCode(t, err, domain.EInvalid)
 	}
 	if got := f.status(t); got != domain.StatusSuspended {
 		t.Fatalf("a refused close changed the status to %s", got)
@@ -93,14 +93,14 @@ func TestLifecycleTransitions(t *testing.T) {
 		t.Fatalf("after close: %s, closes at %v", a.Status, a.ClosesAt)
 	}
 	_, err = f.s.SuspendAccount(ctx, f.owner, sid, "")
-	wantCode(t, err, domain.EConflict)
+	wantErrCode(t, err, domain.EConflict)
 
 	// Cancel returns to the status before (suspended).
 	if a, err = f.s.CancelClosure(ctx, f.owner, sid, ""); err != nil || a.Status != domain.StatusSuspended {
 		t.Fatalf("cancel: %v, status %v", err, a)
 	}
 	_, err = f.s.CancelClosure(ctx, f.owner, sid, "")
-	wantCode(t, err, domain.EConflict)
+	wantErrCode(t, err, domain.EConflict)
 
 	// Close again from active; the job closes it once the grace is over, and not before.
 	if _, err := f.s.ReactivateAccount(ctx, f.owner, sid, ""); err != nil {
@@ -115,7 +115,7 @@ func TestLifecycleTransitions(t *testing.T) {
 	}
 	f.s.Now = func() time.Time { return base.Add(time.Hour) }
 	_, err = f.s.CancelClosure(ctx, f.owner, sid, "")
-	wantCode(t, err, domain.EConflict)
+	wantErrCode(t, err, domain.EConflict)
 	if n, err := f.s.CloseDueAccounts(ctx); err != nil || n != 1 {
 		t.Fatalf("closed %d, want 1 (%v)", n, err)
 	}
@@ -126,10 +126,10 @@ func TestLifecycleTransitions(t *testing.T) {
 		f.s.SuspendAccount, f.s.ReactivateAccount, f.s.CancelClosure,
 	} {
 		_, err := op(ctx, f.owner, sid, "")
-		wantCode(t, err, domain.EConflict)
+		wantErrCode(t, err, domain.EConflict)
 	}
 	_, err = f.s.UpdateAccountSettings(ctx, f.owner, sid, domain.AccountSettings{FriendlyName: "New"}, "")
-	wantCode(t, err, domain.EConflict)
+	wantErrCode(t, err, domain.EConflict)
 
 	evs, _ := f.s.ListAuditEventsForTest(ctx, "account.suspend")
 	if len(evs) != 1 || evs[0].IP != "10.0.0.9" || evs[0].ActorLabel != "admin@alpha.com" ||
@@ -145,16 +145,16 @@ func TestLifecycleNeedsTheRightRole(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	_, err := f.s.SuspendAccount(ctx, f.dev, f.acct.SID, "")
-	wantCode(t, err, domain.EForbidden)
+	wantErrCode(t, err, domain.EForbidden)
 	if msg := domain.ErrorMessage(err); !strings.Contains(msg, "Organization Owner or Administrator") || !strings.Contains(msg, "Account Developer") {
 		t.Errorf("message = %q", msg)
 	}
 	_, err = f.s.SuspendAccount(ctx, f.betaOwner, f.acct.SID, "")
-	wantCode(t, err, domain.ENotFound)
+	wantErrCode(t, err, domain.ENotFound)
 	_, err = f.s.RemoveFromOrganization(ctx, f.dev, f.acct.SID, "")
-	wantCode(t, err, domain.EForbidden)
+	wantErrCode(t, err, domain.EForbidden)
 	_, err = f.s.RelinquishAccount(ctx, f.owner, f.acct.SID, "")
-	wantCode(t, err, domain.EConflict) // managed, not independent
+	wantErrCode(t, err, domain.EConflict) // managed, not independent
 	if got := f.status(t); got != domain.StatusActive {
 		t.Fatalf("status = %s", got)
 	}
@@ -163,7 +163,7 @@ func TestLifecycleNeedsTheRightRole(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = f.s.SuspendAccount(ctx, f.admin, f.acct.SID, "")
-	wantCode(t, err, domain.ENotFound)
+	wantErrCode(t, err, domain.ENotFound)
 }
 
 func TestRemoveAndRelinquish(t *testing.T) {
@@ -179,7 +179,7 @@ func TestRemoveAndRelinquish(t *testing.T) {
 	}
 	// The organization's Administrator no longer sees it; its owner still does.
 	_, err = f.s.FindAccountAccess(ctx, f.admin, f.acct.SID)
-	wantCode(t, err, domain.ENotFound)
+	wantErrCode(t, err, domain.ENotFound)
 	if _, err := f.s.FindAccountAccess(ctx, f.owner, f.acct.SID); err != nil {
 		t.Fatal(err)
 	}
@@ -188,13 +188,13 @@ func TestRemoveAndRelinquish(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = f.s.RemoveFromOrganization(ctx, f.admin, f.acct.SID, "")
-	wantCode(t, err, domain.EConflict)
+	wantErrCode(t, err, domain.EConflict)
 	if c, _ := f.s.CountAccounts(ctx, f.org.SID); c.Independent != 1 {
 		t.Errorf("independent count = %d", c.Independent)
 	}
 	// The organization never runs an independent account's lifecycle.
 	_, err = f.s.SuspendAccount(ctx, f.admin, f.acct.SID, "")
-	wantCode(t, err, domain.EForbidden)
+	wantErrCode(t, err, domain.EForbidden)
 	if _, err := f.s.RelinquishAccount(ctx, f.admin, f.acct.SID, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -208,9 +208,9 @@ func TestSettingsAndRequire2FA(t *testing.T) {
 	ctx := context.Background()
 	sid := f.acct.SID
 	_, err := f.s.UpdateAccountSettings(ctx, f.owner, sid, domain.AccountSettings{FriendlyName: strings.Repeat("x", 65)}, "")
-	wantCode(t, err, domain.EInvalid)
+	wantErrCode(t, err, domain.EInvalid)
 	_, err = f.s.UpdateAccountSettings(ctx, f.dev, sid, domain.AccountSettings{FriendlyName: "Dev's name"}, "")
-	wantCode(t, err, domain.EForbidden)
+	wantErrCode(t, err, domain.EForbidden)
 
 	locked, err := f.s.ListLockedOut(ctx, f.acct)
 	if err != nil {
@@ -250,12 +250,12 @@ func TestTransferOwner(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	sid := f.acct.SID
-	outsider, err := f.s.AddUserForTest(ctx, "", "", "someone@gmail.example", "Out Sider", testPassword)
+	outsider, err := f.s.AddMemberForTest(ctx, "", "", "someone@gmail.example", "Out Sider", testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = f.s.TransferOwner(ctx, f.admin, sid, "dev@alpha.com", "")
-	wantCode(t, err, domain.EForbidden) // an org Administrator is not the current owner
+	wantErrCode(t, err, domain.EForbidden) // an org Administrator is not the current owner
 	for _, to := range []string{"", "nobody@alpha.com", "someone@gmail.example", outsider.SID, f.betaOwner.Email, "owner@alpha.com"} {
 		_, err := f.s.TransferOwner(ctx, f.owner, sid, to, "")
 		if domain.FieldErrors(err)["new_owner"] == "" {
@@ -275,7 +275,7 @@ func TestTransferOwner(t *testing.T) {
 		t.Errorf("old owner's roles = %v", acc.Roles)
 	}
 	_, err = f.s.TransferOwner(ctx, f.owner, sid, "owner@alpha.com", "")
-	wantCode(t, err, domain.EForbidden) // no longer the owner
+	wantErrCode(t, err, domain.EForbidden) // no longer the owner
 	if evs, _ := f.s.ListAuditEventsForTest(ctx, "account.owner.transfer"); len(evs) != 1 || !strings.Contains(evs[0].After, "dev@alpha.com") {
 		t.Errorf("audit = %+v", evs)
 	}
@@ -337,7 +337,7 @@ func TestAuditListFiltersAndPages(t *testing.T) {
 	for _, bad := range []AuditFilter{{Account: "AC123"}, {From: "yesterday"}, {Action: "DROP TABLE"}, {From: "2026-02-03", To: "2026-02-01"}} {
 		bad.OrgSID = f.org.SID
 		_, err := f.s.ListAuditEvents(ctx, bad)
-		wantCode(t, err, domain.EInvalid)
+		wantErrCode(t, err, domain.EInvalid)
 	}
 	_, err = f.s.ListAuditEvents(ctx, AuditFilter{OrgSID: f.org.SID, Cursor: "x12"})
 	if err != ErrBadCursor {

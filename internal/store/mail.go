@@ -267,3 +267,20 @@ func (s *Store) ListDevMail(ctx context.Context, limit int) ([]*OutboxMail, erro
 	})
 	return out, err
 }
+
+// ReleaseMailLeases frees every message claimed by a sender that is no longer running. Only one
+// server runs on a database, so at start-up every lease is a dead process's: its messages are
+// sent again at once rather than after the lease runs out. A message that the dead sender had
+// already handed to the SMTP server goes again with the same Message-ID.
+func (s *Store) ReleaseMailLeases(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Exec(`UPDATE outbox SET locked_until = NULL WHERE state = 'pending' AND locked_until IS NOT NULL`)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}

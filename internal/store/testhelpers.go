@@ -9,10 +9,10 @@ import (
 	"admincenter/internal/domain"
 )
 
-// AddUserForTest creates an active user: a managed one of orgSID with orgRole, or an external
+// AddMemberForTest creates an active user: a managed one of orgSID with orgRole, or an external
 // one when orgSID is "". Tests of other packages use it to stand in for sign-up and invitations.
 // Each password is hashed once per process: argon2id is slow, more so under the race detector.
-func (s *Store) AddUserForTest(ctx context.Context, orgSID, orgRole, email, name, password string) (*domain.User, error) {
+func (s *Store) AddMemberForTest(ctx context.Context, orgSID, orgRole, email, name, password string) (*domain.User, error) {
 	hash, err := testHash(password)
 	if err != nil {
 		return nil, err

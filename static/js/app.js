@@ -36,4 +36,21 @@
       if (!window.confirm(f.getAttribute("data-confirm"))) e.preventDefault();
     });
   });
+  // Pop-ups built on <details class="popover">: one open at a time; a click outside or Escape closes them.
+  var popovers = document.querySelectorAll("details.popover");
+  popovers.forEach(function (d) {
+    d.addEventListener("toggle", function () {
+      if (!d.open) return;
+      popovers.forEach(function (o) { if (o !== d) o.open = false; });
+    });
+  });
+  document.addEventListener("click", function (e) {
+    popovers.forEach(function (d) { if (d.open && !d.contains(e.target)) d.open = false; });
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    popovers.forEach(function (d) {
+      if (d.open) { d.open = false; d.querySelector("summary").focus(); }
+    });
+  });
 })();

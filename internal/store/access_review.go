@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"strings"
+
+	"admincenter/internal/domain"
+)
+
+// AccessReviewFilter selects rows of the access review: who holds which roles on which of the
+// organization's accounts.
+type AccessReviewFilter struct {
+	OrgSID   string
+	Account  string // a name fragment or an AC SID
+	User     string // an email or name fragment
+	Role     string // "" or an account role
+	External bool   // only users outside the organization
+	Cursor   string
+	Limit    int
+}
+
+// AccessRow is one user's roles on one account.
+type AccessRow struct {
+	AccountSID    string
+	AccountName   string
+	Relation      string
+	AccountStatus string
+	User          domain.User
+	Roles         []string
+	External      bool
+}
+
+// AccessReview is one page of the review, with the organization's unanswered invitations.
+type AccessReview struct {
+	Rows        []AccessRow
+	Next, Prev  string
+	Invitations []*domain.Invitation
+}
+
+func (f *AccessReviewFilter) where() (string, []any, error) {
+	where, args := []string{"a.org_sid = ?"}, []any{f.OrgSID}
+	if q := strings.TrimSpace(f.Account); q != "" {
+		if sid := normalizeSID(domain.PrefixAccount, q); sid != "" {
+			where, args = append(where, "a.sid = ?"), append(args, sid)
+		} else {
+			where, args = append(where, `a.friendly_name LIKE ? ESCAPE '\'`), append(args, "%"+likeEscape(q)+"%")
+		}
+	}
+	if q := strings.TrimSpace(f.User); q != "" {
+		where = append(where, `(u.email LIKE ? ESCAPE '\' OR u.name LIKE ? ESCAPE '\')`)
+		args = append(args, "%"+likeEscape(q)+"%", "%"+likeEscape(q)+"%")
+	}
+	if f.External {
+		where = append(where, "coalesce(u.org_sid, '') <> a.org_sid")
+	}
+	if f.Role != "" {
+		if !domain.ValidAccountRole(f.Role) {
+			return "", nil, domain.Errorf(domain.EInvalid, "Unknown role %q.", f.Role)
+		}
+		where = append(where, "EXISTS (SELECT 1 FROM account_roles x WHERE x.account_sid = r.account_sid AND x.user_sid = r.user_sid AND x.role = ?)")
+		args = append(args, f.Role)
+	}
+	return strings.Join(where, " AND "), args, nil
+}
+
+// accessRowSelect reads one row per role, in the order of account_roles' unique index
+// (account_sid, user_sid, role), so rows of one user on one account come together and a page
+// stops reading after its rows instead of grouping and sorting every role of the organization.
+const accessRowSelect = `SELECT a.sid, a.friendly_name, coalesce(a.org_relation, ''), a.status, ` + userColumns + `, r.role
+	FROM account_roles r CROSS JOIN accounts a ON a.sid = r.account_sid CROSS JOIN users u ON u.sid = r.user_sid WHERE `
+
+// eachAccessRow calls fn with each user's roles on each account, in (account, user) order or
+// its reverse, until fn answers false.
+func eachAccessRow(tx *sql.Tx, orgSID, where string, args []any, desc bool, fn func(AccessRow) (bool, error)) error {
+	order := " ORDER BY r.account_sid, r.user_sid, r.role"
+	if desc {
+		order = " ORDER BY r.account_sid DESC, r.user_sid DESC, r.role DESC"
+	}
+	rows, err := tx.Query(accessRowSelect+where+order, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var cur *AccessRow
+	for rows.Next() {
+		ar, err := scanAccess(rows, orgSID)
+		if err != nil {
+			return err
+		}
+		if cur != nil && cur.AccountSID == ar.AccountSID && cur.User.SID == ar.User.SID {
+			cur.Roles = append(cur.Roles, ar.Roles...)
+			continue
+		}
+		if cur != nil {
+			cur.Roles = sortRoles(cur.Roles)
+			if more, err := fn(*cur); err != nil || !more {
+				return err
+			}
+		}
+		cur = &ar
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if cur != nil {
+		cur.Roles = sortRoles(cur.Roles)
+		_, err = fn(*cur)
+	}
+	return err
+}
+
+func scanAccess(row scanner, orgSID string) (AccessRow, error) {
+	var ar AccessRow
+	var roles string
+	var sid, name, rel, status string
+	u, err := scanUserAfter(row, []any{&sid, &name, &rel, &status}, &roles)
+	if err != nil {
+		return ar, err
+	}
+	u.PasswordHash = ""
+	ar = AccessRow{AccountSID: sid, AccountName: name, Relation: rel, AccountStatus: status, User: *u,
+		Roles: sortRoles(strings.Split(roles, ",")), External: u.OrgSID != orgSID}
+	return ar, nil
+}
+
+// scanUserAfter scans leading columns, then userColumns, then trailing ones.
+func scanUserAfter(row scanner, lead []any, extra ...any) (*domain.User, error) {
+	var u domain.User
+	var lastLogin, created sql.NullInt64
+	dest := append(lead, &u.SID, &u.Email, &u.Name, &u.Status, &u.OrgSID, &u.OrgRole, &u.TOTPEnabled,
+		&lastLogin, &created, &u.PasswordHash, &u.Version)
+	dest = append(dest, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	u.LastLoginAt, u.CreatedAt = fromMS(lastLogin), fromMS(created)
+	return &u, nil
+}
+
+func reviewCursor(dir byte, accountSID, userSID string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(string(dir) + accountSID + userSID))
+}
+
+func parseReviewCursor(s string) (byte, string, string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) != 69 || (b[0] != 'n' && b[0] != 'p') {
+		return 0, "", "", ErrBadCursor
+	}
+	ac, us := string(b[1:35]), string(b[35:])
+	if !domain.ValidSID(domain.PrefixAccount, ac) || !domain.ValidSID(domain.PrefixUser, us) {
+		return 0, "", "", ErrBadCursor
+	}
+	return b[0], ac, us, nil
+}
+
+// ReviewAccess returns one page of the access review and the organization's unanswered
+// invitations (pending and expired), soonest expiry first.
+func (s *Store) ReviewAccess(ctx context.Context, f AccessReviewFilter) (*AccessReview, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	where, args, err := f.where()
+	if err != nil {
+		return nil, err
+	}
+	var dir byte
+	if f.Cursor != "" {
+		d, ac, us, err := parseReviewCursor(f.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+		if d == 'n' {
+			where += " AND (r.account_sid, r.user_sid) > (?, ?)"
+		} else {
+			where += " AND (r.account_sid, r.user_sid) < (?, ?)"
+		}
+		args = append(args, ac, us)
+	}
+	out := &AccessReview{}
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		err := eachAccessRow(tx, f.OrgSID, where, args, dir == 'p', func(ar AccessRow) (bool, error) {
+			out.Rows = append(out.Rows, ar)
+			return len(out.Rows) <= f.Limit, nil
+		})
+		if err != nil {
+			return err
+		}
+		if f.External { // invitations have no membership yet
+			return nil
+		}
+		out.Invitations, err = orgInvitationsTx(tx, f, 200)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	more := len(out.Rows) > f.Limit
+	if more {
+		out.Rows = out.Rows[:f.Limit]
+	}
+	if dir == 'p' {
+		for i, j := 0, len(out.Rows)-1; i < j; i, j = i+1, j-1 {
+			out.Rows[i], out.Rows[j] = out.Rows[j], out.Rows[i]
+		}
+	}
+	if n := len(out.Rows); n > 0 {
+		first, last := out.Rows[0], out.Rows[n-1]
+		if (dir != 'p' && more) || dir == 'p' {
+			out.Next = reviewCursor('n', last.AccountSID, last.User.SID)
+		}
+		if (dir == 'p' && more) || dir == 'n' {
+			out.Prev = reviewCursor('p', first.AccountSID, first.User.SID)
+		}
+	}
+	return out, nil
+}
+
+func orgInvitationsTx(tx *sql.Tx, f AccessReviewFilter, limit int) ([]*domain.Invitation, error) {
+	where, args := []string{"i.org_sid = ?", "i.state = 'pending'"}, []any{f.OrgSID}
+	if q := strings.TrimSpace(f.Account); q != "" {
+		if sid := normalizeSID(domain.PrefixAccount, q); sid != "" {
+			where, args = append(where, "a.sid = ?"), append(args, sid)
+		} else {
+			where, args = append(where, `a.friendly_name LIKE ? ESCAPE '\'`), append(args, "%"+likeEscape(q)+"%")
+		}
+	}
+	if q := strings.TrimSpace(f.User); q != "" {
+		where, args = append(where, `i.email LIKE ? ESCAPE '\'`), append(args, "%"+likeEscape(q)+"%")
+	}
+	if f.Role != "" {
+		where, args = append(where, `(',' || i.roles || ',') LIKE ?`), append(args, "%,"+f.Role+",%")
+	}
+	q := `SELECT ` + invitationColumns + invitationFrom + `WHERE ` + strings.Join(where, " AND ") + ` ORDER BY i.expires_at, i.id`
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	rows, err := tx.Query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*domain.Invitation
+	for rows.Next() {
+		inv, err := scanInvitation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, inv)
+	}
+	return out, rows.Err()
+}
+
+// ExportAccessReview calls row for every row of the review and then inv for every unanswered
+// invitation, all from one snapshot, for the CSV export.
+func (s *Store) ExportAccessReview(ctx context.Context, f AccessReviewFilter, row func(AccessRow) error, inv func(*domain.Invitation) error) error {
+	where, args, err := f.where()
+	if err != nil {
+		return err
+	}
+	return s.read(ctx, func(tx *sql.Tx) error {
+		err := eachAccessRow(tx, f.OrgSID, where, args, false, func(ar AccessRow) (bool, error) { return true, row(ar) })
+		if err != nil {
+			return err
+		}
+		if f.External {
+			return nil
+		}
+		invs, err := orgInvitationsTx(tx, f, 0)
+		if err != nil {
+			return err
+		}
+		for _, i := range invs {
+			if err := inv(i); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,519 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"admincenter/internal/auth"
+	"admincenter/internal/domain"
+)
+
+// Limits of the Invite User panel.
+const (
+	maxInviteEmails = 20
+	maxRoleValues   = 20
+)
+
+// InviteInput is the Invite User panel: one or more email addresses (separated by commas,
+// semicolons, spaces or new lines) and the roles they get.
+type InviteInput struct {
+	Email  string
+	Roles  []string
+	emails []string
+}
+
+// Emails returns the parsed addresses after Validate.
+func (in *InviteInput) Emails() []string { return in.emails }
+
+// Validate parses and checks the input and returns field errors.
+func (in *InviteInput) Validate() error {
+	v := domain.Validation{}
+	in.emails = nil
+	switch raw := strings.TrimSpace(in.Email); {
+	case raw == "":
+		v.Add("email", "Enter the email address of the person to invite.")
+	case len(raw) > maxInviteEmails*(domain.MaxEmailLen+2):
+		v.Add("email", fmt.Sprintf("That is too long. Invite at most %d people at once.", maxInviteEmails))
+	default:
+		parts := strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' || r == '\t' })
+		seen := map[string]bool{}
+		var bad, dup []string
+		for _, p := range parts {
+			e := domain.NormalizeEmail(p)
+			if domain.ValidateEmail(e) != "" {
+				bad = append(bad, p)
+				continue
+			}
+			if seen[e] {
+				dup = append(dup, e)
+				continue
+			}
+			seen[e] = true
+			in.emails = append(in.emails, e)
+		}
+		switch {
+		case len(bad) > 0:
+			v.Add("email", "“"+shorten(bad[0], 60)+"” is not an email address like name@example.com.")
+		case len(dup) > 0:
+			v.Add("email", dup[0]+" is listed more than once.")
+		case len(in.emails) > maxInviteEmails:
+			v.Add("email", fmt.Sprintf("Invite at most %d people at once.", maxInviteEmails))
+		}
+	}
+	roles, msg := cleanRoles(in.Roles, false)
+	if msg != "" {
+		v.Add("role", msg)
+	}
+	in.Roles = roles
+	return v.Err()
+}
+
+// cleanRoles checks and orders the roles of a form; the owner role is never given this way.
+func cleanRoles(raw []string, allowEmpty bool) ([]string, string) {
+	if len(raw) > maxRoleValues {
+		return nil, "Choose from the listed roles."
+	}
+	for _, r := range raw {
+		if r == domain.RoleOwner {
+			return nil, "The Owner role cannot be given here; the account's owner changes by owner transfer on the General tab."
+		}
+		if !domain.ValidAccountRole(r) {
+			return nil, "Unknown role “" + shorten(r, 40) + "”. Choose from the listed roles."
+		}
+	}
+	roles := sortRoles(raw)
+	if len(roles) == 0 && !allowEmpty {
+		return nil, "Choose at least one role."
+	}
+	return roles, ""
+}
+
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// accountForPeople is what the people methods need of an account, read inside their transaction.
+type accountForPeople struct {
+	SID, Name, OrgSID, OrgName, Status, OwnerSID, Relation string
+}
+
+func loadAccountTx(tx *sql.Tx, sid string) (*accountForPeople, error) {
+	var a accountForPeople
+	err := tx.QueryRow(`SELECT a.sid, a.friendly_name, coalesce(a.org_sid, ''), coalesce(o.name, ''), a.status, a.owner_sid, coalesce(a.org_relation, '')
+		FROM accounts a LEFT JOIN organizations o ON o.sid = a.org_sid WHERE a.sid = ?`, sid).
+		Scan(&a.SID, &a.Name, &a.OrgSID, &a.OrgName, &a.Status, &a.OwnerSID, &a.Relation)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("The account")
+	}
+	return &a, err
+}
+
+func (a *accountForPeople) closedErr() error {
+	if a.Status == domain.StatusClosed || a.Status == domain.StatusPendingClosure {
+		return domain.Errorf(domain.EConflict, "The account “%s” is closed or closing; its users cannot change.", a.Name)
+	}
+	return nil
+}
+
+// invitationQuota returns an error when sending n more invitations would pass the hourly limit.
+func (s *Store) invitationQuota(tx *sql.Tx, accountSID string, n int) error {
+	var sent int
+	if err := tx.QueryRow(`SELECT count(*) FROM invitations WHERE account_sid = ? AND created_at > ?`,
+		accountSID, ms(s.Now().Add(-time.Hour))).Scan(&sent); err != nil {
+		return err
+	}
+	if sent+n > domain.MaxInvitationsPerHour {
+		return domain.Errorf(domain.ETooMany, "This account has sent %d invitations in the last hour; at most %d an hour are allowed. Try again later.",
+			sent, domain.MaxInvitationsPerHour)
+	}
+	return nil
+}
+
+func hasAccessTx(tx *sql.Tx, accountSID, email string) (bool, error) {
+	var n int
+	err := tx.QueryRow(`SELECT count(*) FROM account_roles r JOIN users u ON u.sid = r.user_sid WHERE r.account_sid = ? AND u.email = ?`,
+		accountSID, email).Scan(&n)
+	return n > 0, err
+}
+
+// insertInvitationTx writes a pending invitation with a fresh token and enqueues its email.
+func (s *Store) insertInvitationTx(tx *sql.Tx, a *accountForPeople, inviter *domain.User, email string, roles []string, baseURL string) (*domain.Invitation, error) {
+	now := s.Now()
+	token := auth.NewToken()
+	inv := &domain.Invitation{OrgSID: a.OrgSID, OrgName: a.OrgName, AccountSID: a.SID, AccountName: a.Name, Email: email, Roles: roles,
+		InvitedBySID: inviter.SID, InvitedByName: inviter.Name, InvitedByEmail: inviter.Email, State: domain.InvitePending,
+		SentAt: now, ExpiresAt: now.Add(domain.InvitationTTL)}
+	res, err := tx.Exec(`INSERT INTO invitations (org_sid, account_sid, email, roles, token_hash, invited_by, state, sent_at, expires_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+		nullString(a.OrgSID), a.SID, email, strings.Join(roles, ","), auth.HashToken(token), inviter.SID, ms(now), ms(inv.ExpiresAt), ms(now))
+	if err != nil {
+		return nil, err
+	}
+	if inv.ID, err = res.LastInsertId(); err != nil {
+		return nil, err
+	}
+	if err := tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM users WHERE email = ?)`, email).Scan(&inv.InviteeExists); err != nil {
+		return nil, err
+	}
+	return inv, s.enqueueMail(tx, invitationMail(inv, inviter, baseURL, token))
+}
+
+// InviteUsers invites each address of the input to the account with the roles: one pending
+// invitation per address, each emailed with its own link, all or none. Someone who already has
+// access, or has a pending invitation, is refused; an expired invitation is replaced.
+func (s *Store) InviteUsers(ctx context.Context, actor *domain.User, accountSID string, in InviteInput, baseURL, ip string) ([]*domain.Invitation, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var out []*domain.Invitation
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		a, err := loadAccountTx(tx, accountSID)
+		if err != nil {
+			return err
+		}
+		if err := a.closedErr(); err != nil {
+			return err
+		}
+		var problems []string
+		for _, email := range in.emails {
+			has, err := hasAccessTx(tx, a.SID, email)
+			if err != nil {
+				return err
+			}
+			if has {
+				problems = append(problems, email+" already has access to this account; change their roles on the Users tab.")
+				continue
+			}
+			var n int
+			if err := tx.QueryRow(`SELECT count(*) FROM invitations WHERE account_sid = ? AND email = ? AND state = 'pending' AND expires_at > ?`,
+				a.SID, email, ms(s.Now())).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				problems = append(problems, email+" already has a pending invitation; resend it from the Pending Users tab.")
+			}
+		}
+		if len(problems) > 0 {
+			return &domain.Error{Code: domain.EInvalid, Message: "Please correct the fields marked below.",
+				Fields: map[string]string{"email": strings.Join(problems, " ")}}
+		}
+		if err := s.invitationQuota(tx, a.SID, len(in.emails)); err != nil {
+			return err
+		}
+		for _, email := range in.emails {
+			inv, err := s.insertInvitationTx(tx, a, actor, email, in.Roles, baseURL)
+			if err != nil {
+				return err
+			}
+			// An expired invitation to the same person is replaced by this one.
+			if _, err := tx.Exec(`UPDATE invitations SET state = 'revoked', answered_at = ?, superseded_by = ?
+				WHERE account_sid = ? AND email = ? AND state = 'pending' AND id <> ?`, ms(s.Now()), inv.ID, a.SID, email, inv.ID); err != nil {
+				return err
+			}
+			if err := s.audit(tx, a.OrgSID, userActor(actor, ip), "invitation.create", "invitation", strconv.FormatInt(inv.ID, 10), a.SID,
+				nil, map[string]any{"email": email, "roles": in.Roles, "expires_at": inv.ExpiresAt}, ""); err != nil {
+				return err
+			}
+			out = append(out, inv)
+		}
+		return nil
+	})
+	return out, err
+}
+
+const invitationColumns = `i.id, coalesce(i.org_sid, ''), coalesce(o.name, ''), i.account_sid, a.friendly_name, a.status, i.email, i.roles,
+	coalesce(i.invited_by, ''), coalesce(b.name, ''), coalesce(b.email, ''), i.state, i.superseded_by IS NOT NULL,
+	i.sent_at, i.expires_at, i.answered_at`
+
+const invitationFrom = ` FROM invitations i JOIN accounts a ON a.sid = i.account_sid
+	LEFT JOIN organizations o ON o.sid = i.org_sid LEFT JOIN users b ON b.sid = i.invited_by `
+
+func scanInvitation(row scanner, extra ...any) (*domain.Invitation, error) {
+	var inv domain.Invitation
+	var roles string
+	var sent, expires, answered sql.NullInt64
+	dest := append([]any{&inv.ID, &inv.OrgSID, &inv.OrgName, &inv.AccountSID, &inv.AccountName, &inv.AccountStatus, &inv.Email, &roles,
+		&inv.InvitedBySID, &inv.InvitedByName, &inv.InvitedByEmail, &inv.State, &inv.Superseded, &sent, &expires, &answered}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	inv.Roles = sortRoles(strings.Split(roles, ","))
+	inv.SentAt, inv.ExpiresAt, inv.AnsweredAt = fromMS(sent), fromMS(expires), fromMS(answered)
+	return &inv, nil
+}
+
+// errBadLink is the answer to a token that names no invitation.
+var errBadLink = domain.Errorf(domain.ENotFound, "This invitation link is not valid. Check that you opened the whole link from the email.")
+
+func findInvitationByTokenTx(tx *sql.Tx, token string) (*domain.Invitation, error) {
+	if token == "" || len(token) > 100 {
+		return nil, errBadLink
+	}
+	var exists bool
+	inv, err := scanInvitation(tx.QueryRow(`SELECT `+invitationColumns+`, EXISTS (SELECT 1 FROM users x WHERE x.email = i.email)`+invitationFrom+
+		`WHERE i.token_hash = ?`, auth.HashToken(token)), &exists)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errBadLink
+	}
+	if err != nil {
+		return nil, err
+	}
+	inv.InviteeExists = exists
+	return inv, nil
+}
+
+// FindInvitationByToken returns the invitation of a link, whatever its state. It never changes it:
+// opening a link does not use it.
+func (s *Store) FindInvitationByToken(ctx context.Context, token string) (*domain.Invitation, error) {
+	var inv *domain.Invitation
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		inv, err = findInvitationByTokenTx(tx, token)
+		return err
+	})
+	return inv, err
+}
+
+// InvitationGone explains why a link no longer works, or returns nil for a pending one.
+func InvitationGone(inv *domain.Invitation, now time.Time) error {
+	var msg string
+	switch inv.StateAt(now) {
+	case domain.InvitePending:
+		if inv.AccountStatus == domain.StatusClosed || inv.AccountStatus == domain.StatusPendingClosure {
+			msg = "The account “" + inv.AccountName + "” is closed, so this invitation can no longer be accepted."
+		} else {
+			return nil
+		}
+	case domain.InviteAccepted:
+		msg = "This invitation has already been accepted."
+	case domain.InviteDeclined:
+		msg = "This invitation was declined."
+	case domain.InviteRevoked:
+		if inv.Superseded {
+			msg = "A newer invitation replaced this one. Use the link in the most recent email."
+		} else {
+			msg = "This invitation was revoked. Ask " + inviterName(inv) + " for a new one if you still need access."
+		}
+	case domain.InviteExpired:
+		msg = "This invitation expired on " + mailTime(inv.ExpiresAt) + ". Ask " + inviterName(inv) + " to send a new one."
+	}
+	return domain.Errorf(domain.EConflict, "%s", msg)
+}
+
+func inviterName(inv *domain.Invitation) string {
+	if inv.InvitedByName != "" {
+		return inv.InvitedByName
+	}
+	return "an administrator of the account"
+}
+
+// ErrWrongInvitee is returned when the signed-in user is not the person an invitation is for.
+func errWrongInvitee(inv *domain.Invitation, u *domain.User) error {
+	return domain.Errorf(domain.EForbidden, "This invitation is for %s, but you are signed in as %s. Sign out and sign in as %s to accept it.",
+		inv.Email, u.Email, inv.Email)
+}
+
+// AcceptInvitation gives the signed-in invitee the invitation's roles and marks it accepted, in one
+// transaction. Only one of any number of concurrent accepts succeeds. An invitee whose email is in
+// a verified domain of the account's organization, and who belongs to no organization, joins it as
+// a Standard User; everyone else stays external.
+func (s *Store) AcceptInvitation(ctx context.Context, u *domain.User, token, baseURL, ip string) (*domain.Invitation, error) {
+	var inv *domain.Invitation
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		if inv, err = findInvitationByTokenTx(tx, token); err != nil {
+			return err
+		}
+		if !strings.EqualFold(inv.Email, u.Email) {
+			return errWrongInvitee(inv, u)
+		}
+		now := s.Now()
+		if err := InvitationGone(inv, now); err != nil {
+			return err
+		}
+		res, err := tx.Exec(`UPDATE invitations SET state = 'accepted', answered_at = ? WHERE id = ? AND state = 'pending' AND expires_at > ?`,
+			ms(now), inv.ID, ms(now))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return domain.Errorf(domain.EConflict, "This invitation has already been answered.")
+		}
+		actor := userActor(u, ip)
+		if inv.OrgSID != "" && u.OrgSID == "" {
+			var verified int
+			if err := tx.QueryRow(`SELECT count(*) FROM domains WHERE org_sid = ? AND domain = ? AND verified_at IS NOT NULL`,
+				inv.OrgSID, domain.EmailDomain(u.Email)).Scan(&verified); err != nil {
+				return err
+			}
+			if verified > 0 {
+				if _, err := tx.Exec(`UPDATE users SET org_sid = ?, org_role = 'standard', version = version + 1, updated_at = ? WHERE sid = ? AND org_sid IS NULL`,
+					inv.OrgSID, ms(now), u.SID); err != nil {
+					return err
+				}
+				if err := s.audit(tx, inv.OrgSID, actor, "user.join", "user", u.SID, "", nil,
+					map[string]string{"org_role": domain.OrgRoleStandard, "via": "invitation"}, ""); err != nil {
+					return err
+				}
+			}
+		}
+		held, err := rolesOf(tx, inv.AccountSID, u.SID)
+		if err != nil {
+			return err
+		}
+		for _, r := range inv.Roles {
+			if containsRole(held, r) {
+				continue
+			}
+			if _, err := s.grantRoleTx(tx, actor, inv.OrgSID, inv.AccountSID, u.SID, r); err != nil {
+				return err
+			}
+		}
+		if err := s.audit(tx, inv.OrgSID, actor, "invitation.accept", "invitation", strconv.FormatInt(inv.ID, 10), inv.AccountSID,
+			nil, map[string]any{"email": inv.Email, "roles": inv.Roles}, ""); err != nil {
+			return err
+		}
+		inv.State, inv.AnsweredAt = domain.InviteAccepted, now
+		return s.enqueueMail(tx, addedMail(inv.OrgSID, u.Email, inv.AccountName, inv.AccountSID, inv.Roles, baseURL))
+	})
+	return inv, err
+}
+
+// DeclineInvitation marks a pending invitation declined. The invitee may decline signed in, or
+// signed out (the link itself proves they got the email); anyone else signed in may not.
+func (s *Store) DeclineInvitation(ctx context.Context, u *domain.User, token, ip string) (*domain.Invitation, error) {
+	var inv *domain.Invitation
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		if inv, err = findInvitationByTokenTx(tx, token); err != nil {
+			return err
+		}
+		actor := domain.Actor{Type: "anonymous", Label: inv.Email, IP: ip}
+		if u != nil {
+			if !strings.EqualFold(inv.Email, u.Email) {
+				return errWrongInvitee(inv, u)
+			}
+			actor = userActor(u, ip)
+		}
+		now := s.Now()
+		if err := InvitationGone(inv, now); err != nil {
+			return err
+		}
+		res, err := tx.Exec(`UPDATE invitations SET state = 'declined', answered_at = ? WHERE id = ? AND state = 'pending' AND expires_at > ?`,
+			ms(now), inv.ID, ms(now))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return domain.Errorf(domain.EConflict, "This invitation has already been answered.")
+		}
+		inv.State, inv.AnsweredAt = domain.InviteDeclined, now
+		return s.audit(tx, inv.OrgSID, actor, "invitation.decline", "invitation", strconv.FormatInt(inv.ID, 10), inv.AccountSID,
+			nil, map[string]any{"email": inv.Email}, "")
+	})
+	return inv, err
+}
+
+// ListPendingInvitations returns the account's unanswered invitations, expired ones included,
+// newest first.
+func (s *Store) ListPendingInvitations(ctx context.Context, accountSID string) ([]*domain.Invitation, error) {
+	var out []*domain.Invitation
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.Query(`SELECT `+invitationColumns+invitationFrom+`WHERE i.account_sid = ? AND i.state = 'pending'
+			ORDER BY i.sent_at DESC, i.id DESC LIMIT 1000`, accountSID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			inv, err := scanInvitation(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, inv)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+func pendingInvitationTx(tx *sql.Tx, accountSID string, id int64) (*domain.Invitation, error) {
+	inv, err := scanInvitation(tx.QueryRow(`SELECT `+invitationColumns+invitationFrom+`WHERE i.id = ? AND i.account_sid = ? AND i.state = 'pending'`, id, accountSID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("The invitation")
+	}
+	return inv, err
+}
+
+// ResendInvitation sends a pending or expired invitation again with a new link and a new expiry.
+// The old link stops working in the same transaction.
+func (s *Store) ResendInvitation(ctx context.Context, actor *domain.User, accountSID string, id int64, baseURL, ip string) (*domain.Invitation, error) {
+	var inv *domain.Invitation
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		old, err := pendingInvitationTx(tx, accountSID, id)
+		if err != nil {
+			return err
+		}
+		a, err := loadAccountTx(tx, accountSID)
+		if err != nil {
+			return err
+		}
+		if err := a.closedErr(); err != nil {
+			return err
+		}
+		if has, err := hasAccessTx(tx, a.SID, old.Email); err != nil || has {
+			if err == nil {
+				err = domain.Errorf(domain.EConflict, "%s already has access to this account; revoke this invitation instead.", old.Email)
+			}
+			return err
+		}
+		if err := s.invitationQuota(tx, a.SID, 1); err != nil {
+			return err
+		}
+		if inv, err = s.insertInvitationTx(tx, a, actor, old.Email, old.Roles, baseURL); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE invitations SET state = 'revoked', answered_at = ?, superseded_by = ? WHERE id = ?`,
+			ms(s.Now()), inv.ID, old.ID); err != nil {
+			return err
+		}
+		return s.audit(tx, a.OrgSID, userActor(actor, ip), "invitation.resend", "invitation", strconv.FormatInt(inv.ID, 10), a.SID,
+			map[string]any{"id": old.ID, "expires_at": old.ExpiresAt}, map[string]any{"id": inv.ID, "email": inv.Email, "expires_at": inv.ExpiresAt}, "")
+	})
+	return inv, err
+}
+
+// RevokeInvitation makes a pending or expired invitation's link stop working and takes it off the list.
+func (s *Store) RevokeInvitation(ctx context.Context, actor *domain.User, accountSID string, id int64, ip string) (*domain.Invitation, error) {
+	var inv *domain.Invitation
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		if inv, err = pendingInvitationTx(tx, accountSID, id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE invitations SET state = 'revoked', answered_at = ? WHERE id = ? AND state = 'pending'`, ms(s.Now()), id); err != nil {
+			return err
+		}
+		return s.audit(tx, inv.OrgSID, userActor(actor, ip), "invitation.revoke", "invitation", strconv.FormatInt(id, 10), accountSID,
+			map[string]any{"email": inv.Email, "roles": inv.Roles}, nil, "")
+	})
+	return inv, err
+}
+
+func containsRole(roles []string, r string) bool {
+	for _, x := range roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}

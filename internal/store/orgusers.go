@@ -1,0 +1,452 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"strings"
+
+	"admincenter/internal/domain"
+)
+
+// OrgUser is a managed user with the number of accounts they hold a role on.
+type OrgUser struct {
+	User         domain.User
+	AccountCount int
+}
+
+// OrgUserFilter selects a page of an organization's managed users, by email.
+type OrgUserFilter struct {
+	OrgSID string
+	Query  string // part of the email or name
+	Cursor string
+	Limit  int
+}
+
+// OrgUserPage is one page of managed users with the cursors of its neighbours.
+type OrgUserPage struct {
+	Users []OrgUser
+	Next  string
+	Prev  string
+}
+
+func emailCursor(dir byte, email string) string {
+	return base64.RawURLEncoding.EncodeToString(append([]byte{dir}, email...))
+}
+
+func parseEmailCursor(s string) (byte, string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) < 2 || (b[0] != 'n' && b[0] != 'p') || len(b) > domain.MaxEmailLen+1 {
+		return 0, "", ErrBadCursor
+	}
+	return b[0], string(b[1:]), nil
+}
+
+// ListOrgUsers returns one page of the organization's managed users by email, keyset-paginated.
+func (s *Store) ListOrgUsers(ctx context.Context, f OrgUserFilter) (*OrgUserPage, error) {
+	if f.Limit <= 0 || f.Limit > 100 {
+		f.Limit = 50
+	}
+	where, args := []string{"u.org_sid = ?"}, []any{f.OrgSID}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where = append(where, `(u.email LIKE ? ESCAPE '\' OR u.name LIKE ? ESCAPE '\')`)
+		args = append(args, "%"+likeEscape(q)+"%", "%"+likeEscape(q)+"%")
+	}
+	var dir byte
+	order := "u.email ASC"
+	if f.Cursor != "" {
+		d, email, err := parseEmailCursor(f.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+		if d == 'n' {
+			where = append(where, "u.email > ?")
+		} else {
+			where = append(where, "u.email < ?")
+			order = "u.email DESC"
+		}
+		args = append(args, email)
+	}
+	args = append(args, f.Limit+1)
+	var list []OrgUser
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.Query(`SELECT `+userColumns+`, (SELECT count(DISTINCT r.account_sid) FROM account_roles r WHERE r.user_sid = u.sid)
+			FROM users u WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var n int
+			u, err := scanUser(rows, &n)
+			if err != nil {
+				return err
+			}
+			u.PasswordHash = ""
+			list = append(list, OrgUser{User: *u, AccountCount: n})
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	more := len(list) > f.Limit
+	if more {
+		list = list[:f.Limit]
+	}
+	if dir == 'p' {
+		for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
+			list[i], list[j] = list[j], list[i]
+		}
+	}
+	page := &OrgUserPage{Users: list}
+	if len(list) > 0 {
+		first, last := list[0].User.Email, list[len(list)-1].User.Email
+		if (dir != 'p' && more) || dir == 'p' {
+			page.Next = emailCursor('n', last)
+		}
+		if (dir == 'p' && more) || dir == 'n' {
+			page.Prev = emailCursor('p', first)
+		}
+	}
+	return page, nil
+}
+
+// orgTargetTx loads a managed user of the actor's organization and checks that the actor is
+// still its Owner or an Administrator. A user of another organization is not found.
+func orgTargetTx(tx *sql.Tx, actor *domain.User, userSID string) (*domain.User, error) {
+	var actorRole string
+	err := tx.QueryRow(`SELECT coalesce(org_role, '') FROM users WHERE sid = ? AND org_sid = ? AND status = 'active'`, actor.SID, actor.OrgSID).Scan(&actorRole)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && actorRole != domain.OrgRoleOwner && actorRole != domain.OrgRoleAdministrator) {
+		return nil, domain.Errorf(domain.EForbidden, "Managing the organization's users needs the role: Organization Owner or Administrator.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	actor.OrgRole = actorRole
+	if !domain.ValidSID(domain.PrefixUser, userSID) {
+		return nil, notFound("The user")
+	}
+	u, err := scanUser(tx.QueryRow(`SELECT `+userColumns+` FROM users u WHERE u.sid = ? AND u.org_sid = ?`, userSID, actor.OrgSID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("The user")
+	}
+	return u, err
+}
+
+// adminsLeftTx counts the active Owner and Administrators of the organization other than userSID.
+func adminsLeftTx(tx *sql.Tx, orgSID, userSID string) (int, error) {
+	var n int
+	err := tx.QueryRow(`SELECT count(*) FROM users WHERE org_sid = ? AND sid <> ? AND status = 'active'
+		AND org_role IN ('owner', 'administrator')`, orgSID, userSID).Scan(&n)
+	return n, err
+}
+
+// Errors of the organization's guards.
+var (
+	ErrSelfChange         = domain.Errorf(domain.EConflict, "You cannot change your own role, deactivate yourself or remove yourself. Ask another Administrator.")
+	ErrOwnerProtected     = domain.Errorf(domain.EConflict, "The organization's Owner keeps that role until they make someone else the Owner.")
+	ErrLastAdmin          = domain.Errorf(domain.EConflict, "The organization must keep at least one active Owner or Administrator.")
+	ErrOnlyOwnerHandsOver = domain.Errorf(domain.EForbidden, "Only the organization's Owner may make someone else the Owner.")
+)
+
+func validOrgRole(r string) bool {
+	return r == domain.OrgRoleOwner || r == domain.OrgRoleAdministrator || r == domain.OrgRoleStandard
+}
+
+// SetOrgRole changes a managed user's organization role. Making someone the Owner is the
+// Owner's own act and makes the former Owner an Administrator, in the same transaction.
+func (s *Store) SetOrgRole(ctx context.Context, actor *domain.User, userSID, role, ip string) (*domain.User, error) {
+	if !validOrgRole(role) {
+		return nil, &domain.Error{Code: domain.EInvalid, Message: "Choose Owner, Administrator or Standard User.",
+			Fields: map[string]string{"role": "Choose Owner, Administrator or Standard User."}}
+	}
+	var target *domain.User
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		u, err := orgTargetTx(tx, actor, userSID)
+		if err != nil {
+			return err
+		}
+		target = u
+		if u.SID == actor.SID {
+			return ErrSelfChange
+		}
+		if u.OrgRole == role {
+			return nil
+		}
+		if u.OrgRole == domain.OrgRoleOwner {
+			return ErrOwnerProtected
+		}
+		now := ms(s.Now())
+		a := userActor(actor, ip)
+		if role == domain.OrgRoleOwner {
+			if actor.OrgRole != domain.OrgRoleOwner {
+				return ErrOnlyOwnerHandsOver
+			}
+			if u.Status != "active" {
+				return domain.Errorf(domain.EConflict, "%s is deactivated; reactivate them before making them the Owner.", u.Email)
+			}
+			if _, err := tx.Exec(`UPDATE users SET org_role = 'administrator', version = version + 1, updated_at = ? WHERE sid = ?`, now, actor.SID); err != nil {
+				return err
+			}
+			if err := s.audit(tx, actor.OrgSID, a, "user.org_role", "user", actor.SID, "",
+				map[string]string{"email": actor.Email, "org_role": domain.OrgRoleOwner}, map[string]string{"email": actor.Email, "org_role": domain.OrgRoleAdministrator}, ""); err != nil {
+				return err
+			}
+		} else if u.OrgRole == domain.OrgRoleAdministrator && u.Status == "active" {
+			n, err := adminsLeftTx(tx, actor.OrgSID, u.SID)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				return ErrLastAdmin
+			}
+		}
+		if _, err := tx.Exec(`UPDATE users SET org_role = ?, version = version + 1, updated_at = ? WHERE sid = ?`, role, now, u.SID); err != nil {
+			return err
+		}
+		before := u.OrgRole
+		u.OrgRole = role
+		return s.audit(tx, actor.OrgSID, a, "user.org_role", "user", u.SID, "",
+			map[string]string{"email": u.Email, "org_role": before}, map[string]string{"email": u.Email, "org_role": role}, "")
+	})
+	return target, err
+}
+
+// DeactivateUser turns a managed user off and ends all their sessions in the same transaction.
+func (s *Store) DeactivateUser(ctx context.Context, actor *domain.User, userSID, ip string) (*domain.User, error) {
+	var target *domain.User
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		u, err := orgTargetTx(tx, actor, userSID)
+		if err != nil {
+			return err
+		}
+		target = u
+		switch {
+		case u.SID == actor.SID:
+			return ErrSelfChange
+		case u.OrgRole == domain.OrgRoleOwner:
+			return ErrOwnerProtected
+		case u.Status == "deactivated":
+			return domain.Errorf(domain.EConflict, "%s is already deactivated.", u.Email)
+		}
+		if u.OrgRole == domain.OrgRoleAdministrator {
+			n, err := adminsLeftTx(tx, actor.OrgSID, u.SID)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				return ErrLastAdmin
+			}
+		}
+		if _, err := tx.Exec(`UPDATE users SET status = 'deactivated', version = version + 1, updated_at = ? WHERE sid = ?`, ms(s.Now()), u.SID); err != nil {
+			return err
+		}
+		res, err := tx.Exec(`DELETE FROM sessions WHERE user_sid = ?`, u.SID)
+		if err != nil {
+			return err
+		}
+		ended, _ := res.RowsAffected()
+		u.Status = "deactivated"
+		return s.audit(tx, actor.OrgSID, userActor(actor, ip), "user.deactivate", "user", u.SID, "",
+			map[string]string{"email": u.Email, "status": "active"}, map[string]any{"status": "deactivated", "sessions_ended": ended}, "")
+	})
+	return target, err
+}
+
+// ReactivateUser turns a deactivated managed user back on.
+func (s *Store) ReactivateUser(ctx context.Context, actor *domain.User, userSID, ip string) (*domain.User, error) {
+	var target *domain.User
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		u, err := orgTargetTx(tx, actor, userSID)
+		if err != nil {
+			return err
+		}
+		target = u
+		if u.Status == "active" {
+			return domain.Errorf(domain.EConflict, "%s is already active.", u.Email)
+		}
+		if _, err := tx.Exec(`UPDATE users SET status = 'active', version = version + 1, updated_at = ? WHERE sid = ?`, ms(s.Now()), u.SID); err != nil {
+			return err
+		}
+		u.Status = "active"
+		return s.audit(tx, actor.OrgSID, userActor(actor, ip), "user.reactivate", "user", u.SID, "",
+			map[string]string{"email": u.Email, "status": "deactivated"}, map[string]string{"status": "active"}, "")
+	})
+	return target, err
+}
+
+// OwnedAccount is an organization account a user owns, which needs a new owner before they leave.
+type OwnedAccount struct {
+	SID, Name, Status string
+}
+
+// RemovalPlan is what removing a user from the organization involves.
+type RemovalPlan struct {
+	User       *domain.User
+	Owned      []OwnedAccount
+	Candidates []domain.User // active managed users who may become owners
+}
+
+func ownedAccountsTx(tx *sql.Tx, orgSID, userSID string) ([]OwnedAccount, error) {
+	rows, err := tx.Query(`SELECT sid, friendly_name, status FROM accounts WHERE org_sid = ? AND org_relation = 'managed' AND owner_sid = ?
+		ORDER BY friendly_name COLLATE NOCASE, sid`, orgSID, userSID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []OwnedAccount
+	for rows.Next() {
+		var a OwnedAccount
+		if err := rows.Scan(&a.SID, &a.Name, &a.Status); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// PlanUserRemoval returns the accounts the user owns in the organization and who could own them instead.
+func (s *Store) PlanUserRemoval(ctx context.Context, actor *domain.User, userSID string) (*RemovalPlan, error) {
+	var plan RemovalPlan
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		u, err := orgTargetTx(tx, actor, userSID)
+		if err != nil {
+			return err
+		}
+		plan.User = u
+		if plan.Owned, err = ownedAccountsTx(tx, actor.OrgSID, u.SID); err != nil {
+			return err
+		}
+		rows, err := tx.Query(`SELECT `+userColumns+` FROM users u WHERE u.org_sid = ? AND u.status = 'active' AND u.sid <> ?
+			ORDER BY u.email LIMIT 1000`, actor.OrgSID, u.SID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanUser(rows)
+			if err != nil {
+				return err
+			}
+			c.PasswordHash = ""
+			plan.Candidates = append(plan.Candidates, *c)
+		}
+		return rows.Err()
+	})
+	return &plan, err
+}
+
+// OwnerField is the form field that names the new owner of an account in the removal form.
+func OwnerField(accountSID string) string { return "owner_" + accountSID }
+
+// RemoveUserFromOrg hands each managed account the user owns to the chosen new owner, takes
+// every role on the organization's managed accounts from them and makes them an external user,
+// all in one transaction.
+func (s *Store) RemoveUserFromOrg(ctx context.Context, actor *domain.User, userSID string, newOwners map[string]string, baseURL, ip string) (*domain.User, error) {
+	var target *domain.User
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		u, err := orgTargetTx(tx, actor, userSID)
+		if err != nil {
+			return err
+		}
+		target = u
+		if u.SID == actor.SID {
+			return ErrSelfChange
+		}
+		if u.OrgRole == domain.OrgRoleOwner {
+			return domain.Errorf(domain.EConflict, "The organization's Owner cannot be removed. They must first make someone else the Owner.")
+		}
+		if u.OrgRole == domain.OrgRoleAdministrator && u.Status == "active" {
+			if n, err := adminsLeftTx(tx, actor.OrgSID, u.SID); err != nil || n == 0 {
+				if err == nil {
+					err = ErrLastAdmin
+				}
+				return err
+			}
+		}
+		owned, err := ownedAccountsTx(tx, actor.OrgSID, u.SID)
+		if err != nil {
+			return err
+		}
+		v := domain.Validation{}
+		owners := map[string]*domain.User{}
+		for _, a := range owned {
+			field := OwnerField(a.SID)
+			sid := newOwners[a.SID]
+			if sid == "" {
+				v.Add(field, "Choose a new owner for “"+a.Name+"”.")
+				continue
+			}
+			o, err := scanUser(tx.QueryRow(`SELECT `+userColumns+` FROM users u WHERE u.sid = ? AND u.org_sid = ? AND u.status = 'active'`, sid, actor.OrgSID))
+			if errors.Is(err, sql.ErrNoRows) || (err == nil && o.SID == u.SID) {
+				v.Add(field, "Choose an active member of the organization as the new owner of “"+a.Name+"”.")
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			owners[a.SID] = o
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		a := userActor(actor, ip)
+		now := ms(s.Now())
+		for _, acc := range owned {
+			o := owners[acc.SID]
+			if _, err := tx.Exec(`UPDATE accounts SET owner_sid = ?, updated_at = ? WHERE sid = ?`, o.SID, now, acc.SID); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(`UPDATE account_roles SET user_sid = ? WHERE account_sid = ? AND role = 'owner'`, o.SID, acc.SID); err != nil {
+				return err
+			}
+			if err := s.audit(tx, actor.OrgSID, a, "account.owner.transfer", "account", acc.SID, acc.SID,
+				map[string]string{"owner": u.Email}, map[string]string{"owner": o.Email, "reason": "previous owner removed from the organization"}, ""); err != nil {
+				return err
+			}
+			if err := s.enqueueMail(tx, newOwnerMail(actor.OrgSID, o.Email, acc.Name, acc.SID, baseURL)); err != nil {
+				return err
+			}
+		}
+		rows, err := tx.Query(`SELECT r.account_sid, r.role FROM account_roles r JOIN accounts c ON c.sid = r.account_sid
+			WHERE r.user_sid = ? AND c.org_sid = ? AND c.org_relation = 'managed' AND r.role <> 'owner'`, u.SID, actor.OrgSID)
+		if err != nil {
+			return err
+		}
+		type grant struct{ account, role string }
+		var grants []grant
+		for rows.Next() {
+			var g grant
+			if err := rows.Scan(&g.account, &g.role); err != nil {
+				rows.Close()
+				return err
+			}
+			grants = append(grants, g)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, g := range grants {
+			if err := s.revokeRoleTx(tx, a, actor.OrgSID, g.account, u.SID, g.role); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(`UPDATE users SET org_sid = NULL, org_role = NULL, version = version + 1, updated_at = ? WHERE sid = ?`, now, u.SID); err != nil {
+			return err
+		}
+		var orgName string
+		if err := tx.QueryRow(`SELECT name FROM organizations WHERE sid = ?`, actor.OrgSID).Scan(&orgName); err != nil {
+			return err
+		}
+		if err := s.audit(tx, actor.OrgSID, a, "user.remove", "user", u.SID, "",
+			map[string]any{"email": u.Email, "org_role": u.OrgRole, "accounts_owned": len(owned), "roles_removed": len(grants)}, nil, ""); err != nil {
+			return err
+		}
+		return s.enqueueMail(tx, orgRemovedMail(actor.OrgSID, u.Email, orgName, actor))
+	})
+	return target, err
+}

@@ -1,0 +1,151 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"admincenter/internal/domain"
+	"admincenter/internal/store"
+	"admincenter/views"
+)
+
+// The Organization Users page (Admin Center › Users) and its actions.
+
+func (s *Server) orgUsersPage(c echo.Context, status int) error {
+	u := currentUser(c)
+	q := c.QueryParam("q")
+	page, err := s.store.ListOrgUsers(c.Request().Context(), store.OrgUserFilter{OrgSID: u.OrgSID, Query: q, Cursor: c.QueryParam("cursor")})
+	if err != nil {
+		return err
+	}
+	rows := make([]views.OrgUser, len(page.Users))
+	for i, ou := range page.Users {
+		rows[i] = views.OrgUser{User: ou.User, AccountCount: ou.AccountCount}
+	}
+	v := views.OrgUsersView{Users: rows, Query: q, Me: u, NextURL: orgUsersURL(q, page.Next), PrevURL: orgUsersURL(q, page.Prev)}
+	return s.render(c, status, views.OrgUsersPage(s.page(c, "Users", "users"), v))
+}
+
+func orgUsersURL(q, cursor string) string {
+	if cursor == "" {
+		return ""
+	}
+	v := url.Values{"cursor": {cursor}}
+	if q != "" {
+		v.Set("q", q)
+	}
+	return "/admin/users?" + v.Encode()
+}
+
+func (s *Server) handleOrgUsers(c echo.Context) error { return s.orgUsersPage(c, http.StatusOK) }
+
+// orgUserDone answers an action on the Users page: a redirect with a flash, or the page again
+// with what was refused (409 for a guard, 422 for bad input; 403 and 404 go to the error page).
+func (s *Server) orgUserDone(c echo.Context, err error, msg string) error {
+	if err == nil {
+		return s.redirectFlash(c, "/admin/users", msg)
+	}
+	switch domain.ErrorCode(err) {
+	case domain.EConflict:
+		s.flashNow(c, "error", domain.ErrorMessage(err))
+		return s.orgUsersPage(c, http.StatusConflict)
+	case domain.EInvalid:
+		for _, m := range domain.FieldErrors(err) {
+			s.flashNow(c, "error", m)
+		}
+		return s.orgUsersPage(c, http.StatusUnprocessableEntity)
+	}
+	return err
+}
+
+func (s *Server) handleOrgUserRole(c echo.Context) error {
+	role := c.FormValue("role")
+	u, err := s.store.SetOrgRole(c.Request().Context(), currentUser(c), c.Param("user"), role, clientIP(c))
+	msg := ""
+	if err == nil {
+		msg = u.Email + " is now " + orgRoleLabel(role) + "."
+	}
+	return s.orgUserDone(c, err, msg)
+}
+
+func orgRoleLabel(r string) string {
+	if r == domain.OrgRoleStandard {
+		return "a Standard User"
+	}
+	if r == domain.OrgRoleOwner {
+		return "the Owner of the organization"
+	}
+	return "an Administrator"
+}
+
+func (s *Server) handleOrgUserDeactivate(c echo.Context) error {
+	u, err := s.store.DeactivateUser(c.Request().Context(), currentUser(c), c.Param("user"), clientIP(c))
+	msg := ""
+	if err == nil {
+		msg = u.Email + " is deactivated and signed out everywhere."
+	}
+	return s.orgUserDone(c, err, msg)
+}
+
+func (s *Server) handleOrgUserReactivate(c echo.Context) error {
+	u, err := s.store.ReactivateUser(c.Request().Context(), currentUser(c), c.Param("user"), clientIP(c))
+	msg := ""
+	if err == nil {
+		msg = u.Email + " is active again."
+	}
+	return s.orgUserDone(c, err, msg)
+}
+
+func (s *Server) removalPage(c echo.Context, status int, form views.Form) error {
+	plan, err := s.store.PlanUserRemoval(c.Request().Context(), currentUser(c), c.Param("user"))
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "Remove "+plan.User.Email+" · Users", "users")
+	p.Crumbs = []views.Crumb{{Label: "Users", Href: "/admin/users"}, {Label: plan.User.Email}}
+	v := views.RemoveOrgUserView{User: plan.User, Candidates: plan.Candidates, Form: form}
+	switch {
+	case plan.User.SID == currentUser(c).SID:
+		v.Blocked = "You cannot remove yourself from the organization. Ask another Administrator."
+	case plan.User.OrgRole == domain.OrgRoleOwner:
+		v.Blocked = "The organization's Owner cannot be removed. They must first make someone else the Owner."
+	}
+	for _, a := range plan.Owned {
+		v.Owned = append(v.Owned, views.OwnedAccount{SID: a.SID, Name: a.Name, Status: a.Status, Field: store.OwnerField(a.SID)})
+	}
+	return s.render(c, status, views.RemoveOrgUserPage(p, v))
+}
+
+func (s *Server) handleOrgUserRemoveForm(c echo.Context) error {
+	return s.removalPage(c, http.StatusOK, views.Form{})
+}
+
+func (s *Server) handleOrgUserRemove(c echo.Context) error {
+	form, _ := c.FormParams()
+	owners := map[string]string{}
+	values := map[string]string{}
+	for k, vs := range form {
+		if sid, ok := strings.CutPrefix(k, "owner_"); ok && len(vs) > 0 && len(owners) < 10000 {
+			owners[sid], values[k] = vs[0], vs[0]
+		}
+	}
+	u, err := s.store.RemoveUserFromOrg(c.Request().Context(), currentUser(c), c.Param("user"), owners, s.cfg.BaseURL, clientIP(c))
+	if code := domain.ErrorCode(err); code == domain.EInvalid || code == domain.EConflict {
+		status := http.StatusUnprocessableEntity
+		if code == domain.EConflict {
+			status = http.StatusConflict
+		}
+		f := views.Form{Values: values, Errors: domain.FieldErrors(err)}
+		if len(f.Errors) == 0 {
+			f.Error = domain.ErrorMessage(err)
+		}
+		return s.removalPage(c, status, f)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/admin/users", u.Email+" was removed from the organization.")
+}
