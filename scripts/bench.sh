@@ -34,3 +34,6 @@ curl -fsS "http://$addr/healthz" >/dev/null
 
 echo "--- load"
 "$dir/loadtest" -base "http://$addr" -email "$email" -c "${BENCH_CLIENTS:-8}" -d "${BENCH_DURATION:-10s}"
+
+echo
+grep -E '^(VmHWM|VmRSS)' "/proc/$pid/status" | sed 's/^VmHWM/server peak RSS (VmHWM)/; s/^VmRSS/server RSS now/'

@@ -395,7 +395,7 @@ func sidebar(p Page) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = navItem(p, "accounts", "/admin/accounts", "Accounts").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = navItem(p, "accounts", "/admin/accounts/new", "Create account").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

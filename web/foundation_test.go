@@ -228,3 +228,32 @@ func TestHealthAndHeaders(t *testing.T) {
 	nonce = nonce[:strings.Index(nonce, "'")]
 	wantBody(t, res, `nonce="`+nonce+`"`)
 }
+
+// TestStandardUserNavigation: a Standard user lands on My accounts, is offered Create account
+// (not the administrators' Accounts list) and can create one.
+func TestStandardUserNavigation(t *testing.T) {
+	app := newTestApp(t)
+	app.setup()
+	owner, err := app.store.FindUserByEmail(context.Background(), "owner@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.store.AddMemberForTest(context.Background(), owner.OrgSID, domain.OrgRoleStandard, "sam@example.com", "Sam Standard", testPassword); err != nil {
+		t.Fatal(err)
+	}
+	b := app.browser()
+	res := b.post("/login", url.Values{"email": {"sam@example.com"}, "password": {testPassword}})
+	if res.Location != "/accounts" {
+		t.Fatalf("a Standard user landed on %q, want /accounts", res.Location)
+	}
+	res = b.get("/accounts")
+	wantBody(t, res, `href="/admin/accounts/new"`, "Create account")
+	if strings.Contains(res.Body, `<a href="/admin/accounts"`) {
+		t.Error("the sidebar offers the administrators' Accounts list to a Standard user")
+	}
+	wantStatus(t, b.get("/admin/accounts"), http.StatusNotFound)
+	wantStatus(t, b.get("/admin/accounts/new"), http.StatusOK)
+	res = b.post("/admin/accounts", url.Values{"friendly_name": {"Sam's sandbox"}, "type": {"standard"}})
+	wantStatus(t, res, http.StatusSeeOther)
+	wantBody(t, b.get("/accounts"), "Sam&#39;s sandbox")
+}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -83,6 +84,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(cfg.Dev, stderr)
+	tuneMemory()
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -260,4 +262,16 @@ func seed(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "seeded users' password: %s\n", password)
 	}
 	return nil
+}
+
+// tuneMemory trades a little memory for less garbage-collection work: the live heap is a few MB,
+// so collecting at 4× it (rather than 2×) halves the collector's CPU on busy pages, while a soft
+// limit keeps the process well inside a small machine. GOGC and GOMEMLIMIT still win when set.
+func tuneMemory() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(96 << 20)
+	}
 }

@@ -34,7 +34,11 @@ var (
 	nextRE    = regexp.MustCompile(`rel="next" href="([^"]+)"`)
 )
 
-type target struct{ name, path string }
+// target is one page to measure; with a form it is a POST that must answer 303.
+type target struct {
+	name, path string
+	form       url.Values
+}
 
 func run() error {
 	base := flag.String("base", "http://127.0.0.1:8102", "the server to measure (loopback only)")
@@ -115,19 +119,21 @@ func run() error {
 	}
 
 	targets := []target{
-		{"healthz", "/healthz"},
-		{"accounts, first page", "/admin/accounts"},
-		{"accounts, search " + *search, "/admin/accounts?q=" + url.QueryEscape(*search)},
-		{"accounts, page 20", page},
-		{"account page (General)", account},
-		{"account Users tab", account + "/users"},
-		{"audit log", "/admin/audit"},
+		{"healthz", "/healthz", nil},
+		{"accounts, first page", "/admin/accounts", nil},
+		{"accounts, search " + *search, "/admin/accounts?q=" + url.QueryEscape(*search), nil},
+		{"accounts, page 20", page, nil},
+		{"account page (General)", account, nil},
+		{"account Users tab", account + "/users", nil},
+		{"audit log", "/admin/audit", nil},
+		// Sign-in is slow on purpose (argon2id): measured last, it replaces the session each time.
+		{"sign-in (POST /login)", "/login", url.Values{"_csrf": {m[1]}, "email": {*email}, "password": {password}}},
 	}
 	fmt.Printf("%d clients × %s per target against %s\n\n", *clients, *dur, *base)
 	fmt.Printf("%-28s %10s %9s %9s %8s %7s\n", "target", "req/s", "p50 ms", "p99 ms", "vs /healthz", "errors")
 	var healthRate float64
 	for _, t := range targets {
-		r := measure(c, *base+t.path, *clients, *dur, *maxReq)
+		r := measure(c, *base+t.path, t.form, *clients, *dur, *maxReq)
 		if t.path == "/healthz" {
 			healthRate = r.rate
 		}
@@ -144,8 +150,13 @@ type result struct {
 	errors   int
 }
 
-// measure runs clients loops of GET url until dur has passed or max requests were sent.
-func measure(c *http.Client, u string, clients int, dur time.Duration, max int) result {
+// measure runs clients loops of GET url (POST form, when given) until dur has passed or max
+// requests were sent.
+func measure(c *http.Client, u string, form url.Values, clients int, dur time.Duration, max int) result {
+	want := http.StatusOK
+	if form != nil {
+		want = http.StatusSeeOther
+	}
 	var mu sync.Mutex
 	var all []time.Duration
 	errs, sent := 0, 0
@@ -167,13 +178,19 @@ func measure(c *http.Client, u string, clients int, dur time.Duration, max int) 
 				sent++
 				mu.Unlock()
 				t0 := time.Now()
-				res, err := c.Get(u)
+				var res *http.Response
+				var err error
+				if form != nil {
+					res, err = c.PostForm(u, form)
+				} else {
+					res, err = c.Get(u)
+				}
 				if err == nil {
 					_, _ = io.Copy(io.Discard, res.Body)
 					res.Body.Close()
 				}
 				mine = append(mine, time.Since(t0))
-				if err != nil || res.StatusCode != 200 {
+				if err != nil || res.StatusCode != want {
 					bad++
 				}
 			}

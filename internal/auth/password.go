@@ -7,19 +7,30 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
 )
 
-// Argon2id parameters (RFC 9106's second recommended option, with 64 MiB).
+// Argon2id parameters: OWASP's recommended minimum (19 MiB, 2 passes, 1 lane). Each check
+// holds its memory while it runs, so at most one check per core runs at once (hashSlots):
+// a burst of sign-ins queues instead of multiplying the server's memory.
 const (
 	argonTime    = 2
-	argonMemory  = 64 * 1024
-	argonThreads = 2
+	argonMemory  = 19 * 1024
+	argonThreads = 1
 	argonKeyLen  = 32
 	argonSaltLen = 16
 )
+
+var hashSlots = make(chan struct{}, runtime.NumCPU())
+
+func idKey(password, salt []byte, t, m uint32, p uint8, n uint32) []byte {
+	hashSlots <- struct{}{}
+	defer func() { <-hashSlots }()
+	return argon2.IDKey(password, salt, t, m, p, n)
+}
 
 var b64 = base64.RawStdEncoding
 
@@ -29,7 +40,7 @@ func HashPassword(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := idKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
@@ -60,7 +71,10 @@ func CheckPassword(phc, password string) (bool, error) {
 	if err != nil || len(want) == 0 {
 		return false, ErrMalformedHash
 	}
-	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	if m > 256*1024 || t > 16 || p == 0 {
+		return false, ErrMalformedHash // refuse parameters no hash of ours has: a planted row must not exhaust memory
+	}
+	got := idKey([]byte(password), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
