@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"regexp"
 	"testing"
 
 	"admincenter/internal/auth"
@@ -24,7 +25,12 @@ func BenchmarkAccountsPage(b *testing.B) {
 	}
 	br := app.browser()
 	br.signIn("owner@example.com", testPassword)
-	for _, path := range []string{"/healthz", "/admin/accounts"} {
+	first := br.get("/admin/accounts")
+	m := regexp.MustCompile(`href="(/admin/accounts/AC[0-9a-f]{32})"`).FindStringSubmatch(first.Body)
+	if m == nil {
+		b.Fatal("no account on the first page")
+	}
+	for _, path := range []string{"/healthz", "/admin/accounts", m[1], "/admin/accounts?q=billing"} {
 		b.Run(path, func(b *testing.B) {
 			for b.Loop() {
 				res, err := br.http.Get(app.srv.URL + path)
