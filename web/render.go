@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -15,12 +16,25 @@ import (
 
 // render is the one bridge from templ to Echo.
 func (s *Server) render(c echo.Context, status int, comp templ.Component) error {
-	var buf bytes.Buffer
-	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+	buf := renderBufs.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledRender {
+			buf.Reset()
+			renderBufs.Put(buf)
+		}
+	}()
+	if err := comp.Render(c.Request().Context(), buf); err != nil {
 		return err
 	}
 	return c.HTMLBlob(status, buf.Bytes())
 }
+
+// renderBufs recycles the buffers pages are rendered into (a list page is ~40 KB), which saves
+// the garbage of growing a fresh buffer on every request. An unusually large page's buffer is
+// left to the collector so that the pool never pins much memory.
+var renderBufs = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }}
+
+const maxPooledRender = 256 << 10
 
 // page builds the layout's view model for the current request.
 func (s *Server) page(c echo.Context, title, nav string) views.Page {
@@ -28,7 +42,11 @@ func (s *Server) page(c echo.Context, title, nav string) views.Page {
 		Flashes: append(s.takeFlashes(c), nowFlashes(c)...)}
 	p.CSRF, _ = c.Get(ctxCSRF).(string)
 	if p.User != nil && p.User.OrgSID != "" {
-		if org, err := s.store.FindOrganization(c.Request().Context(), p.User.OrgSID); err == nil {
+		// The session query reads the organization's name with the user; look it up only for a
+		// user the session did not load.
+		if sess := currentSession(c); sess != nil && sess.UserSID == p.User.SID && sess.OrgName != "" {
+			p.OrgName = sess.OrgName
+		} else if org, err := s.store.FindOrganization(c.Request().Context(), p.User.OrgSID); err == nil {
 			p.OrgName = org.Name
 		}
 	}
