@@ -80,9 +80,13 @@ const MaxLockedOut = 50
 func (s *Store) ListLockedOut(ctx context.Context, a *domain.Account) ([]domain.User, error) {
 	var out []domain.User
 	err := s.read(ctx, func(tx *sql.Tx) error {
+		// The first ?3 by email of the union are among the first ?3 of the organization's
+		// Owner and Administrators and all of the account's roles: only those are looked up.
 		rows, err := s.queryRead(ctx, tx, `SELECT `+userColumns+` FROM users u WHERE u.sid IN (
 				SELECT user_sid FROM account_roles WHERE account_sid = ?1
-				UNION SELECT sid FROM users WHERE ?2 <> '' AND org_sid = ?2 AND org_role IN ('owner', 'administrator'))
+				UNION ALL SELECT sid FROM (SELECT sid FROM users INDEXED BY users_admins_without_2fa WHERE ?2 <> '' AND org_sid = ?2
+					AND org_role IN ('owner', 'administrator') AND status = 'active' AND totp_enabled_at IS NULL
+					ORDER BY email LIMIT ?3))
 			AND u.status = 'active' AND u.totp_enabled_at IS NULL
 			ORDER BY u.email LIMIT ?3`, a.SID, a.OrgSID, MaxLockedOut+1)
 		if err != nil {

@@ -134,3 +134,22 @@ func BenchmarkListAuditEvents(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkListLockedOut is the query behind an account's General page: the people a Require
+// 2FA switch would lock out (the organization's Owner and ~200 Administrators, and the account's
+// roles).
+func BenchmarkListLockedOut(b *testing.B) {
+	s, org := benchSetup(b)
+	ctx := context.Background()
+	page, err := s.ListAccounts(ctx, AccountFilter{OrgSID: org, Relation: "managed"})
+	if err != nil || len(page.Accounts) == 0 {
+		b.Fatal("no account", err)
+	}
+	a := page.Accounts[0]
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := s.ListLockedOut(ctx, a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
