@@ -12,20 +12,35 @@ import (
 
 // queryRead runs a cached prepared query inside tx, a transaction of the reader pool.
 func (s *Store) queryRead(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
-	st, err := s.readStmt(ctx, query)
-	if err != nil {
-		return nil, err
+	if st := s.txStmt(ctx, tx, query); st != nil {
+		return st.QueryContext(ctx, args...)
 	}
-	return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	return tx.QueryContext(ctx, query, args...)
 }
 
 // queryRowRead is queryRead for one row.
 func (s *Store) queryRowRead(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
-	st, err := s.readStmt(ctx, query)
-	if err != nil {
-		return tx.QueryRowContext(ctx, query, args...) // reports the same error when scanned
+	if st := s.txStmt(ctx, tx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
 	}
-	return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	return tx.QueryRowContext(ctx, query, args...)
+}
+
+// txStmt binds the cached statement of query to tx, or returns nil when it is not cached yet:
+// the query then runs unprepared and is prepared for the cache in the background. Preparing it
+// here on the pool would wait for a free reader connection while tx holds one: with every reader
+// in a transaction making its first such query at once, the pool would deadlock.
+func (s *Store) txStmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
+	if st, ok := s.stmts.Load(query); ok {
+		return tx.StmtContext(ctx, st.(*sql.Stmt))
+	}
+	if _, busy := s.preparing.LoadOrStore(query, true); !busy {
+		go func() {
+			defer s.preparing.Delete(query)
+			_, _ = s.readStmt(context.Background(), query)
+		}()
+	}
+	return nil
 }
 
 func (s *Store) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {

@@ -26,6 +26,8 @@ type Store struct {
 	Now    func() time.Time // the clock; tests replace it
 	Sealer Sealer           // seals link tokens in the outbox; set by the caller after Open
 	stmts  sync.Map         // prepared hot read queries (stmtcache.go)
+	// preparing holds the queries being prepared for stmts in the background.
+	preparing sync.Map
 	// BaseURL is the public URL that emailed links start with (never a request's Host); set by the caller.
 	BaseURL string
 }
