@@ -28,6 +28,7 @@ type Store struct {
 	stmts  sync.Map         // prepared hot read queries (stmtcache.go)
 	// preparing holds the queries being prepared for stmts in the background.
 	preparing sync.Map
+	plans     searchPlans // how each recent search fragment is best found (accounts.go)
 	// BaseURL is the public URL that emailed links start with (never a request's Host); set by the caller.
 	BaseURL string
 }
