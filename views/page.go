@@ -3,6 +3,7 @@
 package views
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -115,24 +116,4 @@ func errorID(field string) string { return field + "-error" }
 
 func statusText(status int) string { return "Error " + itoaInt(status) }
 
-func itoaInt(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
-}
+func itoaInt(n int) string { return strconv.Itoa(n) }

@@ -64,14 +64,6 @@ func reviewURL(f store.AccessReviewFilter, cursor, format string) string {
 	return "/admin/access-review?" + q.Encode()
 }
 
-// csvCell keeps a cell from being read as a formula by a spreadsheet.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 func csvTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -88,7 +80,7 @@ func (s *Server) exportAccessReview(c echo.Context, f store.AccessReviewFilter) 
 	w := csv.NewWriter(c.Response())
 	write := func(rec []string) error {
 		for i := range rec {
-			rec[i] = csvCell(rec[i])
+			rec[i] = csvSafe(rec[i])
 		}
 		return w.Write(rec)
 	}

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"net/mail"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -64,7 +65,7 @@ func ValidateText(label, s string, max int) string {
 	case n == 0:
 		return "Enter " + label + "."
 	case n > max:
-		return strings.ToUpper(label[:1]) + label[1:] + " must be at most " + itoa(max) + " characters."
+		return strings.ToUpper(label[:1]) + label[1:] + " must be at most " + strconv.Itoa(max) + " characters."
 	}
 	return ""
 }
@@ -96,18 +97,4 @@ func ValidateDomainName(s string) string {
 		}
 	}
 	return ""
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
 }
