@@ -41,7 +41,7 @@ func (s *Server) handleAccountList(c echo.Context) error {
 		v.Pending.Now = s.store.Now()
 		return s.render(c, status, views.AccountsPage(s.page(c, "Pending · Accounts", "accounts"), v))
 	}
-	f := store.AccountFilter{OrgSID: u.OrgSID, Relation: v.Tab, Query: v.Query, Status: v.Status, Cursor: cursor}
+	f := store.AccountFilter{OrgSID: u.OrgSID, Relation: v.Tab, Query: v.Query, Status: v.Status, Cursor: cursor, Brief: true}
 	page, err := s.store.ListAccounts(ctx, f)
 	if errors.Is(err, store.ErrBadCursor) {
 		s.flashNow(c, "error", domain.ErrorMessage(err))

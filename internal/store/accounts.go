@@ -22,6 +22,19 @@ const accountColumns = `a.sid, a.friendly_name, a.type, a.status, a.owner_sid, o
 
 const accountFrom = ` FROM accounts a JOIN users o ON o.sid = a.owner_sid `
 
+// briefAccountColumns is the Accounts list's projection (AccountFilter.Brief).
+const briefAccountColumns = `a.sid, a.friendly_name, a.type, a.status, a.owner_sid, o.email, o.name, a.created_at`
+
+// scanBriefAccount scans briefAccountColumns into a (of the organization and relation given).
+func scanBriefAccount(row scanner, a *domain.Account, orgSID, relation string) error {
+	var created int64
+	if err := row.Scan(&a.SID, &a.FriendlyName, &a.Type, &a.Status, &a.OwnerSID, &a.OwnerEmail, &a.OwnerName, &created); err != nil {
+		return err
+	}
+	a.OrgSID, a.Relation, a.CreatedAt = orgSID, relation, time.UnixMilli(created).UTC()
+	return nil
+}
+
 // scanAccount scans accountColumns, then any extra columns into extra.
 func scanAccount(row scanner, extra ...any) (*domain.Account, error) {
 	var a domain.Account
@@ -210,6 +223,10 @@ type AccountFilter struct {
 	Status   string
 	Cursor   string // from a previous page's Next or Prev
 	Limit    int
+	// Brief fills only what the console's Accounts list shows (SID, name, type, status, owner
+	// email and name, organization, relation, created); the API, which returns every field,
+	// leaves it false.
+	Brief bool
 }
 
 // AccountPage is one page of accounts with the cursors of its neighbours.
@@ -308,6 +325,7 @@ func (s *Store) ListAccounts(ctx context.Context, f AccountFilter) (*AccountPage
 		return nil, domain.Errorf(domain.EInvalid, "The search is too long: use at most 200 characters.")
 	}
 	var list []*domain.Account
+	var brief []domain.Account
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		// Rows are found in page order by the organization's list index, which carries the name, so
 		// LIKE reads no table rows. A rare fragment (few trigram matches) is found the other way
@@ -353,7 +371,11 @@ func (s *Store) ListAccounts(ctx context.Context, f AccountFilter) (*AccountPage
 			}
 			args = append(args, cur.created, cur.sid)
 		}
-		query := `SELECT ` + accountColumns + accountFrom + `WHERE ` + strings.Join(where, " AND ") +
+		columns := accountColumns
+		if f.Brief {
+			columns = briefAccountColumns
+		}
+		query := `SELECT ` + columns + accountFrom + `WHERE ` + strings.Join(where, " AND ") +
 			` ORDER BY ` + order + ` LIMIT ?`
 		args = append(args, f.Limit+1)
 		rows, err := s.queryRead(ctx, tx, query, args...)
@@ -362,6 +384,18 @@ func (s *Store) ListAccounts(ctx context.Context, f AccountFilter) (*AccountPage
 		}
 		defer rows.Close()
 		for rows.Next() {
+			if f.Brief {
+				if brief == nil {
+					brief = make([]domain.Account, 0, f.Limit+1) // one allocation for the page
+				}
+				brief = append(brief, domain.Account{})
+				a := &brief[len(brief)-1]
+				if err := scanBriefAccount(rows, a, f.OrgSID, f.Relation); err != nil {
+					return err
+				}
+				list = append(list, a)
+				continue
+			}
 			a, err := scanAccount(rows)
 			if err != nil {
 				return err
