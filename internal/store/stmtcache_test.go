@@ -36,3 +36,49 @@ func TestFirstQueriesFromEveryReaderAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The console's brief list pages through the same accounts, with the same list fields, as the
+// full one the API uses.
+func TestBriefListMatchesFullList(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	org, _ := newOrg(t, s, "Alpha", "alpha.com")
+	if _, err := s.Seed(ctx, SeedInput{Accounts: 300, Users: 40, PasswordHash: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"", "billing", "ops"} {
+		full := AccountFilter{OrgSID: org.SID, Relation: "managed", Query: q, Limit: 20}
+		brief := full
+		brief.Brief = true
+		pages := 0
+		for {
+			fp, err := s.ListAccounts(ctx, full)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bp, err := s.ListAccounts(ctx, brief)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(fp.Accounts) != len(bp.Accounts) || fp.Next != bp.Next || fp.Prev != bp.Prev {
+				t.Fatalf("q=%q page %d: full %d accounts (next %q), brief %d (next %q)", q, pages, len(fp.Accounts), fp.Next, len(bp.Accounts), bp.Next)
+			}
+			for i, f := range fp.Accounts {
+				b := bp.Accounts[i]
+				if b.SID != f.SID || b.FriendlyName != f.FriendlyName || b.Type != f.Type || b.Status != f.Status ||
+					b.OwnerSID != f.OwnerSID || b.OwnerEmail != f.OwnerEmail || b.OwnerName != f.OwnerName ||
+					b.OrgSID != f.OrgSID || b.Relation != f.Relation || !b.CreatedAt.Equal(f.CreatedAt) {
+					t.Fatalf("q=%q: brief %+v, full %+v", q, b, f)
+				}
+			}
+			pages++
+			if fp.Next == "" {
+				break
+			}
+			full.Cursor, brief.Cursor = fp.Next, bp.Next
+		}
+		if q == "" && pages < 2 {
+			t.Fatalf("only %d page(s) of managed accounts", pages)
+		}
+	}
+}
