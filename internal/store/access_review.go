@@ -197,23 +197,14 @@ func (s *Store) ReviewAccess(ctx context.Context, f AccessReviewFilter) (*Access
 	if err != nil {
 		return nil, err
 	}
-	more := len(out.Rows) > f.Limit
-	if more {
-		out.Rows = out.Rows[:f.Limit]
+	var hasNext, hasPrev bool
+	out.Rows, hasNext, hasPrev = keysetPage(out.Rows, f.Limit, dir == 'p', dir != 0)
+	if hasNext {
+		last := out.Rows[len(out.Rows)-1]
+		out.Next = reviewCursor('n', last.AccountSID, last.User.SID)
 	}
-	if dir == 'p' {
-		for i, j := 0, len(out.Rows)-1; i < j; i, j = i+1, j-1 {
-			out.Rows[i], out.Rows[j] = out.Rows[j], out.Rows[i]
-		}
-	}
-	if n := len(out.Rows); n > 0 {
-		first, last := out.Rows[0], out.Rows[n-1]
-		if (dir != 'p' && more) || dir == 'p' {
-			out.Next = reviewCursor('n', last.AccountSID, last.User.SID)
-		}
-		if (dir == 'p' && more) || dir == 'n' {
-			out.Prev = reviewCursor('p', first.AccountSID, first.User.SID)
-		}
+	if hasPrev {
+		out.Prev = reviewCursor('p', out.Rows[0].AccountSID, out.Rows[0].User.SID)
 	}
 	return out, nil
 }

@@ -407,25 +407,14 @@ func (s *Store) ListAccounts(ctx context.Context, f AccountFilter) (*AccountPage
 	if err != nil {
 		return nil, err
 	}
-	more := len(list) > f.Limit
-	if more {
-		list = list[:f.Limit]
-	}
-	backwards := cur != nil && cur.dir == 'p'
-	if backwards {
-		for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
-			list[i], list[j] = list[j], list[i]
-		}
-	}
+	list, hasNext, hasPrev := keysetPage(list, f.Limit, cur != nil && cur.dir == 'p', cur != nil)
 	page := &AccountPage{Accounts: list}
-	if len(list) > 0 {
-		first, last := list[0], list[len(list)-1]
-		if (!backwards && more) || (backwards && cur != nil) {
-			page.Next = cursor{'n', ms(last.CreatedAt), last.SID}.String()
-		}
-		if (backwards && more) || (!backwards && cur != nil) {
-			page.Prev = cursor{'p', ms(first.CreatedAt), first.SID}.String()
-		}
+	if hasNext {
+		last := list[len(list)-1]
+		page.Next = cursor{'n', ms(last.CreatedAt), last.SID}.String()
+	}
+	if hasPrev {
+		page.Prev = cursor{'p', ms(list[0].CreatedAt), list[0].SID}.String()
 	}
 	return page, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -204,21 +203,13 @@ func (s *Store) ListAuditEvents(ctx context.Context, f AuditFilter) (*AuditPage,
 	if err != nil {
 		return nil, err
 	}
-	more := len(list) > f.Limit
-	if more {
-		list = list[:f.Limit]
-	}
-	if backwards {
-		slices.Reverse(list)
-	}
+	list, hasNext, hasPrev := keysetPage(list, f.Limit, backwards, f.Cursor != "")
 	page := &AuditPage{Events: list}
-	if len(list) > 0 {
-		if (!backwards && more) || backwards {
-			page.Next = "n" + strconv.FormatInt(list[len(list)-1].ID, 10)
-		}
-		if (backwards && more) || (!backwards && f.Cursor != "") {
-			page.Prev = "p" + strconv.FormatInt(list[0].ID, 10)
-		}
+	if hasNext {
+		page.Next = "n" + strconv.FormatInt(list[len(list)-1].ID, 10)
+	}
+	if hasPrev {
+		page.Prev = "p" + strconv.FormatInt(list[0].ID, 10)
 	}
 	return page, nil
 }

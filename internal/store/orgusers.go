@@ -92,24 +92,13 @@ func (s *Store) ListOrgUsers(ctx context.Context, f OrgUserFilter) (*OrgUserPage
 	if err != nil {
 		return nil, err
 	}
-	more := len(list) > f.Limit
-	if more {
-		list = list[:f.Limit]
-	}
-	if dir == 'p' {
-		for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
-			list[i], list[j] = list[j], list[i]
-		}
-	}
+	list, hasNext, hasPrev := keysetPage(list, f.Limit, dir == 'p', dir != 0)
 	page := &OrgUserPage{Users: list}
-	if len(list) > 0 {
-		first, last := list[0].User.Email, list[len(list)-1].User.Email
-		if (dir != 'p' && more) || dir == 'p' {
-			page.Next = emailCursor('n', last)
-		}
-		if (dir == 'p' && more) || dir == 'n' {
-			page.Prev = emailCursor('p', first)
-		}
+	if hasNext {
+		page.Next = emailCursor('n', list[len(list)-1].User.Email)
+	}
+	if hasPrev {
+		page.Prev = emailCursor('p', list[0].User.Email)
 	}
 	return page, nil
 }

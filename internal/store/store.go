@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -200,4 +201,21 @@ func FieldMessages(err error) string {
 		parts[i] = "--" + strings.ReplaceAll(k, "_", "-") + ": " + fields[k]
 	}
 	return strings.Join(parts, "; ")
+}
+
+// keysetPage turns rows fetched with LIMIT limit+1 into one page: it drops the extra row, puts a
+// page read backwards (before a cursor) back in display order, and says whether a page exists
+// after it and before it. The one pagination rule behind every keyset-paged list.
+func keysetPage[T any](rows []T, limit int, backwards, fromCursor bool) (page []T, hasNext, hasPrev bool) {
+	more := len(rows) > limit
+	if more {
+		rows = rows[:limit]
+	}
+	if backwards {
+		slices.Reverse(rows)
+	}
+	if len(rows) == 0 {
+		return rows, false, false
+	}
+	return rows, more || backwards, (backwards && more) || (!backwards && fromCursor)
 }

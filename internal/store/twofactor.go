@@ -175,15 +175,7 @@ func (s *Store) reauthenticated(ctx context.Context, u *domain.User, password, c
 	if err := v.Err(); err != nil {
 		return err
 	}
-	if err := s.CheckSignInThrottle(ctx, u, u.Email, ip); err != nil {
-		return err
-	}
-	// The hash is read again: the user in hand may be from before a password change.
-	fresh, err := s.FindUserBySID(ctx, u.SID)
-	if err != nil {
-		return err
-	}
-	pwOK, err := auth.CheckPassword(fresh.PasswordHash, password)
+	_, pwOK, err := s.checkCurrentPassword(ctx, u, password, ip)
 	if err != nil {
 		return err
 	}
@@ -361,4 +353,19 @@ func replaceRecoveryCodesTx(tx *sql.Tx, userSID string, codes []string) error {
 func securityNotice(u *domain.User, subject, text string) Mail {
 	return Mail{OrgSID: u.OrgSID, To: u.Email, Subject: "Admin Center: " + subject,
 		Text: "Hello " + u.Name + ",\n\n" + text + "\n\nThis is an automatic security notice from Admin Center.\n"}
+}
+
+// checkCurrentPassword checks a signed-in user's password for a sensitive change, under the same
+// throttle as sign-in. The hash is read again: the user in hand may be from before a password change.
+// It returns the hash it checked against, for a change that must not overwrite a newer one.
+func (s *Store) checkCurrentPassword(ctx context.Context, u *domain.User, password, ip string) (string, bool, error) {
+	if err := s.CheckSignInThrottle(ctx, u, u.Email, ip); err != nil {
+		return "", false, err
+	}
+	fresh, err := s.FindUserBySID(ctx, u.SID)
+	if err != nil {
+		return "", false, err
+	}
+	ok, err := auth.CheckPassword(fresh.PasswordHash, password)
+	return fresh.PasswordHash, ok, err
 }

@@ -107,14 +107,7 @@ func (s *Store) ChangePassword(ctx context.Context, u *domain.User, keep []byte,
 	if err := v.Err(); err != nil {
 		return err
 	}
-	if err := s.CheckSignInThrottle(ctx, u, u.Email, ip); err != nil {
-		return err
-	}
-	fresh, err := s.FindUserBySID(ctx, u.SID)
-	if err != nil {
-		return err
-	}
-	ok, err := auth.CheckPassword(fresh.PasswordHash, current)
+	oldHash, ok, err := s.checkCurrentPassword(ctx, u, current, ip)
 	if err != nil {
 		return err
 	}
@@ -138,7 +131,7 @@ func (s *Store) ChangePassword(ctx context.Context, u *domain.User, keep []byte,
 	return s.write(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
 		res, err := tx.Exec(`UPDATE users SET password_hash = ?, version = version + 1, updated_at = ? WHERE sid = ? AND password_hash = ?`,
-			hash, ms(now), u.SID, fresh.PasswordHash)
+			hash, ms(now), u.SID, oldHash)
 		if err != nil {
 			return err
 		}
