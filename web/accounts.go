@@ -35,10 +35,17 @@ func (s *Server) handleAccountList(c echo.Context) error {
 		v.Status, cursor, status = "", "", http.StatusUnprocessableEntity
 	}
 	if v.Tab == "pending" {
-		if v.Pending.Requests, err = s.store.ListAccountRequests(ctx, u.OrgSID); err != nil {
+		page, err := s.store.ListAccountRequestPage(ctx, u.OrgSID, cursor, 50)
+		if errors.Is(err, store.ErrBadCursor) {
+			s.flashNow(c, "error", domain.ErrorMessage(err))
+			status = http.StatusUnprocessableEntity
+			page, err = s.store.ListAccountRequestPage(ctx, u.OrgSID, "", 50)
+		}
+		if err != nil {
 			return err
 		}
-		v.Pending.Now = s.store.Now()
+		v.Pending.Requests, v.Pending.Now = page.Requests, s.store.Now()
+		v.NextURL, v.PrevURL = listURL(v, page.Next), listURL(v, page.Prev)
 		return s.render(c, status, views.AccountsPage(s.page(c, "Pending · Accounts", "accounts"), v))
 	}
 	f := store.AccountFilter{OrgSID: u.OrgSID, Relation: v.Tab, Query: v.Query, Status: v.Status, Cursor: cursor, Brief: true}

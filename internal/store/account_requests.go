@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -196,12 +197,47 @@ func (a accountRow) Scan(dest ...any) error { return a.row.Scan(append(a.before,
 // requestSelect is requestColumns over requestFrom, with the owner joined as o2.
 var requestSelect = `SELECT ` + strings.ReplaceAll(requestColumns, "o.email, o.name", "o2.email, o2.name") + requestFrom
 
-// ListAccountRequests returns the organization's pending import and share requests, newest
-// first; ones whose link has expired are included (Expired says so).
+// ListAccountRequests returns the organization's most recent pending import and share requests
+// (at most 500), newest first; ones whose link has expired are included (Expired says so).
 func (s *Store) ListAccountRequests(ctx context.Context, orgSID string) ([]*domain.AccountRequest, error) {
-	var out []*domain.AccountRequest
+	page, err := s.ListAccountRequestPage(ctx, orgSID, "", 500)
+	if err != nil {
+		return nil, err
+	}
+	return page.Requests, nil
+}
+
+// RequestPage is one page of pending requests with the cursors of its neighbours.
+type RequestPage struct {
+	Requests   []*domain.AccountRequest
+	Next, Prev string
+}
+
+// ListAccountRequestPage returns one page (limit, at most 100 unless called with more by the store
+// itself) of the organization's pending requests, newest first, by keyset pagination on the id:
+// cursor "n<id>" is the page after that request, "p<id>" the page before it.
+func (s *Store) ListAccountRequestPage(ctx context.Context, orgSID, cursor string, limit int) (*RequestPage, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	where, args, order := "r.org_sid = ? AND r.state = 'pending'", []any{orgSID}, "r.id DESC"
+	backwards := false
+	if cursor != "" {
+		id, err := strconv.ParseInt(cursor[1:], 10, 64)
+		if err != nil || id <= 0 || (cursor[0] != 'n' && cursor[0] != 'p') {
+			return nil, ErrBadCursor
+		}
+		if backwards = cursor[0] == 'p'; backwards {
+			where, order = where+" AND r.id > ?", "r.id ASC"
+		} else {
+			where += " AND r.id < ?"
+		}
+		args = append(args, id)
+	}
+	args = append(args, limit+1)
+	var list []*domain.AccountRequest
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.Query(requestSelect+`WHERE r.org_sid = ? AND r.state = 'pending' ORDER BY r.sent_at DESC, r.id DESC LIMIT 500`, orgSID)
+		rows, err := tx.Query(requestSelect+`WHERE `+where+` ORDER BY `+order+` LIMIT ?`, args...)
 		if err != nil {
 			return err
 		}
@@ -211,11 +247,22 @@ func (s *Store) ListAccountRequests(ctx context.Context, orgSID string) ([]*doma
 			if err != nil {
 				return err
 			}
-			out = append(out, r)
+			list = append(list, r)
 		}
 		return rows.Err()
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	list, hasNext, hasPrev := keysetPage(list, limit, backwards, cursor != "")
+	page := &RequestPage{Requests: list}
+	if hasNext {
+		page.Next = "n" + strconv.FormatInt(list[len(list)-1].ID, 10)
+	}
+	if hasPrev {
+		page.Prev = "p" + strconv.FormatInt(list[0].ID, 10)
+	}
+	return page, nil
 }
 
 func pendingRequestTx(tx *sql.Tx, orgSID string, id int64) (*domain.AccountRequest, error) {
