@@ -90,6 +90,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
+	if !cfg.ReadCache {
+		st.DisableReadCache()
+	}
 	keys, err := auth.LoadOrCreateKeys(cfg.DataDir)
 	if err != nil {
 		return err

@@ -47,6 +47,7 @@ func run() error {
 	dur := flag.Duration("d", 10*time.Second, "how long each target is measured")
 	search := flag.String("q", "billing", "the name fragment to search for")
 	maxReq := flag.Int("max", 2_000_000, "stop a target after this many requests in all")
+	only := flag.String("only", "", "measure only the targets whose name contains this (and /healthz, the reference)")
 	flag.Parse()
 	password := os.Getenv("LOADTEST_PASSWORD")
 	if *email == "" || password == "" {
@@ -133,6 +134,9 @@ func run() error {
 	fmt.Printf("%-28s %10s %9s %9s %8s %7s\n", "target", "req/s", "p50 ms", "p99 ms", "vs /healthz", "errors")
 	var healthRate float64
 	for _, t := range targets {
+		if *only != "" && t.path != "/healthz" && !strings.Contains(t.name, *only) {
+			continue
+		}
 		r := measure(c, *base+t.path, t.form, *clients, *dur, *maxReq)
 		if t.path == "/healthz" {
 			healthRate = r.rate

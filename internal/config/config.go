@@ -27,6 +27,7 @@ type Config struct {
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration
 	ClosureGrace    time.Duration
+	ReadCache       bool
 }
 
 // setting is one flag with its environment variable.
@@ -46,6 +47,7 @@ var settings = []setting{
 	{"session-idle", "ADMINCENTER_SESSION_IDLE", "30m", "sign out after this long without a request"},
 	{"session-absolute", "ADMINCENTER_SESSION_ABSOLUTE", "12h", "sign out this long after sign-in, whatever happens"},
 	{"closure-grace", "ADMINCENTER_CLOSURE_GRACE", "72h", "cooling-off period before a closing account is closed for good"},
+	{"read-cache", "ADMINCENTER_READ_CACHE", "true", "serve the busiest pages' reads from memory until the next change (false: every page reads the database)"},
 }
 
 // FlagSet returns a flag set with every setting, defaults taken from the environment.
@@ -138,6 +140,11 @@ func build(v map[string]*string) (*Config, error) {
 		bad("dev", "want true or false, got %q", *v["dev"])
 	}
 	c.Dev = dev
+	readCache, err := strconv.ParseBool(*v["read-cache"])
+	if err != nil {
+		bad("read-cache", "want true or false, got %q", *v["read-cache"])
+	}
+	c.ReadCache = readCache
 	if p := strings.TrimSpace(*v["trusted-proxies"]); p != "" {
 		for _, part := range strings.Split(p, ",") {
 			part = strings.TrimSpace(part)

@@ -3,6 +3,9 @@ package domain
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
 	"time"
 )
 
@@ -173,6 +176,43 @@ type AuditEvent struct {
 	IP         string
 	Outcome    string
 	CreatedAt  time.Time
+	// Changes pairs the fields of Before and After, by field name; the store fills it for the
+	// audit log's pages (ParseChanges).
+	Changes []Change
+}
+
+// Change is one field of an audit event's before → after.
+type Change struct {
+	Field, Before, After string
+}
+
+// ParseChanges pairs the fields of the event's before and after JSON objects, by field name.
+func (e *AuditEvent) ParseChanges() []Change {
+	var before, after map[string]any
+	_ = json.Unmarshal([]byte(e.Before), &before)
+	_ = json.Unmarshal([]byte(e.After), &after)
+	out := make([]Change, 0, max(len(before), len(after)))
+	for k := range before {
+		out = append(out, Change{Field: k, Before: jsonText(before, k), After: jsonText(after, k)})
+	}
+	for k := range after {
+		if _, both := before[k]; !both {
+			out = append(out, Change{Field: k, After: jsonText(after, k)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
+	return out
+}
+
+func jsonText(m map[string]any, k string) string {
+	v, ok := m[k]
+	if !ok {
+		return ""
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return fmt.Sprint(v)
 }
 
 // RoleSID is the fixed SID (IX…) of an account role, as the API's role assignments name it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 
 	"admincenter/internal/domain"
@@ -78,6 +79,12 @@ const MaxLockedOut = 50
 // everyone with a role on it, and (for an account in an organization) the organization's Owner
 // and Administrators, who have not turned on two-factor sign-in.
 func (s *Store) ListLockedOut(ctx context.Context, a *domain.Account) ([]domain.User, error) {
+	type key struct{ account, org string }
+	out, err := cachedRead(&s.cache, key{a.SID, a.OrgSID}, func() ([]domain.User, error) { return s.listLockedOut(ctx, a) })
+	return slices.Clone(out), err
+}
+
+func (s *Store) listLockedOut(ctx context.Context, a *domain.Account) ([]domain.User, error) {
 	var out []domain.User
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		// The first ?3 by email of the union are among the first ?3 of the organization's

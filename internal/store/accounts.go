@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -130,26 +131,38 @@ func (s *Store) FindAccountAccess(ctx context.Context, u *domain.User, sid strin
 	if !domain.ValidSID(domain.PrefixAccount, sid) {
 		return nil, notFound("The account")
 	}
-	var acc *domain.Access
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		a, err := scanAccount(s.queryRowRead(ctx, tx, `SELECT `+accountColumns+accountFrom+`WHERE a.sid = ?`, sid))
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("The account")
-		}
-		if err != nil {
+	// The account and the user's roles on it are cached; whether the user may see it is
+	// decided anew from the user of this request.
+	type key struct{ account, user string }
+	type found struct {
+		account *domain.Account
+		roles   []string
+	}
+	f, err := cachedRead(&s.cache, key{sid, u.SID}, func() (found, error) {
+		var f found
+		err := s.read(ctx, func(tx *sql.Tx) error {
+			a, err := scanAccount(s.queryRowRead(ctx, tx, `SELECT `+accountColumns+accountFrom+`WHERE a.sid = ?`, sid))
+			if errors.Is(err, sql.ErrNoRows) {
+				return notFound("The account")
+			}
+			if err != nil {
+				return err
+			}
+			roles, err := rolesOf(tx, a.SID, u.SID)
+			f = found{a, roles}
 			return err
-		}
-		roles, err := rolesOf(tx, a.SID, u.SID)
-		if err != nil {
-			return err
-		}
-		acc = &domain.Access{Account: a, User: u, Roles: roles}
-		if !acc.CanView() {
-			return notFound("The account")
-		}
-		return nil
+		})
+		return f, err
 	})
-	return acc, err
+	if err != nil {
+		return nil, err
+	}
+	a := *f.account // the caller's own copy: handlers may change what they show
+	acc := &domain.Access{Account: &a, User: u, Roles: slices.Clone(f.roles)}
+	if !acc.CanView() {
+		return nil, notFound("The account")
+	}
+	return acc, nil
 }
 
 func rolesOf(tx *sql.Tx, accountSID, userSID string) ([]string, error) {
@@ -186,6 +199,14 @@ func sortRoles(roles []string) []string {
 // ListAccountUsers returns everyone with a role on the account, with their roles; given roles,
 // only those who hold at least one of them.
 func (s *Store) ListAccountUsers(ctx context.Context, accountSID string, roles ...string) ([]domain.AccountUser, error) {
+	type key struct{ account, roles string }
+	out, err := cachedRead(&s.cache, key{accountSID, strings.Join(roles, ",")}, func() ([]domain.AccountUser, error) {
+		return s.listAccountUsers(ctx, accountSID, roles)
+	})
+	return slices.Clone(out), err
+}
+
+func (s *Store) listAccountUsers(ctx context.Context, accountSID string, roles []string) ([]domain.AccountUser, error) {
 	having, args := "", []any{accountSID}
 	if len(roles) > 0 {
 		having = ` HAVING sum(r.role IN (` + placeholders(len(roles)) + `)) > 0`
@@ -306,6 +327,11 @@ func (p *searchPlans) remember(q string, rare bool, now time.Time) {
 
 // ListAccounts returns one page of the organization's accounts, newest first, by keyset pagination.
 func (s *Store) ListAccounts(ctx context.Context, f AccountFilter) (*AccountPage, error) {
+	type key struct{ f AccountFilter }
+	return cachedRead(&s.cache, key{f}, func() (*AccountPage, error) { return s.listAccounts(ctx, f) })
+}
+
+func (s *Store) listAccounts(ctx context.Context, f AccountFilter) (*AccountPage, error) {
 	if f.Limit <= 0 || f.Limit > 100 {
 		f.Limit = 50
 	}
@@ -422,15 +448,20 @@ func (s *Store) ListAccounts(ctx context.Context, f AccountFilter) (*AccountPage
 // AccountCounts returns how many accounts each tab of the Accounts page holds.
 type AccountCounts struct{ Managed, Independent, Pending int }
 
-// CountAccounts counts the organization's managed and independent accounts (from the counter
-// table that triggers keep in step, migration 0003) and its pending requests.
+// CountAccounts counts the organization's managed and independent accounts and its pending
+// requests, from the counter tables that triggers keep in step (migrations 0003 and 0008).
 func (s *Store) CountAccounts(ctx context.Context, orgSID string) (AccountCounts, error) {
+	type key struct{ org string }
+	return cachedRead(&s.cache, key{orgSID}, func() (AccountCounts, error) { return s.countAccounts(ctx, orgSID) })
+}
+
+func (s *Store) countAccounts(ctx context.Context, orgSID string) (AccountCounts, error) {
 	var c AccountCounts
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		return s.queryRowRead(ctx, tx, `SELECT
 			coalesce((SELECT n FROM account_counts WHERE org_sid = ?1 AND relation = 'managed'), 0),
 			coalesce((SELECT n FROM account_counts WHERE org_sid = ?1 AND relation = 'independent'), 0),
-			(SELECT count(*) FROM account_requests WHERE org_sid = ?1 AND state = 'pending')`, orgSID).
+			coalesce((SELECT n FROM pending_request_counts WHERE org_sid = ?1), 0)`, orgSID).
 			Scan(&c.Managed, &c.Independent, &c.Pending)
 	})
 	return c, err

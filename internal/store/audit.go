@@ -162,6 +162,11 @@ func parseAuditCursor(s string) (dir byte, id int64, err error) {
 // ListAuditEvents returns one page of the organization's audit log, newest first, by keyset
 // pagination on the event id.
 func (s *Store) ListAuditEvents(ctx context.Context, f AuditFilter) (*AuditPage, error) {
+	type key struct{ f AuditFilter }
+	return cachedRead(&s.cache, key{f}, func() (*AuditPage, error) { return s.listAuditEvents(ctx, f) })
+}
+
+func (s *Store) listAuditEvents(ctx context.Context, f AuditFilter) (*AuditPage, error) {
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
@@ -204,6 +209,9 @@ func (s *Store) ListAuditEvents(ctx context.Context, f AuditFilter) (*AuditPage,
 		return nil, err
 	}
 	list, hasNext, hasPrev := keysetPage(list, f.Limit, backwards, f.Cursor != "")
+	for i := range list {
+		list[i].Changes = list[i].ParseChanges() // once per page read, not per view of it
+	}
 	page := &AuditPage{Events: list}
 	if hasNext {
 		page.Next = "n" + strconv.FormatInt(list[len(list)-1].ID, 10)

@@ -108,13 +108,13 @@ func (s *Store) FindSession(ctx context.Context, id string, p SessionPolicy) (*S
 	sess.CreatedAt, sess.LastSeenAt, sess.ExpiresAt = fromMS(created), fromMS(seen), fromMS(expires)
 	now := s.Now()
 	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) >= p.Idle || u.Status != "active" {
-		_, _ = s.w.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, h)
+		_, _ = s.execWrite(ctx, `DELETE FROM sessions WHERE id_hash = ?`, h)
 		return nil, nil, ErrNoSession
 	}
 	// Writing last_seen on every request would serialise reads behind the writer;
 	// a minute of resolution is plenty for an idle timeout of many minutes.
 	if now.Sub(sess.LastSeenAt) >= time.Minute {
-		if _, err := s.w.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`, ms(now), h); err != nil {
+		if _, err := s.execWrite(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`, ms(now), h); err != nil {
 			return nil, nil, err
 		}
 		sess.LastSeenAt = now

@@ -30,6 +30,7 @@ type Store struct {
 	// preparing holds the queries being prepared for stmts in the background.
 	preparing sync.Map
 	plans     searchPlans // how each recent search fragment is best found (accounts.go)
+	cache     readCache   // results of the hot reads, until the next commit (readcache.go)
 	// BaseURL is the public URL that emailed links start with (never a request's Host); set by the caller.
 	BaseURL string
 }
@@ -71,6 +72,10 @@ func dsn(path string, writer bool) string {
 	}
 	return "file:" + path + "?" + q.Encode()
 }
+
+// DisableReadCache makes every read go to the database (--read-cache=false), as when measuring
+// what the queries themselves cost. Call it before the store is used.
+func (s *Store) DisableReadCache() { s.cache.off = true }
 
 // Close checkpoints the WAL and closes the database.
 func (s *Store) Close() error {
@@ -125,11 +130,20 @@ func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err != nil {
 		return err
 	}
+	defer tx.Rollback() // also when fn panics: the one writer connection must come back; a no-op after Commit
 	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
 		return err
 	}
+	// Cached reads retire even when Commit reports an error: the change may have landed.
+	defer s.cache.changed()
 	return tx.Commit()
+}
+
+// execWrite runs one statement on the writer outside a transaction of write's, and retires
+// the cached reads like a commit.
+func (s *Store) execWrite(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	defer s.cache.changed()
+	return s.w.ExecContext(ctx, query, args...)
 }
 
 // read runs fn in one read-only transaction on the reader pool, so that a page

@@ -1,0 +1,68 @@
+package store
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The pages an administrator opens again and again (the Accounts list and its counts, an
+// account's access, the lock-out list, the Users tab, the audit log) read the same rows until
+// something changes them. Those reads keep their results in a readCache: a result is served
+// again only while no write has been committed since it was read, so a cached read answers
+// exactly what the query would. Every commit on the writer connection (Store.write, and the
+// store's few direct writer statements) bumps the generation, which retires every entry at once.
+//
+// Another process writing the same file (admincenter seed beside a live server) does not bump
+// the generation: entries also expire after readCacheTTL, which bounds how long such a change
+// stays unseen.
+
+const (
+	readCacheTTL     = time.Second
+	readCacheEntries = 1024 // a full cache is emptied: it fills again with what is read now
+)
+
+type readCache struct {
+	gen atomic.Uint64
+	mu  sync.Mutex
+	m   map[any]cacheEntry
+	off bool // --read-cache=false: every read goes to the database
+}
+
+type cacheEntry struct {
+	gen uint64
+	at  time.Time
+	v   any
+}
+
+// changed retires every cached result; it runs after each commit of the writer.
+func (c *readCache) changed() { c.gen.Add(1) }
+
+// cachedRead returns the result of read for key (a comparable value naming the method and its
+// arguments), from the cache while it is current. The result is shared by every caller until
+// the next commit: callers must not modify it.
+func cachedRead[T any](c *readCache, key any, read func() (T, error)) (T, error) {
+	if c.off {
+		return read()
+	}
+	gen, now := c.gen.Load(), time.Now()
+	c.mu.Lock()
+	e, ok := c.m[key]
+	c.mu.Unlock()
+	if ok && e.gen == gen && now.Sub(e.at) < readCacheTTL {
+		return e.v.(T), nil
+	}
+	// gen was loaded before read's transaction began, so a write committed meanwhile has
+	// bumped the generation past it and the entry is never served.
+	v, err := read()
+	if err != nil {
+		return v, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= readCacheEntries {
+		c.m = make(map[any]cacheEntry, 64)
+	}
+	c.m[key] = cacheEntry{gen: gen, at: now, v: v}
+	c.mu.Unlock()
+	return v, nil
+}

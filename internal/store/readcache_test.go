@@ -1,0 +1,187 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"admincenter/internal/domain"
+)
+
+// Every cached read sees a change as soon as the method that made it returns.
+func TestCachedReadsSeeEveryCommit(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	list := func() []string {
+		t.Helper()
+		page, err := f.s.ListAccounts(ctx, AccountFilter{OrgSID: f.org.SID, Relation: "managed", Brief: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, a := range page.Accounts {
+			names = append(names, a.FriendlyName)
+		}
+		return names
+	}
+	if got := list(); len(got) != 1 || got[0] != "Billing EU" {
+		t.Fatalf("list = %q", got)
+	}
+	c, _ := f.s.CountAccounts(ctx, f.org.SID)
+	if _, err := f.s.CreateAccount(ctx, f.owner, CreateAccountInput{FriendlyName: "Support US", Type: "standard"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := list(); len(got) != 2 || got[0] != "Support US" {
+		t.Errorf("list after create = %q", got)
+	}
+	if c2, _ := f.s.CountAccounts(ctx, f.org.SID); c2.Managed != c.Managed+1 {
+		t.Errorf("managed count after create = %d, want %d", c2.Managed, c.Managed+1)
+	}
+
+	// Access: the developer's roles, then none.
+	acc, err := f.s.FindAccountAccess(ctx, f.dev, f.acct.SID)
+	if err != nil || len(acc.Roles) != 1 {
+		t.Fatalf("developer's access: %v %+v", err, acc)
+	}
+	// What a caller does to its answer is its own.
+	acc.Account.FriendlyName, acc.Roles[0] = "changed by a handler", "owner"
+	again, _ := f.s.FindAccountAccess(ctx, f.dev, f.acct.SID)
+	if again.Account.FriendlyName != "Billing EU" || again.Roles[0] != domain.RoleDeveloper {
+		t.Errorf("a caller's change reached the cache: %q %q", again.Account.FriendlyName, again.Roles)
+	}
+	if _, err := f.s.RemoveAccountUser(ctx, f.owner, f.acct.SID, f.dev.SID, ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.s.FindAccountAccess(ctx, f.dev, f.acct.SID)
+	wantErrCode(t, err, domain.ENotFound)
+	users, _ := f.s.ListAccountUsers(ctx, f.acct.SID)
+	for _, u := range users {
+		if u.User.SID == f.dev.SID {
+			t.Errorf("removed developer still listed on the Users tab")
+		}
+	}
+
+	// The lock-out list follows the administrators' two-factor state.
+	locked := func() int {
+		l, err := f.s.ListLockedOut(ctx, f.acct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(l)
+	}
+	before := locked()
+	if err := f.s.SetTOTPEnabledForTest(ctx, f.admin.SID, true); err != nil {
+		t.Fatal(err)
+	}
+	if after := locked(); after != before-1 {
+		t.Errorf("locked out after the admin turned on 2FA = %d, want %d", after, before-1)
+	}
+
+	// The audit log shows the newest event at once.
+	page, err := f.s.ListAuditEvents(ctx, AuditFilter{OrgSID: f.org.SID})
+	if err != nil || len(page.Events) == 0 {
+		t.Fatal(err)
+	}
+	if _, err := f.s.SuspendAccount(ctx, f.owner, f.acct.SID, ""); err != nil {
+		t.Fatal(err)
+	}
+	page2, _ := f.s.ListAuditEvents(ctx, AuditFilter{OrgSID: f.org.SID})
+	if page2.Events[0].ID == page.Events[0].ID || page2.Events[0].Action != "account.suspend" {
+		t.Errorf("newest event after suspend = %q (id %d, was %d)", page2.Events[0].Action, page2.Events[0].ID, page.Events[0].ID)
+	}
+}
+
+// Readers racing a writer never see a name older than the last rename that returned.
+func TestCachedReadsUnderConcurrentWrites(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	var mu sync.Mutex
+	done := 0 // the last rename that returned
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for r := 0; r < 4; r++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				mu.Lock()
+				want := done
+				mu.Unlock()
+				acc, err := f.s.FindAccountAccess(ctx, f.owner, f.acct.SID)
+				if err != nil {
+					errs <- err
+					return
+				}
+				var got int
+				if _, err := fmt.Sscanf(acc.Account.FriendlyName, "Rename %d", &got); err != nil && want > 0 {
+					errs <- fmt.Errorf("name %q after rename %d", acc.Account.FriendlyName, want)
+					return
+				}
+				if got < want {
+					errs <- fmt.Errorf("saw rename %d after rename %d had returned", got, want)
+					return
+				}
+			}
+		}()
+	}
+	for i := 1; i <= 60; i++ {
+		if _, err := f.s.UpdateAccountSettings(ctx, f.owner, f.acct.SID, domain.AccountSettings{FriendlyName: fmt.Sprintf("Rename %d", i)}, ""); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		done = i
+		mu.Unlock()
+	}
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// The Pending tab's count (a counter table kept by triggers, 0008) follows every request.
+func TestPendingCountFollowsRequests(t *testing.T) {
+	f := newFixture(t)
+	f.s.Sealer = testKeys(t) // a resend mails a new link
+	ctx := context.Background()
+	pending := func() int {
+		t.Helper()
+		c, err := f.s.CountAccounts(ctx, f.org.SID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Pending
+	}
+	if err := f.s.AddAccountRequestForTest(ctx, f.org.SID, f.acct.SID, "import", f.owner.SID, ms(f.s.Now())+3600_000); err != nil {
+		t.Fatal(err)
+	}
+	if got := pending(); got != 1 {
+		t.Fatalf("pending after a request = %d, want 1", got)
+	}
+	reqs, err := f.s.ListAccountRequests(ctx, f.org.SID)
+	if err != nil || len(reqs) != 1 {
+		t.Fatalf("requests: %v %d", err, len(reqs))
+	}
+	// A resend replaces the request: still one pending.
+	next, err := f.s.ResendAccountRequest(ctx, f.admin, reqs[0].ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pending(); got != 1 {
+		t.Errorf("pending after a resend = %d, want 1", got)
+	}
+	if _, err := f.s.CancelAccountRequest(ctx, f.admin, next.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := pending(); got != 0 {
+		t.Errorf("pending after a cancel = %d, want 0", got)
+	}
+}
