@@ -18,8 +18,10 @@ import (
 // stays unseen.
 
 const (
-	readCacheTTL     = time.Second
-	readCacheEntries = 1024 // a full cache is emptied: it fills again with what is read now
+	readCacheTTL = time.Second
+	// readCacheEntries bounds the memory: an entry is at most a page of 50 rows (an audit page,
+	// the largest, is about 40 KB), so a full cache holds roughly 10 MB.
+	readCacheEntries = 256
 )
 
 type readCache struct {
@@ -59,10 +61,27 @@ func cachedRead[T any](c *readCache, key any, read func() (T, error)) (T, error)
 		return v, err
 	}
 	c.mu.Lock()
-	if c.m == nil || len(c.m) >= readCacheEntries {
+	if c.m == nil {
 		c.m = make(map[any]cacheEntry, 64)
+	}
+	if len(c.m) >= readCacheEntries {
+		c.evict(c.gen.Load(), time.Now())
 	}
 	c.m[key] = cacheEntry{gen: gen, at: now, v: v}
 	c.mu.Unlock()
 	return v, nil
+}
+
+// evict drops the entries that can no longer be served, and everything when all are current
+// (many different pages read within a second): the cache then fills again with what is read
+// now. It runs with c.mu held.
+func (c *readCache) evict(gen uint64, now time.Time) {
+	for k, e := range c.m {
+		if e.gen != gen || now.Sub(e.at) >= readCacheTTL {
+			delete(c.m, k)
+		}
+	}
+	if len(c.m) >= readCacheEntries {
+		clear(c.m)
+	}
 }

@@ -185,3 +185,51 @@ func TestPendingCountFollowsRequests(t *testing.T) {
 		t.Errorf("pending after a cancel = %d, want 0", got)
 	}
 }
+
+func TestReadCacheRules(t *testing.T) {
+	var c readCache
+	reads := 0
+	read := func() (int, error) { reads++; return reads, nil }
+	get := func(key any) int {
+		t.Helper()
+		v, err := cachedRead(&c, key, read)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if a, b := get("k"), get("k"); a != 1 || b != 1 || reads != 1 {
+		t.Errorf("a second read of the same key read again: %d %d (reads %d)", a, b, reads)
+	}
+	c.changed()
+	if v := get("k"); v != 2 {
+		t.Errorf("after a commit the cache answered %d, want a fresh read (2)", v)
+	}
+	// Errors are not kept.
+	fails := 0
+	for range 2 {
+		_, err := cachedRead(&c, "bad", func() (int, error) { fails++; return 0, ErrBadCursor })
+		if err != ErrBadCursor {
+			t.Fatalf("error = %v", err)
+		}
+	}
+	if fails != 2 {
+		t.Errorf("a failed read was cached (%d reads for 2 calls)", fails)
+	}
+	// However many keys are read, the cache stays bounded.
+	for i := range 3 * readCacheEntries {
+		get(i)
+	}
+	if n := len(c.m); n > readCacheEntries {
+		t.Errorf("cache holds %d entries, more than %d", n, readCacheEntries)
+	}
+	// Off: every call reads.
+	off := readCache{off: true}
+	n := 0
+	for range 3 {
+		_, _ = cachedRead(&off, "k", func() (int, error) { n++; return n, nil })
+	}
+	if n != 3 {
+		t.Errorf("a disabled cache read %d times for 3 calls", n)
+	}
+}
