@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -163,5 +164,37 @@ func TestListAccountsKeysetPagination(t *testing.T) {
 	}
 	if _, err := s.ListAccounts(ctx, AccountFilter{OrgSID: org.SID, Relation: "managed", Cursor: "garbage!"}); err != ErrBadCursor {
 		t.Errorf("bad cursor err = %v", err)
+	}
+}
+
+// A write whose code panics rolls back and gives the one writer connection back: later writes
+// go through, and nothing of the panicking one was kept.
+func TestWriteThatPanicsRollsBack(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("no panic")
+			}
+		}()
+		_ = s.write(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.Exec(`INSERT INTO schema_migrations (name, applied_at) VALUES ('half-done', 0)`); err != nil {
+				t.Fatal(err)
+			}
+			panic("a bug in a store method")
+		})
+	}()
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := s.write(wctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`INSERT INTO schema_migrations (name, applied_at) VALUES ('after', 0)`)
+		return err
+	}); err != nil {
+		t.Fatalf("the next write: %v", err)
+	}
+	var n int
+	if err := s.r.QueryRow(`SELECT count(*) FROM schema_migrations WHERE name = 'half-done'`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("the panicking write left %d rows (%v)", n, err)
 	}
 }
