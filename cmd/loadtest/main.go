@@ -1,7 +1,9 @@
 // Command loadtest measures Admin Center's pages under concurrent load: it signs in, finds an
 // account, the twentieth page of the Accounts list and a search, then runs C clients against
-// each target for a fixed time and prints requests per second, p50 and p99. It only talks to
-// the server it is given, which must be on this machine (loopback).
+// each target for a fixed time and prints requests per second, p50 and p99. The targets marked
+// "+ writer" run while one more client saves the account's settings (a rename) as fast as it
+// can, so that the pages are measured with their cached reads retired after every commit. It
+// only talks to the server it is given, which must be on this machine (loopback).
 package main
 
 import (
@@ -34,11 +36,15 @@ var (
 	nextRE    = regexp.MustCompile(`rel="next" href="([^"]+)"`)
 )
 
-// target is one page to measure; with a form it is a POST that must answer 303.
+// target is one page to measure; with a form it is a POST that must answer 303. With a writer,
+// one more client renames the account meanwhile.
 type target struct {
 	name, path string
 	form       url.Values
+	writer     bool
 }
+
+var checkedRE = regexp.MustCompile(`id="(webhooks_https_only|pkcv_required)" name="[a-z_]+" type="checkbox" checked`)
 
 func run() error {
 	base := flag.String("base", "http://127.0.0.1:8102", "the server to measure (loopback only)")
@@ -119,29 +125,51 @@ func run() error {
 		}
 	}
 
+	// The writer keeps the account's settings as they are and changes only its name.
+	_, general, err := get(account)
+	if err != nil {
+		return err
+	}
+	settings := url.Values{"_csrf": {m[1]}}
+	for _, c := range checkedRE.FindAllStringSubmatch(general, -1) {
+		settings.Set(c[1], "on")
+	}
+	w := &writer{c: c, url: *base + account + "/settings", form: settings}
+
 	targets := []target{
-		{"healthz", "/healthz", nil},
-		{"accounts, first page", "/admin/accounts", nil},
-		{"accounts, search " + *search, "/admin/accounts?q=" + url.QueryEscape(*search), nil},
-		{"accounts, page 20", page, nil},
-		{"account page (General)", account, nil},
-		{"account Users tab", account + "/users", nil},
-		{"audit log", "/admin/audit", nil},
+		{"healthz", "/healthz", nil, false},
+		{"accounts, first page", "/admin/accounts", nil, false},
+		{"accounts, search " + *search, "/admin/accounts?q=" + url.QueryEscape(*search), nil, false},
+		{"accounts, page 20", page, nil, false},
+		{"account page (General)", account, nil, false},
+		{"account Users tab", account + "/users", nil, false},
+		{"audit log", "/admin/audit", nil, false},
+		{"accounts, first page + writer", "/admin/accounts", nil, true},
+		{"account page + writer", account, nil, true},
+		{"audit log + writer", "/admin/audit", nil, true},
 		// Sign-in is slow on purpose (argon2id): measured last, it replaces the session each time.
-		{"sign-in (POST /login)", "/login", url.Values{"_csrf": {m[1]}, "email": {*email}, "password": {password}}},
+		{"sign-in (POST /login)", "/login", url.Values{"_csrf": {m[1]}, "email": {*email}, "password": {password}}, false},
 	}
 	fmt.Printf("%d clients × %s per target against %s\n\n", *clients, *dur, *base)
-	fmt.Printf("%-28s %10s %9s %9s %8s %7s\n", "target", "req/s", "p50 ms", "p99 ms", "vs /healthz", "errors")
+	fmt.Printf("%-30s %10s %9s %9s %8s %7s %9s\n", "target", "req/s", "p50 ms", "p99 ms", "vs /healthz", "errors", "writes/s")
 	var healthRate float64
 	for _, t := range targets {
 		if *only != "" && t.path != "/healthz" && !strings.Contains(t.name, *only) {
 			continue
 		}
-		r := measure(c, *base+t.path, t.form, *clients, *dur, *maxReq)
+		var wr *writer
+		if t.writer {
+			wr = w
+		}
+		r := measure(c, *base+t.path, t.form, *clients, *dur, *maxReq, wr)
 		if t.path == "/healthz" {
 			healthRate = r.rate
 		}
-		fmt.Printf("%-28s %10.0f %9.2f %9.2f %10.2f× %7d\n", t.name, r.rate, ms(r.p50), ms(r.p99), r.rate/healthRate, r.errors)
+		writes := ""
+		if wr != nil {
+			writes = fmt.Sprintf("%.0f", r.writeRate)
+		}
+		fmt.Printf("%-30s %10.0f %9.2f %9.2f %10.2f× %7d %9s\n", t.name, r.rate, ms(r.p50), ms(r.p99), r.rate/healthRate, r.errors, writes)
 	}
 	return nil
 }
@@ -149,14 +177,50 @@ func run() error {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 type result struct {
-	rate     float64
-	p50, p99 time.Duration
-	errors   int
+	rate      float64
+	p50, p99  time.Duration
+	errors    int // failed reads and failed writes
+	writeRate float64
+}
+
+// writer renames an account through its settings form, one save after another.
+type writer struct {
+	c    *http.Client
+	url  string
+	form url.Values
+}
+
+// run saves until stop is closed and returns how many saves answered 303 and how many failed.
+func (w *writer) run(stop <-chan struct{}) (ok, bad int) {
+	form := url.Values{}
+	for k, v := range w.form {
+		form[k] = v
+	}
+	for i := 0; ; i++ {
+		select {
+		case <-stop:
+			return ok, bad
+		default:
+		}
+		form.Set("friendly_name", fmt.Sprintf("Load test %d", i%2))
+		res, err := w.c.PostForm(w.url, form)
+		if err != nil {
+			bad++
+			continue
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode == http.StatusSeeOther {
+			ok++
+		} else {
+			bad++
+		}
+	}
 }
 
 // measure runs clients loops of GET url (POST form, when given) until dur has passed or max
-// requests were sent.
-func measure(c *http.Client, u string, form url.Values, clients int, dur time.Duration, max int) result {
+// requests were sent, with w saving meanwhile when given.
+func measure(c *http.Client, u string, form url.Values, clients int, dur time.Duration, max int, w *writer) result {
 	want := http.StatusOK
 	if form != nil {
 		want = http.StatusSeeOther
@@ -166,6 +230,17 @@ func measure(c *http.Client, u string, form url.Values, clients int, dur time.Du
 	errs, sent := 0, 0
 	deadline := time.Now().Add(dur)
 	start := time.Now()
+	stop := make(chan struct{})
+	writes, badWrites := make(chan int, 1), 0
+	if w != nil {
+		go func() {
+			ok, bad := w.run(stop)
+			mu.Lock()
+			badWrites = bad
+			mu.Unlock()
+			writes <- ok
+		}()
+	}
 	var wg sync.WaitGroup
 	for i := 0; i < clients; i++ {
 		wg.Add(1)
@@ -206,8 +281,15 @@ func measure(c *http.Client, u string, form url.Values, clients int, dur time.Du
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	close(stop)
+	r := result{}
+	if w != nil {
+		r.writeRate = float64(<-writes) / elapsed.Seconds()
+	}
+	mu.Lock()
+	r.errors = errs + badWrites
+	mu.Unlock()
 	slices.Sort(all)
-	r := result{errors: errs}
 	if n := len(all); n > 0 {
 		r.rate = float64(n) / elapsed.Seconds()
 		r.p50, r.p99 = all[n*50/100], all[min(n-1, n*99/100)]

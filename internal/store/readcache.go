@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,11 +26,27 @@ const (
 )
 
 type readCache struct {
-	gen atomic.Uint64
-	mu  sync.Mutex
-	m   map[any]cacheEntry
-	off bool // --read-cache=false: every read goes to the database
+	gen     atomic.Uint64
+	mu      sync.Mutex
+	m       map[any]cacheEntry
+	flights map[flightKey]*flight // reads under way, which callers of the same key and generation wait for
+	off     bool                  // --read-cache=false: every read goes to the database
 }
+
+type flightKey struct {
+	key any
+	gen uint64
+}
+
+// flight is one read under way; done closes when v and err are set.
+type flight struct {
+	done    chan struct{}
+	v       any
+	err     error
+	waiters int // callers waiting for it (under readCache.mu)
+}
+
+var errReadPanicked = errors.New("store: a cached read panicked")
 
 type cacheEntry struct {
 	gen uint64
@@ -54,22 +71,55 @@ func cachedRead[T any](c *readCache, key any, read func() (T, error)) (T, error)
 	if ok && e.gen == gen && now.Sub(e.at) < readCacheTTL {
 		return e.v.(T), nil
 	}
+	// After a commit many requests miss at once: the first reads, the others of the same key and
+	// generation wait for its result, which is as current for them (no commit since they came).
+	fk := flightKey{key, gen}
+	c.mu.Lock()
+	if f, ok := c.flights[fk]; ok {
+		f.waiters++
+		c.mu.Unlock()
+		<-f.done
+		if f.err == nil {
+			return f.v.(T), nil
+		}
+		return read() // the first caller's failure (its request may have gone) is not theirs
+	}
+	if c.flights == nil {
+		c.flights = make(map[flightKey]*flight)
+	}
+	f := &flight{done: make(chan struct{})}
+	c.flights[fk] = f
+	c.mu.Unlock()
+
+	finished := false
+	defer func() {
+		if !finished { // read panicked: release the waiters, let the panic go on
+			f.err = errReadPanicked
+			close(f.done)
+			c.mu.Lock()
+			delete(c.flights, fk)
+			c.mu.Unlock()
+		}
+	}()
 	// gen was loaded before read's transaction began, so a write committed meanwhile has
 	// bumped the generation past it and the entry is never served.
 	v, err := read()
-	if err != nil {
-		return v, err
-	}
+	finished = true
+	f.v, f.err = v, err
+	close(f.done)
 	c.mu.Lock()
-	if c.m == nil {
-		c.m = make(map[any]cacheEntry, 64)
+	delete(c.flights, fk)
+	if err == nil {
+		if c.m == nil {
+			c.m = make(map[any]cacheEntry, 64)
+		}
+		if len(c.m) >= readCacheEntries {
+			c.evict(c.gen.Load(), time.Now())
+		}
+		c.m[key] = cacheEntry{gen: gen, at: now, v: v}
 	}
-	if len(c.m) >= readCacheEntries {
-		c.evict(c.gen.Load(), time.Now())
-	}
-	c.m[key] = cacheEntry{gen: gen, at: now, v: v}
 	c.mu.Unlock()
-	return v, nil
+	return v, err
 }
 
 // evict drops the entries that can no longer be served, and everything when all are current

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"admincenter/internal/domain"
 )
@@ -231,5 +232,72 @@ func TestReadCacheRules(t *testing.T) {
 	}
 	if n != 3 {
 		t.Errorf("a disabled cache read %d times for 3 calls", n)
+	}
+}
+
+// Callers that miss together while a read of the same key is under way wait for it and share
+// its result; when it fails, each reads for itself.
+func TestReadCacheSharesAReadUnderWay(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		var c readCache
+		var mu sync.Mutex
+		reads := 0
+		release := make(chan struct{})
+		first := true
+		read := func() (int, error) {
+			mu.Lock()
+			reads++
+			me := first
+			first = false
+			mu.Unlock()
+			if me {
+				<-release
+				if fail {
+					return 0, ErrBadCursor
+				}
+			}
+			return 42, nil
+		}
+		const callers = 8
+		got := make(chan int, callers)
+		go func() { v, _ := cachedRead(&c, "k", read); got <- v }()
+		waitFor(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return len(c.flights) == 1 })
+		for range callers - 1 {
+			go func() { v, _ := cachedRead(&c, "k", read); got <- v }()
+		}
+		waitFor(t, func() bool {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			for _, f := range c.flights {
+				return f.waiters == callers-1
+			}
+			return false
+		})
+		close(release)
+		answers := 0
+		for range callers {
+			if <-got == 42 {
+				answers++
+			}
+		}
+		// Every waiter gets the value; the first caller too, unless its read failed.
+		if want := map[bool]int{false: callers, true: callers - 1}[fail]; answers != want {
+			t.Errorf("fail=%v: %d callers got the value, want %d", fail, answers, want)
+		}
+		if want := map[bool]int{false: 1, true: callers}[fail]; reads != want {
+			t.Errorf("fail=%v: %d reads for %d callers, want %d", fail, reads, callers, want)
+		}
+	}
+}
+
+// waitFor polls cond until it holds; it fails the test after ten seconds rather than hang.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition never held")
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
