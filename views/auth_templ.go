@@ -168,7 +168,7 @@ func LoginPage(p Page, f Form) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<button type=\"submit\" class=\"btn btn-primary\">Sign in</button></form><p class=\"muted\">New here? <a href=\"/signup\">Create a user</a>.</p></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<button type=\"submit\" class=\"btn btn-primary\">Sign in</button></form><p class=\"muted\"><a href=\"/password-reset\">Forgot your password?</a></p><p class=\"muted\">New here? <a href=\"/signup\">Create a user</a>.</p></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -222,7 +222,7 @@ func decodePart(r io.Reader, enc string) (string, error) {
 	return string(b), err
 }
 
-var linkInMailRE = regexp.MustCompile(`https?://[^\s"<>]+/(imports|shares|invitations)/[A-Za-z0-9_-]+`)
+var linkInMailRE = regexp.MustCompile(`https?://[^\s"<>]+/(imports|shares|invitations|password-reset)/[A-Za-z0-9_-]+`)
 
 // link returns the first emailed link of the message, as a path on the test server.
 func (m receivedMail) link(t *testing.T) string {

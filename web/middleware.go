@@ -90,7 +90,7 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 
 // emailedLinkPrefixes are the paths of pages reached from emailed links: their URLs carry a
 // token, which must not leak to other sites in a Referer header.
-var emailedLinkPrefixes = []string{"/invitations/", "/imports/", "/shares/"}
+var emailedLinkPrefixes = []string{"/invitations/", "/imports/", "/shares/", "/password-reset/"}
 
 func reachedFromEmail(path string) bool {
 	for _, p := range emailedLinkPrefixes {

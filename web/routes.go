@@ -38,6 +38,10 @@ func (s *Server) registerRoutes() {
 		{"GET", "/login", public, s.handleLoginForm},
 		{"POST", "/login", public, s.handleLogin},
 		{"POST", "/logout", public, s.handleLogout},
+		{"GET", "/password-reset", public, s.handlePasswordResetForm},
+		{"POST", "/password-reset", public, s.handlePasswordResetRequest},
+		{"GET", "/password-reset/:token", public, s.handlePasswordResetLink},
+		{"POST", "/password-reset/:token", public, s.handlePasswordReset},
 
 		{"GET", "/accounts", signedIn, s.handleMyAccounts},
 

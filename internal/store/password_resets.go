@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"admincenter/internal/auth"
+	"admincenter/internal/domain"
+)
+
+const (
+	// PasswordResetTTL is how long a "Forgot your password?" link works.
+	PasswordResetTTL = time.Hour
+	// maxPasswordResets is how many links one user is sent an hour; more requests send nothing,
+	// so that nobody can fill someone's mailbox from the sign-in page.
+	maxPasswordResets = 3
+)
+
+// RequestPasswordReset emails the active user with the address a link to choose a new password.
+// It says nothing of whether such a user exists: an unknown address, a deactivated user or one
+// who has had maxPasswordResets links this hour are sent nothing, and the answer is the same.
+// A new link retires the user's earlier ones.
+func (s *Store) RequestPasswordReset(ctx context.Context, email, ip string) error {
+	email = domain.NormalizeEmail(email)
+	if m := domain.ValidateEmail(email); m != "" {
+		return domain.Validation{"email": m}.Err()
+	}
+	// An address of nobody costs one read, no write (and retires no cached page).
+	if u, err := s.FindUserByEmail(ctx, email); domain.ErrorCode(err) == domain.ENotFound || (err == nil && u.Status != "active") {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		u, err := scanUser(tx.QueryRow(`SELECT `+userColumns+` FROM users u WHERE u.email = ?`, email))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if u.Status != "active" {
+			return nil
+		}
+		now := s.Now()
+		var recent int
+		if err := tx.QueryRow(`SELECT count(*) FROM password_resets WHERE user_sid = ? AND created_at > ?`,
+			u.SID, ms(now.Add(-time.Hour))).Scan(&recent); err != nil {
+			return err
+		}
+		if recent >= maxPasswordResets {
+			return s.audit(tx, u.OrgSID, domain.Actor{Type: "anonymous", IP: ip}, "password.reset.request", "user", u.SID, "", nil,
+				map[string]string{"reason": "too many links this hour"}, "failure")
+		}
+		if _, err := tx.Exec(`UPDATE password_resets SET used_at = ? WHERE user_sid = ? AND used_at IS NULL`, ms(now), u.SID); err != nil {
+			return err
+		}
+		token := auth.NewToken()
+		if _, err := tx.Exec(`INSERT INTO password_resets (user_sid, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+			u.SID, auth.HashToken(token), ms(now), ms(now.Add(PasswordResetTTL))); err != nil {
+			return err
+		}
+		l := letter{
+			Subject:  "Choose a new Admin Center password",
+			Greeting: "Hello " + u.Name + ",",
+			Paragraphs: []string{"Someone asked to choose a new password for the Admin Center user " + u.Email +
+				". If it was you, choose one with the button below: the link works once, for the next hour."},
+			Action: "Choose a new password",
+			Path:   "/password-reset/" + linkToken,
+			Note:   "If you did not ask for this, ignore this email: your password stays as it is.",
+		}
+		if err := s.enqueueLetter(tx, l, u.OrgSID, u.Email, token); err != nil {
+			return err
+		}
+		return s.audit(tx, u.OrgSID, domain.Actor{Type: "anonymous", IP: ip}, "password.reset.request", "user", u.SID, "", nil, nil, "")
+	})
+}
+
+// PasswordReset is what a reset link's page shows: whose link it is and whether it still works.
+type PasswordReset struct {
+	User *domain.User
+	Gone string // why the link no longer works; "" while it does
+}
+
+// FindPasswordReset returns the reset link with the token; an unknown token is not found.
+func (s *Store) FindPasswordReset(ctx context.Context, token string) (*PasswordReset, error) {
+	var userSID string
+	var expires int64
+	var used sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT user_sid, expires_at, used_at FROM password_resets WHERE token_hash = ?`,
+		auth.HashToken(token)).Scan(&userSID, &expires, &used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, domain.Errorf(domain.ENotFound, "This link is not valid. Ask for a new one from the sign-in page.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.FindUserBySID(ctx, userSID)
+	if err != nil {
+		return nil, err
+	}
+	r := &PasswordReset{User: u}
+	switch {
+	case used.Valid:
+		r.Gone = "This link was used already, or a newer one was sent. Ask for a new one if you still need it."
+	case !s.Now().Before(time.UnixMilli(expires)):
+		r.Gone = "This link has expired: links work for an hour. Ask for a new one."
+	case u.Status != "active":
+		r.Gone = "This user is deactivated. Ask your administrator."
+	}
+	return r, nil
+}
+
+// ResetPassword sets the password of the reset link's user. The link is used up in the same
+// conditional update that checks it, so it works once however often it is posted; the user's
+// sessions all end, their failed sign-ins are forgotten and they are told by email.
+func (s *Store) ResetPassword(ctx context.Context, token, password, ip string) (*domain.User, error) {
+	r, err := s.FindPasswordReset(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if r.Gone != "" {
+		return nil, domain.Errorf(domain.EConflict, "%s", r.Gone)
+	}
+	u := r.User
+	if m := auth.PasswordProblem(password, u.Email, u.Name); m != "" {
+		return nil, domain.Validation{"new_password": m}.Err()
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		now := s.Now()
+		res, err := tx.Exec(`UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?`,
+			ms(now), auth.HashToken(token), ms(now))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return domain.Errorf(domain.EConflict, "This link was used already, or a newer one was sent. Ask for a new one if you still need it.")
+		}
+		if _, err := tx.Exec(`UPDATE users SET password_hash = ?, version = version + 1, updated_at = ? WHERE sid = ? AND status = 'active'`,
+			hash, ms(now), u.SID); err != nil {
+			return err
+		}
+		ended, err := endOtherSessionsTx(tx, u.SID, nil)
+		if err != nil {
+			return err
+		}
+		if err := clearAccountFailuresTx(tx, u.Email); err != nil {
+			return err
+		}
+		if err := s.enqueueMail(tx, securityNotice(u, "Your password was changed",
+			"The password of your Admin Center user was changed from a \"Forgot your password?\" link, and every session was signed out. If you did not do this, tell your administrator at once.")); err != nil {
+			return err
+		}
+		return s.audit(tx, u.OrgSID, domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: ip}, "password.reset", "user", u.SID, "", nil,
+			map[string]int{"sessions_ended": ended}, "")
+	})
+	return u, err
+}

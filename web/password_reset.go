@@ -1,0 +1,69 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"admincenter/internal/domain"
+	"admincenter/views"
+)
+
+func (s *Server) handlePasswordResetForm(c echo.Context) error {
+	return s.render(c, http.StatusOK, views.PasswordResetRequestPage(s.page(c, "Forgot your password?", ""), views.Form{}))
+}
+
+// handlePasswordResetRequest answers the same whether or not a user has the address.
+func (s *Server) handlePasswordResetRequest(c echo.Context) error {
+	err := s.store.RequestPasswordReset(c.Request().Context(), c.FormValue("email"), clientIP(c))
+	if domain.ErrorCode(err) == domain.EInvalid {
+		return s.render(c, http.StatusUnprocessableEntity,
+			views.PasswordResetRequestPage(s.page(c, "Forgot your password?", ""), formOf(c, err, "email")))
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectFlash(c, "/login", "If an Admin Center user signs in with "+domain.NormalizeEmail(c.FormValue("email"))+
+		", an email with a link to choose a new password is on its way. The link works for an hour.")
+}
+
+// passwordResetPage shows the link's form, or why it no longer works (404 for a token that
+// never was, 410 for a used or expired one).
+func (s *Server) passwordResetPage(c echo.Context, f views.Form) error {
+	token := c.Param("token")
+	v := views.PasswordResetView{Token: token, Form: f}
+	status := http.StatusOK
+	r, err := s.store.FindPasswordReset(c.Request().Context(), token)
+	switch {
+	case domain.ErrorCode(err) == domain.ENotFound:
+		status, v.Gone = http.StatusNotFound, domain.ErrorMessage(err)
+	case err != nil:
+		return err
+	default:
+		v.Email, v.Gone = r.User.Email, r.Gone
+		if r.Gone != "" {
+			status = http.StatusGone
+		} else if f.Has() {
+			status = http.StatusUnprocessableEntity
+		}
+	}
+	return s.render(c, status, views.PasswordResetPage(s.page(c, "Choose a new password", ""), v))
+}
+
+func (s *Server) handlePasswordResetLink(c echo.Context) error {
+	return s.passwordResetPage(c, views.Form{})
+}
+
+func (s *Server) handlePasswordReset(c echo.Context) error {
+	u, err := s.store.ResetPassword(c.Request().Context(), c.Param("token"), c.FormValue("new_password"), clientIP(c))
+	switch domain.ErrorCode(err) {
+	case "":
+		if cur := currentUser(c); cur != nil && cur.SID == u.SID {
+			s.clearSessionCookie(c) // that session has just ended with the others
+		}
+		return s.redirectFlash(c, "/login", "Your password is changed. Sign in with it now.")
+	case domain.EInvalid, domain.EConflict, domain.ENotFound:
+		return s.passwordResetPage(c, formOf(c, err))
+	}
+	return err
+}
