@@ -330,6 +330,18 @@ func TestInvitationOpenedBySomeoneElse(t *testing.T) {
 	res = other.get("/invitations/" + token)
 	wantStatus(t, res, http.StatusGone)
 	wantBody(t, res, "declined")
+	// The one who invited is told.
+	mails, err := app.store.MailsToForTest(context.Background(), "owner@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	told := false
+	for _, m := range mails {
+		told = told || (m.Subject == "d@outside.dev declined your invitation to Billing EU" && strings.Contains(m.Text, "were not given access"))
+	}
+	if !told {
+		t.Errorf("the inviter was not told of the decline (mails: %d)", len(mails))
+	}
 }
 
 func TestInviteBadInput(t *testing.T) {

@@ -417,8 +417,22 @@ func (s *Store) DeclineInvitation(ctx context.Context, u *domain.User, token, ip
 			return domain.Errorf(domain.EConflict, "This invitation has already been answered.")
 		}
 		inv.State, inv.AnsweredAt = domain.InviteDeclined, now
-		return s.audit(tx, inv.OrgSID, actor, "invitation.decline", "invitation", strconv.FormatInt(inv.ID, 10), inv.AccountSID,
-			nil, map[string]any{"email": inv.Email}, "")
+		if err := s.audit(tx, inv.OrgSID, actor, "invitation.decline", "invitation", strconv.FormatInt(inv.ID, 10), inv.AccountSID,
+			nil, map[string]any{"email": inv.Email}, ""); err != nil {
+			return err
+		}
+		if inv.InvitedByEmail == "" {
+			return nil
+		}
+		// The one who invited hears of it, so that nobody waits for an answer that came.
+		return s.enqueueLetter(tx, letter{
+			Subject:    inv.Email + " declined your invitation to " + inv.AccountName,
+			Greeting:   "Hello " + inv.InvitedByName + ",",
+			Paragraphs: []string{inv.Email + " declined your invitation to the account " + inv.AccountName + " (" + inv.AccountSID + "). They were not given access."},
+			Action:     "See the account's users",
+			Path:       "/admin/accounts/" + inv.AccountSID + "/users",
+			Note:       "You get this email because you sent that invitation from Admin Center.",
+		}, inv.OrgSID, inv.InvitedByEmail, "")
 	})
 	return inv, err
 }
