@@ -317,6 +317,55 @@ func TestAPIPaging(t *testing.T) {
 	if len(p.Content) != 3 || p.Content[0].AccountSID != pages[1].Content[0].AccountSID {
 		t.Errorf("previous page of the last = %s", back.Body)
 	}
+
+	// Role assignments page both ways too.
+	all, err := f.app.store.ListRoleAssignments(context.Background(), store.RoleAssignmentFilter{OrgSID: f.org, Limit: 100})
+	if err != nil || len(all) < 7 {
+		t.Fatalf("%d role assignments (%v)", len(all), err)
+	}
+	type raPage struct {
+		Content []struct {
+			SID string `json:"sid"`
+		} `json:"content"`
+		Meta struct {
+			NextPageURL     *string `json:"next_page_url"`
+			PreviousPageURL *string `json:"previous_page_url"`
+		} `json:"meta"`
+	}
+	get := func(u string) raPage {
+		t.Helper()
+		res := f.call("GET", strings.TrimPrefix(u, f.app.srv.URL), "", "")
+		var p raPage
+		if err := json.Unmarshal(res.Body, &p); err != nil || res.Status != 200 {
+			t.Fatalf("%s: %d %s", u, res.Status, res.Body)
+		}
+		return p
+	}
+	var raPages []raPage
+	var walked []string
+	for u := o + "/RoleAssignments?PageSize=3"; u != ""; {
+		p := get(u)
+		raPages = append(raPages, p)
+		for _, c := range p.Content {
+			walked = append(walked, c.SID)
+		}
+		u = ""
+		if p.Meta.NextPageURL != nil {
+			u = *p.Meta.NextPageURL
+		}
+	}
+	if len(walked) != len(all) || walked[0] != all[0].SID || walked[len(walked)-1] != all[len(all)-1].SID {
+		t.Errorf("walked %d role assignments, want %d in SID order", len(walked), len(all))
+	}
+	last := raPages[len(raPages)-1]
+	if raPages[0].Meta.PreviousPageURL != nil || last.Meta.PreviousPageURL == nil {
+		t.Fatal("role assignments previous_page_url: want null on the first page only")
+	}
+	before := get(*last.Meta.PreviousPageURL)
+	if len(before.Content) != 3 || before.Content[0].SID != raPages[len(raPages)-2].Content[0].SID {
+		t.Errorf("previous page of the last role assignments page = %+v", before.Content)
+	}
+	wantAPIError(t, f.call("GET", o+"/RoleAssignments?PageToken=pRAnonsense", "", ""), 400, 20001, "")
 }
 
 func TestOAuthAppsPage(t *testing.T) {

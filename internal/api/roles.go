@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -49,26 +50,16 @@ func (a *API) handleRoleAssignmentList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if p.token != "" && !domain.ValidSID(domain.PrefixRoleAssignment, p.token) {
+	f := store.RoleAssignmentFilter{OrgSID: app.OrgSID, AccountSID: scope, UserSID: identity, Limit: p.size}
+	page, err := a.store.ListRoleAssignmentPage(c.Request().Context(), f, p.token)
+	if errors.Is(err, store.ErrBadCursor) {
 		return apiErrorf(400, CodeInvalid, "PageToken is not valid. Start again from the first page.")
 	}
-	f := store.RoleAssignmentFilter{OrgSID: app.OrgSID, AccountSID: scope, UserSID: identity, AfterSID: p.token, Limit: p.size}
-	list, err := a.store.ListRoleAssignments(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
-	next := ""
-	if len(list) == p.size { // a full page: look one row ahead so the last page has no next link
-		f.AfterSID, f.Limit = list[len(list)-1].SID, 1
-		more, err := a.store.ListRoleAssignments(c.Request().Context(), f)
-		if err != nil {
-			return err
-		}
-		if len(more) > 0 {
-			next = list[len(list)-1].SID
-		}
-	}
-	out := roleAssignmentPage{Content: make([]roleAssignmentJSON, 0, len(list)), Meta: a.meta(p, next, "")}
+	list := page.Assignments
+	out := roleAssignmentPage{Content: make([]roleAssignmentJSON, 0, len(list)), Meta: a.meta(p, page.Next, page.Prev)}
 	for _, ra := range list {
 		out.Content = append(out.Content, roleAssignmentOf(ra))
 	}

@@ -157,3 +157,72 @@ func (s *Store) ListRoleAssignments(ctx context.Context, f RoleAssignmentFilter)
 	})
 	return out, err
 }
+
+// RoleAssignmentPage is one page of role assignments by SID with the cursors of its neighbours:
+// "n<SID>" is the page after that assignment, "p<SID>" the page before it.
+type RoleAssignmentPage struct {
+	Assignments []RoleAssignment
+	Next, Prev  string
+}
+
+// ListRoleAssignmentPage returns the page of the filter's role assignments at cursor ("" for
+// the first; a bare RA SID is read as "n" and that SID). f.AfterSID is ignored.
+func (s *Store) ListRoleAssignmentPage(ctx context.Context, f RoleAssignmentFilter, cursor string) (*RoleAssignmentPage, error) {
+	if f.Limit <= 0 || f.Limit > 100 {
+		f.Limit = 50
+	}
+	dir, sid := byte('n'), cursor
+	if len(cursor) > 0 && (cursor[0] == 'n' || cursor[0] == 'p') {
+		dir, sid = cursor[0], cursor[1:]
+	}
+	if cursor != "" && !domain.ValidSID(domain.PrefixRoleAssignment, sid) {
+		return nil, ErrBadCursor
+	}
+	where := []string{"a.org_sid = ?", "a.org_relation = 'managed'"}
+	args := []any{f.OrgSID}
+	if f.AccountSID != "" {
+		where, args = append(where, "r.account_sid = ?"), append(args, f.AccountSID)
+	}
+	if f.UserSID != "" {
+		where, args = append(where, "r.user_sid = ?"), append(args, f.UserSID)
+	}
+	order, backwards := "r.sid", false
+	if cursor != "" {
+		if dir == 'n' {
+			where, args = append(where, "r.sid > ?"), append(args, sid)
+		} else {
+			where, args, order, backwards = append(where, "r.sid < ?"), append(args, sid), "r.sid DESC", true
+		}
+	}
+	args = append(args, f.Limit+1)
+	var list []RoleAssignment
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.Query(`SELECT r.sid, r.account_sid, r.user_sid, u.email, r.role FROM account_roles r
+			JOIN accounts a ON a.sid = r.account_sid JOIN users u ON u.sid = r.user_sid
+			WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var ra RoleAssignment
+			if err := rows.Scan(&ra.SID, &ra.AccountSID, &ra.UserSID, &ra.UserEmail, &ra.Role); err != nil {
+				return err
+			}
+			list = append(list, ra)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	list, hasNext, hasPrev := keysetPage(list, f.Limit, backwards, cursor != "")
+	page := &RoleAssignmentPage{Assignments: list}
+	if hasNext {
+		page.Next = "n" + list[len(list)-1].SID
+	}
+	if hasPrev {
+		page.Prev = "p" + list[0].SID
+	}
+	return page, nil
+}
