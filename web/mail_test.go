@@ -353,6 +353,12 @@ func TestImportConfirm(t *testing.T) {
 	}
 	wantStatus(t, stranger.post(link+"/confirm", nil), http.StatusForbidden)
 	wantStatus(t, stranger.post(link+"/decline", nil), http.StatusForbidden)
+	for _, action := range []string{"account.import.accept", "account.import.decline"} {
+		evs, _ := app.store.ListAuditEventsForTest(context.Background(), action)
+		if len(evs) != 1 || evs[0].Outcome != "failure" || evs[0].ActorLabel != "stella@outside.net" {
+			t.Errorf("%s: audit events %+v, want one refusal of stella@outside.net", action, evs)
+		}
+	}
 
 	// The owner opens it: opening never consumes it.
 	for range 2 {
@@ -393,8 +399,15 @@ func TestImportConfirm(t *testing.T) {
 		t.Fatalf("mail to the administrators: %+v", notes)
 	}
 	for _, action := range []string{"account.import.accept", "user.join"} {
-		if evs, _ := app.store.ListAuditEventsForTest(context.Background(), action); len(evs) != 1 {
-			t.Errorf("%s audit events = %d, want 1", action, len(evs))
+		n := 0
+		evs, _ := app.store.ListAuditEventsForTest(context.Background(), action)
+		for _, e := range evs {
+			if e.Outcome == "success" {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s audit events = %d, want 1 (and the stranger's refusal)", action, n)
 		}
 	}
 	wantStatus(t, app.browser().get("/imports/not-a-token"), http.StatusNotFound)

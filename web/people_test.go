@@ -313,6 +313,13 @@ func TestInvitationOpenedBySomeoneElse(t *testing.T) {
 	wantStatus(t, res, http.StatusForbidden)
 	wantBody(t, res, "This invitation is for d@outside.dev")
 	wantStatus(t, other.post("/invitations/"+token+"/decline", nil), http.StatusForbidden)
+	// Both refusals are in the audit log, as eve's.
+	for _, action := range []string{"invitation.accept", "invitation.decline"} {
+		evs, _ := app.store.ListAuditEventsForTest(context.Background(), action)
+		if len(evs) != 1 || evs[0].Outcome != "failure" || evs[0].ActorLabel != "eve@outside.dev" {
+			t.Errorf("%s: audit events %+v, want one failure by eve@outside.dev", action, evs)
+		}
+	}
 
 	// Signing out from that page comes back to the invitation, still pending.
 	res = other.post("/logout", url.Values{"next": {"/invitations/" + token}})

@@ -381,7 +381,25 @@ func (s *Store) AnswerAccountRequest(ctx context.Context, u *domain.User, kind, 
 		}
 		return s.notifyAdminsTx(tx, r, u)
 	})
+	if errors.Is(err, ErrWrongUser) {
+		verb := map[bool]string{true: "accept", false: "decline"}[accept]
+		return r, s.recordRefusedLink(ctx, r.OrgSID, u, ip, "account."+kind+"."+verb, "account", r.Account.SID, r.Account.SID, err)
+	}
 	return r, err
+}
+
+// recordRefusedLink writes the audit event of an emailed link's answer refused because someone
+// other than the one it was sent to is signed in (the answer's own transaction rolled back), and
+// returns refusal.
+func (s *Store) recordRefusedLink(ctx context.Context, orgSID string, u *domain.User, ip, action, targetType, targetSID, accountSID string, refusal error) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		return s.audit(tx, orgSID, userActor(u, ip), action, targetType, targetSID, accountSID, nil,
+			map[string]string{"reason": "the link was sent to someone else"}, "failure")
+	})
+	if err != nil {
+		return errors.Join(refusal, err)
+	}
+	return refusal
 }
 
 // joinTx brings the account into the organization: managed (with its owner as a managed user)

@@ -328,12 +328,14 @@ func errWrongInvitee(inv *domain.Invitation, u *domain.User) error {
 // a Standard User; everyone else stays external.
 func (s *Store) AcceptInvitation(ctx context.Context, u *domain.User, token, baseURL, ip string) (*domain.Invitation, error) {
 	var inv *domain.Invitation
+	wrongUser := false
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var err error
 		if inv, err = findInvitationByTokenTx(tx, token); err != nil {
 			return err
 		}
 		if !strings.EqualFold(inv.Email, u.Email) {
+			wrongUser = true
 			return errWrongInvitee(inv, u)
 		}
 		now := s.Now()
@@ -385,6 +387,9 @@ func (s *Store) AcceptInvitation(ctx context.Context, u *domain.User, token, bas
 		inv.State, inv.AnsweredAt = domain.InviteAccepted, now
 		return s.enqueueMail(tx, addedMail(inv.OrgSID, u.Email, inv.AccountName, inv.AccountSID, inv.Roles, baseURL))
 	})
+	if wrongUser {
+		return inv, s.recordRefusedLink(ctx, inv.OrgSID, u, ip, "invitation.accept", "invitation", strconv.FormatInt(inv.ID, 10), inv.AccountSID, err)
+	}
 	return inv, err
 }
 
@@ -392,6 +397,7 @@ func (s *Store) AcceptInvitation(ctx context.Context, u *domain.User, token, bas
 // signed out (the link itself proves they got the email); anyone else signed in may not.
 func (s *Store) DeclineInvitation(ctx context.Context, u *domain.User, token, ip string) (*domain.Invitation, error) {
 	var inv *domain.Invitation
+	wrongUser := false
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var err error
 		if inv, err = findInvitationByTokenTx(tx, token); err != nil {
@@ -400,6 +406,7 @@ func (s *Store) DeclineInvitation(ctx context.Context, u *domain.User, token, ip
 		actor := domain.Actor{Type: "anonymous", Label: inv.Email, IP: ip}
 		if u != nil {
 			if !strings.EqualFold(inv.Email, u.Email) {
+				wrongUser = true
 				return errWrongInvitee(inv, u)
 			}
 			actor = userActor(u, ip)
@@ -434,6 +441,9 @@ func (s *Store) DeclineInvitation(ctx context.Context, u *domain.User, token, ip
 			Note:       "You get this email because you sent that invitation from Admin Center.",
 		}, inv.OrgSID, inv.InvitedByEmail, "")
 	})
+	if wrongUser {
+		return inv, s.recordRefusedLink(ctx, inv.OrgSID, u, ip, "invitation.decline", "invitation", strconv.FormatInt(inv.ID, 10), inv.AccountSID, err)
+	}
 	return inv, err
 }
 
