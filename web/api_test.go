@@ -396,6 +396,15 @@ func TestOAuthAppsPage(t *testing.T) {
 	if n > 0 || len(evs) != 1 {
 		t.Errorf("audit events %+v", evs)
 	}
+	// The page tells a used app from a never used one.
+	wantBody(t, b.get("/admin/oauth-apps"), `<td class="last-token"><span class="muted">Never</span>`)
+	app.token(creds)
+	app.token(creds) // within the minute: no second write
+	page = b.get("/admin/oauth-apps")
+	wantBody(t, page, `<td class="last-token"><time datetime="`)
+	if strings.Contains(page.Body, `<span class="muted">Never</span>`) {
+		t.Error("the app that got a token still says Never")
+	}
 	// The API guide shows the organization SID with curl and Go examples.
 	guide := b.get("/admin/api")
 	wantStatus(t, guide, http.StatusOK)

@@ -12,6 +12,7 @@ type OAuthApp struct {
 	CreatedByEmail string
 	CreatedAt      time.Time
 	RevokedAt      time.Time // zero while the app is live
+	LastTokenAt    time.Time // when it last got an access token, to the minute; zero if never
 }
 
 // Revoked reports whether the app's credentials and tokens no longer work.

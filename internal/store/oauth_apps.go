@@ -6,24 +6,25 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"admincenter/internal/auth"
 	"admincenter/internal/domain"
 )
 
-const oauthAppColumns = `o.sid, o.org_sid, o.name, coalesce(o.created_by, ''), coalesce(u.email, ''), o.created_at, o.revoked_at`
+const oauthAppColumns = `o.sid, o.org_sid, o.name, coalesce(o.created_by, ''), coalesce(u.email, ''), o.created_at, o.revoked_at, o.last_token_at`
 
 const oauthAppFrom = ` FROM oauth_apps o LEFT JOIN users u ON u.sid = o.created_by `
 
 // scanOAuthApp scans oauthAppColumns, then any extra columns into extra.
 func scanOAuthApp(row scanner, extra ...any) (*domain.OAuthApp, error) {
 	var a domain.OAuthApp
-	var created, revoked sql.NullInt64
-	dest := append([]any{&a.SID, &a.OrgSID, &a.Name, &a.CreatedBy, &a.CreatedByEmail, &created, &revoked}, extra...)
+	var created, revoked, lastToken sql.NullInt64
+	dest := append([]any{&a.SID, &a.OrgSID, &a.Name, &a.CreatedBy, &a.CreatedByEmail, &created, &revoked, &lastToken}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
-	a.CreatedAt, a.RevokedAt = fromMS(created), fromMS(revoked)
+	a.CreatedAt, a.RevokedAt, a.LastTokenAt = fromMS(created), fromMS(revoked), fromMS(lastToken)
 	return &a, nil
 }
 
@@ -127,6 +128,14 @@ func (s *Store) AuthenticateOAuthApp(ctx context.Context, clientID, secret strin
 	}
 	if subtle.ConstantTimeCompare(hash, auth.HashToken(secret)) != 1 || a.Revoked() {
 		return nil, ErrBadClient
+	}
+	// The OAuth apps page shows when each app last got a token; to the minute is enough, and
+	// spares a write for every token of a client that asks too often.
+	if now := s.Now(); now.Sub(a.LastTokenAt) >= time.Minute {
+		if _, err := s.execWrite(ctx, `UPDATE oauth_apps SET last_token_at = ? WHERE sid = ?`, ms(now), a.SID); err != nil {
+			return nil, err
+		}
+		a.LastTokenAt = now
 	}
 	return a, nil
 }
