@@ -59,6 +59,7 @@ func (s *Server) handleAccountList(c echo.Context) error {
 		return err
 	}
 	v.Accounts = page.Accounts
+	v.Rows = renderedRows(ctx, &page.Rows, views.AccountRows(page.Accounts))
 	v.NextURL, v.PrevURL = listURL(v, page.Next), listURL(v, page.Prev)
 	title := "Accounts"
 	if v.Tab == "independent" {

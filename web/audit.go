@@ -54,6 +54,7 @@ func (s *Server) handleAuditLog(c echo.Context) error {
 		return err
 	}
 	v.Events = page.Events
+	v.Rows = renderedRows(c.Request().Context(), &page.Rows, views.AuditRows(page.Events))
 	at := func(cursor string) string {
 		if cursor == "" {
 			return ""

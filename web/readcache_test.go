@@ -1,10 +1,16 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/a-h/templ"
+
+	"admincenter/internal/store"
+	"admincenter/views"
 )
 
 // The pages served from the store's read cache show a change on the very next request.
@@ -34,5 +40,52 @@ func TestCachedPagesShowChangesAtOnce(t *testing.T) {
 	wantBody(t, ar.owner.get(ar.path("/users")), "dev@example.com no longer has access") // the flash
 	if body := ar.owner.get(ar.path("/users")).Body; strings.Contains(body, "dev@example.com") {
 		t.Error("the Users tab still lists the removed developer")
+	}
+}
+
+// A page whose rows were rendered once (and served from the page's Derived slot) is the same
+// HTML as one rendered from scratch; a change makes new rows at once.
+func TestRememberedRowsAreTheSamePage(t *testing.T) {
+	ar := newArea(t)
+	ctx := context.Background()
+	p := views.Page{Title: "Accounts", Nav: "accounts", CSRF: "token", User: ar.ownerUser, OrgName: "Example Corp"}
+	page, err := ar.app.store.ListAccounts(ctx, store.AccountFilter{OrgSID: ar.ownerUser.OrgSID, Relation: "managed", Brief: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func(c templ.Component) string {
+		t.Helper()
+		var b strings.Builder
+		if err := c.Render(ctx, &b); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	v := views.AccountsView{Tab: "managed", Accounts: page.Accounts, Counts: [3]int{1, 0, 0}}
+	live := render(views.AccountsPage(p, v))
+	for range 2 {
+		v.Rows = renderedRows(ctx, &page.Rows, views.AccountRows(page.Accounts))
+		if got := render(views.AccountsPage(p, v)); got != live {
+			t.Fatalf("the page with remembered rows differs from the live one:\n%s\n---\n%s", got, live)
+		}
+	}
+
+	events, err := ar.app.store.ListAuditEvents(ctx, store.AuditFilter{OrgSID: ar.ownerUser.OrgSID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	av := views.AuditView{Events: events.Events}
+	live = render(views.AuditPage(p, av))
+	av.Rows = renderedRows(ctx, &events.Rows, views.AuditRows(events.Events))
+	if got := render(views.AuditPage(p, av)); got != live {
+		t.Fatalf("the audit page with remembered rows differs from the live one")
+	}
+
+	// Over HTTP: the list, twice from the cache, then after a rename.
+	first := ar.owner.get("/admin/accounts").Body
+	wantBody(t, ar.owner.get("/admin/accounts"), `>Billing EU</a>`)
+	wantStatus(t, ar.owner.post(ar.path("/settings"), url.Values{"friendly_name": {"Billing EU two"}, "webhooks_https_only": {"on"}}), http.StatusSeeOther)
+	if after := ar.owner.get("/admin/accounts").Body; after == first || !strings.Contains(after, `>Billing EU two</a>`) {
+		t.Error("the list's rows did not change with the rename")
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"admincenter/internal/domain"
+	"admincenter/internal/store"
 	"admincenter/views"
 )
 
@@ -30,6 +32,25 @@ func (s *Server) render(c echo.Context, status int, comp templ.Component) error 
 	// A known length spares the page chunked encoding: fewer writes to the connection.
 	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
 	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// renderedRows renders a page's table rows once for as long as the store keeps the page (d is
+// the page's Derived slot) and returns a component that writes the same HTML again. Should that
+// first rendering fail, rows itself is returned and renders (and fails) as usual.
+func renderedRows(ctx context.Context, d *store.Derived, rows templ.Component) templ.Component {
+	type result struct {
+		html string
+		err  error
+	}
+	r := d.Get(func() any {
+		var b strings.Builder
+		err := rows.Render(ctx, &b)
+		return result{b.String(), err}
+	}).(result)
+	if r.err != nil {
+		return rows
+	}
+	return templ.Raw(r.html)
 }
 
 // renderBufs recycles the buffers pages are rendered into (a list page is ~40 KB), which saves

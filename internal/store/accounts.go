@@ -255,6 +255,7 @@ type AccountPage struct {
 	Accounts []*domain.Account
 	Next     string
 	Prev     string
+	Rows     Derived // the console's rendered rows of Accounts
 }
 
 // ErrBadCursor is returned for a page cursor that was not made by this store.

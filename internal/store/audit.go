@@ -79,6 +79,7 @@ type AuditPage struct {
 	Events []domain.AuditEvent
 	Next   string
 	Prev   string
+	Rows   Derived // the console's rendered rows of Events
 }
 
 const auditColumns = `id, coalesce(org_sid, ''), actor_type, actor_sid, actor_label, action, target_type,

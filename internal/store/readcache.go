@@ -135,3 +135,17 @@ func (c *readCache) evict(gen uint64, now time.Time) {
 		clear(c.m)
 	}
 }
+
+// Derived keeps one value made from a read's result for as long as that result is kept: the
+// read cache shares a result until the next commit, so the console renders a cached page's
+// rows once, not once a request. The value must depend on the result alone (never on who reads).
+type Derived struct {
+	once sync.Once
+	v    any
+}
+
+// Get returns the value, made by build on the first call.
+func (d *Derived) Get(build func() any) any {
+	d.once.Do(func() { d.v = build() })
+	return d.v
+}
