@@ -15,11 +15,7 @@ import (
 func TestJourneyAddExistingAccount(t *testing.T) {
 	app := newTestApp(t)
 	app.setup()
-	smtpSrv := newSMTPServer(t)
-	app.cfg.SMTPURL = smtpSrv.url()
-	wctx, stop := context.WithCancel(context.Background())
-	workers := app.web.StartWorkers(wctx)
-	t.Cleanup(func() { stop(); workers.Wait() })
+	smtpSrv := app.startMailWorkers(t)
 	_, ianSID := app.signUp("Ian Inside", "ian@example.com")
 	_, samSID := app.signUp("Sam Outside", "sam@outside.net")
 

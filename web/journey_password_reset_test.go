@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -14,11 +13,7 @@ import (
 func TestJourneyPasswordReset(t *testing.T) {
 	app := newTestApp(t)
 	app.setup()
-	smtpSrv := newSMTPServer(t)
-	app.cfg.SMTPURL = smtpSrv.url()
-	wctx, stop := context.WithCancel(context.Background())
-	workers := app.web.StartWorkers(wctx)
-	t.Cleanup(func() { stop(); workers.Wait() })
+	smtpSrv := app.startMailWorkers(t)
 
 	ctx := newChrome(t)
 	u := app.srv.URL

@@ -235,6 +235,18 @@ func (m receivedMail) link(t *testing.T) string {
 	return u[i:]
 }
 
+// startMailWorkers points the app's mail at a new SMTP server and runs its background workers
+// (the sender among them) until the test ends, as a journey needs.
+func (a *testApp) startMailWorkers(t *testing.T) *smtpServer {
+	t.Helper()
+	srv := newSMTPServer(t)
+	a.cfg.SMTPURL = srv.url()
+	ctx, stop := context.WithCancel(context.Background())
+	workers := a.web.StartWorkers(ctx)
+	t.Cleanup(func() { stop(); workers.Wait() })
+	return srv
+}
+
 // newSender is a mail sender for the app, talking to the SMTP server.
 func (a *testApp) newSender(srv *smtpServer) *mail.Sender {
 	a.t.Helper()

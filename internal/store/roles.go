@@ -120,42 +120,17 @@ type RoleAssignmentFilter struct {
 	Limit      int
 }
 
-// ListRoleAssignments returns role assignments ordered by SID.
+// ListRoleAssignments returns up to f.Limit role assignments ordered by SID, after f.AfterSID.
 func (s *Store) ListRoleAssignments(ctx context.Context, f RoleAssignmentFilter) ([]RoleAssignment, error) {
-	if f.Limit <= 0 || f.Limit > 100 {
-		f.Limit = 50
-	}
-	where := []string{"a.org_sid = ?", "a.org_relation = 'managed'"}
-	args := []any{f.OrgSID}
-	if f.AccountSID != "" {
-		where, args = append(where, "r.account_sid = ?"), append(args, f.AccountSID)
-	}
-	if f.UserSID != "" {
-		where, args = append(where, "r.user_sid = ?"), append(args, f.UserSID)
-	}
+	cursor := ""
 	if f.AfterSID != "" {
-		where, args = append(where, "r.sid > ?"), append(args, f.AfterSID)
+		cursor = "n" + f.AfterSID
 	}
-	args = append(args, f.Limit)
-	var out []RoleAssignment
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.Query(`SELECT r.sid, r.account_sid, r.user_sid, u.email, r.role FROM account_roles r
-			JOIN accounts a ON a.sid = r.account_sid JOIN users u ON u.sid = r.user_sid
-			WHERE `+strings.Join(where, " AND ")+` ORDER BY r.sid LIMIT ?`, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var ra RoleAssignment
-			if err := rows.Scan(&ra.SID, &ra.AccountSID, &ra.UserSID, &ra.UserEmail, &ra.Role); err != nil {
-				return err
-			}
-			out = append(out, ra)
-		}
-		return rows.Err()
-	})
-	return out, err
+	page, err := s.ListRoleAssignmentPage(ctx, f, cursor)
+	if err != nil {
+		return nil, err
+	}
+	return page.Assignments, nil
 }
 
 // RoleAssignmentPage is one page of role assignments by SID with the cursors of its neighbours:
