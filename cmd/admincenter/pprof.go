@@ -9,7 +9,7 @@ import (
 )
 
 // A binary built with -tags pprof serves Go's profiler on $ADMINCENTER_PPROF (a loopback
-// address such as 127.0.0.1:6060), for scripts/bench.sh with BENCH_PROFILE set. Release
+// address such as 127.0.0.1:6060), for scripts/bench.sh with BENCH_PPROF set. Release
 // builds have no such listener.
 func init() {
 	if addr := os.Getenv("ADMINCENTER_PPROF"); addr != "" {

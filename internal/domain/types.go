@@ -176,9 +176,6 @@ type AuditEvent struct {
 	IP         string
 	Outcome    string
 	CreatedAt  time.Time
-	// Changes pairs the fields of Before and After, by field name; the store fills it for the
-	// audit log's pages (ParseChanges).
-	Changes []Change
 }
 
 // Change is one field of an audit event's before → after.
@@ -187,7 +184,7 @@ type Change struct {
 }
 
 // ParseChanges pairs the fields of the event's before and after JSON objects, by field name.
-func (e *AuditEvent) ParseChanges() []Change {
+func (e AuditEvent) ParseChanges() []Change {
 	var before, after map[string]any
 	_ = json.Unmarshal([]byte(e.Before), &before)
 	_ = json.Unmarshal([]byte(e.After), &after)

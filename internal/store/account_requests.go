@@ -382,8 +382,11 @@ func (s *Store) AnswerAccountRequest(ctx context.Context, u *domain.User, kind, 
 		return s.notifyAdminsTx(tx, r, u)
 	})
 	if errors.Is(err, ErrWrongUser) {
-		verb := map[bool]string{true: "accept", false: "decline"}[accept]
-		return r, s.recordRefusedLink(ctx, r.OrgSID, u, ip, "account."+kind+"."+verb, "account", r.Account.SID, r.Account.SID, err)
+		action := "account." + kind + ".decline"
+		if accept {
+			action = "account." + kind + ".accept"
+		}
+		return r, s.recordRefusedLink(ctx, r.OrgSID, u, ip, action, "account", r.Account.SID, r.Account.SID, err)
 	}
 	return r, err
 }

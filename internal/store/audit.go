@@ -210,9 +210,6 @@ func (s *Store) listAuditEvents(ctx context.Context, f AuditFilter) (*AuditPage,
 		return nil, err
 	}
 	list, hasNext, hasPrev := keysetPage(list, f.Limit, backwards, f.Cursor != "")
-	for i := range list {
-		list[i].Changes = list[i].ParseChanges() // once per page read, not per view of it
-	}
 	page := &AuditPage{Events: list}
 	if hasNext {
 		page.Next = "n" + strconv.FormatInt(list[len(list)-1].ID, 10)

@@ -18,6 +18,8 @@ const (
 	maxPasswordResets = 3
 )
 
+const resetLinkUsed = "This link was used already, or a newer one was sent. Ask for a new one if you still need it."
+
 // RequestPasswordReset emails the active user with the address a link to choose a new password.
 // It says nothing of whether such a user exists: an unknown address, a deactivated user or one
 // who has had maxPasswordResets links this hour are sent nothing, and the answer is the same.
@@ -27,23 +29,16 @@ func (s *Store) RequestPasswordReset(ctx context.Context, email, ip string) erro
 	if m := domain.ValidateEmail(email); m != "" {
 		return domain.Validation{"email": m}.Err()
 	}
-	// An address of nobody costs one read, no write (and retires no cached page).
-	if u, err := s.FindUserByEmail(ctx, email); domain.ErrorCode(err) == domain.ENotFound || (err == nil && u.Status != "active") {
+	// An address of nobody costs one read, no write (and retires no cached page). A user
+	// deactivated after this read gets a link that its page and ResetPassword refuse.
+	u, err := s.FindUserByEmail(ctx, email)
+	if domain.ErrorCode(err) == domain.ENotFound || (err == nil && u.Status != "active") {
 		return nil
-	} else if err != nil {
+	}
+	if err != nil {
 		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		u, err := scanUser(tx.QueryRow(`SELECT `+userColumns+` FROM users u WHERE u.email = ?`, email))
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if u.Status != "active" {
-			return nil
-		}
 		now := s.Now()
 		var recent int
 		if err := tx.QueryRow(`SELECT count(*) FROM password_resets WHERE user_sid = ? AND created_at > ?`,
@@ -103,7 +98,7 @@ func (s *Store) FindPasswordReset(ctx context.Context, token string) (*PasswordR
 	r := &PasswordReset{User: u}
 	switch {
 	case used.Valid:
-		r.Gone = "This link was used already, or a newer one was sent. Ask for a new one if you still need it."
+		r.Gone = resetLinkUsed
 	case !s.Now().Before(time.UnixMilli(expires)):
 		r.Gone = "This link has expired: links work for an hour. Ask for a new one."
 	case u.Status != "active":
@@ -139,7 +134,7 @@ func (s *Store) ResetPassword(ctx context.Context, token, password, ip string) (
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return domain.Errorf(domain.EConflict, "This link was used already, or a newer one was sent. Ask for a new one if you still need it.")
+			return domain.Errorf(domain.EConflict, "%s", resetLinkUsed)
 		}
 		if _, err := tx.Exec(`UPDATE users SET password_hash = ?, version = version + 1, updated_at = ? WHERE sid = ? AND status = 'active'`,
 			hash, ms(now), u.SID); err != nil {
@@ -156,7 +151,7 @@ func (s *Store) ResetPassword(ctx context.Context, token, password, ip string) (
 			"The password of your Admin Center user was changed from a \"Forgot your password?\" link, and every session was signed out. If you did not do this, tell your administrator at once.")); err != nil {
 			return err
 		}
-		return s.audit(tx, u.OrgSID, domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: ip}, "password.reset", "user", u.SID, "", nil,
+		return s.audit(tx, u.OrgSID, userActor(u, ip), "password.reset", "user", u.SID, "", nil,
 			map[string]int{"sessions_ended": ended}, "")
 	})
 	return u, err
