@@ -137,18 +137,18 @@ func run() error {
 	w := &writer{c: c, url: *base + account + "/settings", form: settings}
 
 	targets := []target{
-		{"healthz", "/healthz", nil, false},
-		{"accounts, first page", "/admin/accounts", nil, false},
-		{"accounts, search " + *search, "/admin/accounts?q=" + url.QueryEscape(*search), nil, false},
-		{"accounts, page 20", page, nil, false},
-		{"account page (General)", account, nil, false},
-		{"account Users tab", account + "/users", nil, false},
-		{"audit log", "/admin/audit", nil, false},
-		{"accounts, first page + writer", "/admin/accounts", nil, true},
-		{"account page + writer", account, nil, true},
-		{"audit log + writer", "/admin/audit", nil, true},
+		{name: "healthz", path: "/healthz"},
+		{name: "accounts, first page", path: "/admin/accounts"},
+		{name: "accounts, search " + *search, path: "/admin/accounts?q=" + url.QueryEscape(*search)},
+		{name: "accounts, page 20", path: page},
+		{name: "account page (General)", path: account},
+		{name: "account Users tab", path: account + "/users"},
+		{name: "audit log", path: "/admin/audit"},
+		{name: "accounts, first page + writer", path: "/admin/accounts", writer: true},
+		{name: "account page + writer", path: account, writer: true},
+		{name: "audit log + writer", path: "/admin/audit", writer: true},
 		// Sign-in is slow on purpose (argon2id): measured last, it replaces the session each time.
-		{"sign-in (POST /login)", "/login", url.Values{"_csrf": {m[1]}, "email": {*email}, "password": {password}}, false},
+		{name: "sign-in (POST /login)", path: "/login", form: url.Values{"_csrf": {m[1]}, "email": {*email}, "password": {password}}},
 	}
 	fmt.Printf("%d clients × %s per target against %s\n\n", *clients, *dur, *base)
 	fmt.Printf("%-30s %10s %9s %9s %8s %7s %9s\n", "target", "req/s", "p50 ms", "p99 ms", "vs /healthz", "errors", "writes/s")
