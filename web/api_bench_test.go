@@ -28,7 +28,7 @@ func BenchmarkAPIListAccounts(b *testing.B) {
 	dir := b.TempDir()
 	ctx := context.Background()
 	dbPath := filepath.Join(dir, "admincenter.db")
-	st, err := store.Open(ctx, dbPath)
+	st, err := store.Open(ctx, dbPath, store.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -33,15 +33,15 @@ const testPassword = "correct horse battery staple"
 func newTestApp(t testing.TB) *testApp {
 	t.Helper()
 	dir := t.TempDir()
-	st, err := store.Open(context.Background(), filepath.Join(dir, "admincenter.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	keys, err := auth.LoadOrCreateKeys(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	st, err := store.Open(context.Background(), filepath.Join(dir, "admincenter.db"), store.Options{Sealer: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
 	cfg, _, err := config.Load("test", []string{"--data", dir}, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)

@@ -713,16 +713,15 @@ func TestCrashBetweenCommitAndSend(t *testing.T) {
 
 	// A new process: the same database file and keys, its own store and sender.
 	dir := app.cfg.DataDir
-	st2, err := store.Open(context.Background(), filepath.Join(dir, "admincenter.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st2.Close() })
 	keys, err := auth.LoadOrCreateKeys(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st2.Sealer = keys
+	st2, err := store.Open(context.Background(), filepath.Join(dir, "admincenter.db"), store.Options{Sealer: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st2.Close() })
 	later := time.Now().UTC().Add(2 * time.Minute) // the dead sender's hold has run out
 	st2.Now = func() time.Time { return later }
 	cfg := *app.cfg

@@ -64,11 +64,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // openStore opens the database in the data folder.
-func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
+func openStore(ctx context.Context, cfg *config.Config, opts store.Options) (*store.Store, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("--data (ADMINCENTER_DATA): %w", err)
 	}
-	return store.Open(ctx, filepath.Join(cfg.DataDir, "admincenter.db"))
+	return store.Open(ctx, filepath.Join(cfg.DataDir, "admincenter.db"), opts)
 }
 
 func newLogger(dev bool, w io.Writer) *slog.Logger {
@@ -85,18 +85,15 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log := newLogger(cfg.Dev, stderr)
 	tuneMemory()
-	st, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if !cfg.ReadCache {
-		st.DisableReadCache()
-	}
 	keys, err := auth.LoadOrCreateKeys(cfg.DataDir)
 	if err != nil {
+		return fmt.Errorf("--data (ADMINCENTER_DATA): %w", err)
+	}
+	st, err := openStore(ctx, cfg, store.Options{Sealer: keys, NoReadCache: !cfg.ReadCache})
+	if err != nil {
 		return err
 	}
+	defer st.Close() // last: after the requests and the workers, checkpoints the WAL
 	srv := web.New(cfg, st, keys, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -141,7 +138,7 @@ func setup(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg)
+	st, err := openStore(ctx, cfg, store.Options{})
 	if err != nil {
 		return err
 	}
@@ -200,7 +197,7 @@ func backup(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg)
+	st, err := openStore(ctx, cfg, store.Options{})
 	if err != nil {
 		return err
 	}
@@ -228,7 +225,7 @@ func seed(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg)
+	st, err := openStore(ctx, cfg, store.Options{})
 	if err != nil {
 		return err
 	}

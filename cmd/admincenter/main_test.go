@@ -35,7 +35,7 @@ func TestSetupCommand(t *testing.T) {
 			t.Errorf("%s mode %v, want 0600", name, st.Mode().Perm())
 		}
 	}
-	st, err := store.Open(context.Background(), filepath.Join(dir, "admincenter.db"))
+	st, err := store.Open(context.Background(), filepath.Join(dir, "admincenter.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestBackupCommand(t *testing.T) {
 	if err := run(context.Background(), []string{"backup", "--data", dir, "--out", copyPath}, strings.NewReader(""), &out, &out); err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(context.Background(), copyPath)
+	st, err := store.Open(context.Background(), copyPath, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,10 +84,10 @@ func (s *Store) putToken(m *OutboxMail, secret []byte) error {
 	if secret == nil {
 		return nil
 	}
-	if s.Sealer == nil {
-		return errors.New("store: outbox row holds a token but Store.Sealer is not set")
+	if s.sealer == nil {
+		return errors.New("store: outbox row holds a token but the store was opened without Options.Sealer")
 	}
-	tok, err := s.Sealer.Open(secret)
+	tok, err := s.sealer.Open(secret)
 	if err != nil {
 		return fmt.Errorf("opening the token of outbox row %d: %w", m.ID, err)
 	}

@@ -30,11 +30,11 @@ type Sealer interface {
 func (s *Store) enqueueMail(tx *sql.Tx, m Mail) error {
 	var secret []byte
 	if m.Token != "" {
-		if s.Sealer == nil {
-			panic("store: enqueueMail with a token needs Store.Sealer")
+		if s.sealer == nil {
+			panic("store: enqueueMail with a token needs Options.Sealer")
 		}
 		var err error
-		if secret, err = s.Sealer.Seal([]byte(m.Token)); err != nil {
+		if secret, err = s.sealer.Seal([]byte(m.Token)); err != nil {
 			return err
 		}
 	}

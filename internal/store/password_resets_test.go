@@ -28,7 +28,7 @@ func resetToken(t *testing.T, s *Store, email string) string {
 
 func TestPasswordResetLinkExpiresAndStopsForADeactivatedUser(t *testing.T) {
 	s := openTest(t)
-	s.Sealer = testKeys(t)
+	s.sealer = testKeys(t)
 	clk := newClock(time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC))
 	s.Now = clk.Now
 	ctx := context.Background()

@@ -27,8 +27,8 @@ func (s *Store) MailsToForTest(ctx context.Context, to string) ([]Mail, error) {
 		if err := rows.Scan(&m.OrgSID, &m.To, &m.Subject, &m.Text, &m.HTML, &secret); err != nil {
 			return nil, err
 		}
-		if len(secret) > 0 && s.Sealer != nil {
-			tok, err := s.Sealer.Open(secret)
+		if len(secret) > 0 && s.sealer != nil {
+			tok, err := s.sealer.Open(secret)
 			if err != nil {
 				return nil, err
 			}

@@ -151,7 +151,7 @@ func TestCachedReadsUnderConcurrentWrites(t *testing.T) {
 // The Pending tab's count (a counter table kept by triggers, 0008) follows every request.
 func TestPendingCountFollowsRequests(t *testing.T) {
 	f := newFixture(t)
-	f.s.Sealer = testKeys(t) // a resend mails a new link
+	f.s.sealer = testKeys(t) // a resend mails a new link
 	ctx := context.Background()
 	pending := func() int {
 		t.Helper()

@@ -25,7 +25,7 @@ type Store struct {
 	w      *sql.DB
 	r      *sql.DB
 	Now    func() time.Time // the clock; tests replace it
-	Sealer Sealer           // seals link tokens in the outbox; set by the caller after Open
+	sealer Sealer           // seals link tokens in the outbox and TOTP secrets (Options.Sealer)
 	stmts  sync.Map         // prepared hot read queries (stmtcache.go)
 	// preparing holds the queries being prepared for stmts in the background.
 	preparing sync.Map
@@ -35,8 +35,18 @@ type Store struct {
 	BaseURL string
 }
 
+// Options is what a store needs besides its file.
+type Options struct {
+	// Sealer seals the secrets the store keeps: emailed link tokens in the outbox, TOTP secrets.
+	// Only a store that never keeps one (a maintenance command, some tests) may go without.
+	Sealer Sealer
+	// NoReadCache makes every read go to the database (--read-cache=false), as when measuring
+	// what the queries themselves cost.
+	NoReadCache bool
+}
+
 // Open opens (creating if needed) the database file at path and applies migrations.
-func Open(ctx context.Context, path string) (*Store, error) {
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	w, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		return nil, err
@@ -52,7 +62,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
 	r.SetConnMaxLifetime(0)
-	s := &Store{w: w, r: r, Now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{w: w, r: r, Now: func() time.Time { return time.Now().UTC() }, sealer: opts.Sealer}
+	s.cache.off = opts.NoReadCache
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
@@ -72,10 +83,6 @@ func dsn(path string, writer bool) string {
 	}
 	return "file:" + path + "?" + q.Encode()
 }
-
-// DisableReadCache makes every read go to the database (--read-cache=false), as when measuring
-// what the queries themselves cost. Call it before the store is used.
-func (s *Store) DisableReadCache() { s.cache.off = true }
 
 // Close checkpoints the WAL and closes the database.
 func (s *Store) Close() error {

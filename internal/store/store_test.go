@@ -15,7 +15,7 @@ const testPassword = "correct horse battery staple"
 
 func openTest(t testing.TB) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "admincenter.db"))
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "admincenter.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

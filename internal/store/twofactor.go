@@ -88,7 +88,7 @@ func (s *Store) EnableTOTP(ctx context.Context, u *domain.User, keepSession []by
 	if !ok {
 		return errEnrollCode
 	}
-	sealed, err := s.Sealer.Seal([]byte(secret))
+	sealed, err := s.sealer.Seal([]byte(secret))
 	if err != nil {
 		return err
 	}
@@ -297,7 +297,7 @@ func (s *Store) consumeSecondFactorTx(tx *sql.Tx, u *domain.User, code string, n
 		if err != nil {
 			return "", err
 		}
-		secret, err := s.Sealer.Open(sealed)
+		secret, err := s.sealer.Open(sealed)
 		if err != nil {
 			return "", err
 		}

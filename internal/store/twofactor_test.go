@@ -39,7 +39,7 @@ func testKeys(t *testing.T) *auth.Keys {
 func withTOTP(t *testing.T) (*Store, *clock, *domain.User, string, []string) {
 	t.Helper()
 	s := openTest(t)
-	s.Sealer = testKeys(t)
+	s.sealer = testKeys(t)
 	clk := newClock(time.Date(2026, 3, 1, 9, 0, 5, 0, time.UTC))
 	s.Now = clk.Now
 	_, u := newOrg(t, s, "Example", "example.com")
@@ -220,7 +220,7 @@ func TestThrottleSurvivesRestart(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "admincenter.db")
 	clk := newClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-	s, err := Open(ctx, path)
+	s, err := Open(ctx, path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +236,7 @@ func TestThrottleSurvivesRestart(t *testing.T) {
 	}
 	s.Close()
 
-	s, err = Open(ctx, path)
+	s, err = Open(ctx, path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
