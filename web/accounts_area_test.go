@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"admincenter/internal/domain"
+	"admincenter/internal/jobs"
 	"admincenter/internal/store"
 )
 
@@ -333,7 +334,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	wantBody(t, res, "The cooling-off period is over")
 	stopped, cancel := context.WithCancel(ctx)
 	cancel()
-	ar.app.web.StartWorkers(stopped).Wait() // runs each job once, then stops
+	jobs.Start(stopped, ar.app.cfg, ar.app.store, ar.app.web.log).Wait() // runs each job once, then stops
 	if got := ar.status(t); got != domain.StatusClosed {
 		t.Fatalf("status after the closure job = %s", got)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/emersion/go-smtp"
 	"github.com/miekg/dns"
 
+	"admincenter/internal/jobs"
 	"admincenter/internal/mail"
 )
 
@@ -242,7 +243,7 @@ func (a *testApp) startMailWorkers(t *testing.T) *smtpServer {
 	srv := newSMTPServer(t)
 	a.cfg.SMTPURL = srv.url()
 	ctx, stop := context.WithCancel(context.Background())
-	workers := a.web.StartWorkers(ctx)
+	workers := jobs.Start(ctx, a.cfg, a.store, a.web.log)
 	t.Cleanup(func() { stop(); workers.Wait() })
 	return srv
 }

@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"admincenter/internal/auth"
+	"admincenter/internal/dnscheck"
 	"admincenter/internal/domain"
+	"admincenter/internal/jobs"
 	"admincenter/internal/mail"
 	"admincenter/internal/store"
 )
@@ -112,7 +114,7 @@ func TestDomains(t *testing.T) {
 	app := newTestApp(t)
 	app.setup()
 	dnsSrv := newDNSServer(t)
-	app.cfg.DNS = dnsSrv.addr
+	app.web.dns = dnscheck.New(dnsSrv.addr) // as --dns does
 	b := app.browser()
 	b.signIn("owner@example.com", testPassword)
 
@@ -164,9 +166,7 @@ func TestDomains(t *testing.T) {
 	wantBody(t, b.get("/admin/domains"), "exists but does not hold")
 
 	// A DNS server that does not answer.
-	old := store.DNSTimeout
-	store.DNSTimeout = 300 * time.Millisecond
-	t.Cleanup(func() { store.DNSTimeout = old })
+	app.web.dns.Timeout = 300 * time.Millisecond
 	dnsSrv.setSilent(true)
 	b.post("/admin/domains/example.org/verify", nil)
 	wantBody(t, b.get("/admin/domains"), "The DNS server did not answer in time")
@@ -196,12 +196,12 @@ func TestDomains(t *testing.T) {
 	// and a record that has gone is shown.
 	now := time.Now().UTC()
 	app.store.Now = func() time.Time { return now }
-	if n, err := app.store.RecheckDomains(context.Background(), app.web.resolver(), 24*time.Hour); err != nil || n != 0 {
+	if n, err := jobs.RecheckDomains(context.Background(), app.store, app.web.dns, 24*time.Hour); err != nil || n != 0 {
 		t.Fatalf("re-check right after verifying: %d, %v", n, err)
 	}
 	app.store.Now = func() time.Time { return now.Add(25 * time.Hour) }
 	dnsSrv.setTXT(d.ChallengeName(), "v=spf1 -all")
-	if n, err := app.store.RecheckDomains(context.Background(), app.web.resolver(), 24*time.Hour); err != nil || n != 1 {
+	if n, err := jobs.RecheckDomains(context.Background(), app.store, app.web.dns, 24*time.Hour); err != nil || n != 1 {
 		t.Fatalf("re-check a day later: %d, %v", n, err)
 	}
 	b = app.browser() // a day later the session has ended

@@ -2,7 +2,6 @@
 package web
 
 import (
-	"context"
 	"log/slog"
 	"net"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"admincenter/internal/api"
 	"admincenter/internal/auth"
 	"admincenter/internal/config"
+	"admincenter/internal/dnscheck"
 	"admincenter/internal/store"
 )
 
@@ -30,6 +30,7 @@ type Server struct {
 	policy  store.SessionPolicy
 	routes  []route
 	api     *api.API
+	dns     *dnscheck.Checker // looks up the TXT record that proves control of a domain
 }
 
 // New builds the server with every route registered.
@@ -40,6 +41,7 @@ func New(cfg *config.Config, st *store.Store, keys *auth.Keys, log *slog.Logger)
 	st.BaseURL = cfg.BaseURL
 	s.flashes = sessions.NewCookieStore(keys.Session)
 	s.flashes.Options = &sessions.Options{Path: "/", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode}
+	s.dns = dnscheck.New(cfg.DNS)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -66,6 +68,3 @@ func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
 	}
 	return echo.ExtractIPFromXFFHeader(opts...)
 }
-
-// Shutdown stops accepting requests and waits for in-flight ones.
-func (s *Server) Shutdown(ctx context.Context) error { return s.echo.Shutdown(ctx) }

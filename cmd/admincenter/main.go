@@ -23,6 +23,7 @@ import (
 
 	"admincenter/internal/auth"
 	"admincenter/internal/config"
+	"admincenter/internal/jobs"
 	"admincenter/internal/store"
 	"admincenter/web"
 )
@@ -101,9 +102,14 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
+	// The workers have their own context: a signal first drains the requests, which may still
+	// queue mail, and only then stops the workers.
+	wctx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
+	workers := jobs.Start(wctx, cfg, st, log)
+	defer workers.Wait()
+	defer stopWorkers()
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	workers := srv.StartWorkers(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("base_url", cfg.BaseURL), slog.Bool("dev", cfg.Dev))
@@ -115,9 +121,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
 	defer cancel()
-	err = hs.Shutdown(sctx)
-	workers.Wait()
-	return err
+	return hs.Shutdown(sctx)
 }
 
 func setup(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {

@@ -4,19 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"net"
-	"slices"
 	"strings"
 	"time"
 
 	"admincenter/internal/auth"
 	"admincenter/internal/domain"
 )
-
-// TXTResolver looks up DNS TXT records (a *net.Resolver).
-type TXTResolver interface {
-	LookupTXT(ctx context.Context, name string) ([]string, error)
-}
 
 const domainColumns = `org_sid, domain, token, trusted, verified_at, last_checked_at, last_error, created_at`
 
@@ -107,49 +100,23 @@ func (s *Store) AddDomain(ctx context.Context, admin *domain.User, raw, ip strin
 	return d, nil
 }
 
-// DNSTimeout bounds one domain check.
-var DNSTimeout = 5 * time.Second
-
-// checkTXT looks up the domain's challenge record and says why it does not prove control, or "".
-func checkTXT(ctx context.Context, r TXTResolver, d *domain.OrgDomain) string {
-	ctx, cancel := context.WithTimeout(ctx, DNSTimeout)
-	defer cancel()
-	records, err := r.LookupTXT(ctx, d.ChallengeName()+".")
-	var dnsErr *net.DNSError
-	switch {
-	case err == nil:
-		if slices.Contains(records, d.ChallengeValue()) {
-			return ""
-		}
-		return "The TXT record " + d.ChallengeName() + " exists but does not hold " + d.ChallengeValue() + "."
-	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
-		return "No TXT record was found at " + d.ChallengeName() + ". Publish it, wait until DNS has it, then verify again."
-	case errors.As(err, &dnsErr) && dnsErr.IsTimeout, errors.Is(err, context.DeadlineExceeded):
-		return "The DNS server did not answer in time. Nothing was changed; try again in a few minutes."
-	}
-	return "The DNS lookup failed. Nothing was changed; try again in a few minutes."
-}
-
-// VerifyDomain looks up the domain's TXT record through r and records the result: verified,
-// or why not (in LastError). A failed check is not an error; the returned domain says it.
-func (s *Store) VerifyDomain(ctx context.Context, admin *domain.User, name string, r TXTResolver, ip string) (*domain.OrgDomain, error) {
+// FindDomain returns one of the organization's domains.
+func (s *Store) FindDomain(ctx context.Context, orgSID, name string) (*domain.OrgDomain, error) {
 	d, err := scanDomain(s.r.QueryRowContext(ctx, `SELECT `+domainColumns+` FROM domains WHERE org_sid = ? AND domain = ?`,
-		admin.OrgSID, strings.ToLower(name)))
+		orgSID, strings.ToLower(name)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("The domain")
 	}
-	if err != nil {
-		return nil, err
-	}
-	if d.Trusted {
-		return d, nil
-	}
-	problem := checkTXT(ctx, r, d)
+	return d, err
+}
+
+// RecordDomainVerification records on d (and in the database) what an administrator's check of
+// its TXT record found: problem says why the record does not prove control, or is "" when it does.
+func (s *Store) RecordDomainVerification(ctx context.Context, admin *domain.User, d *domain.OrgDomain, problem, ip string) error {
 	actor := userActor(admin, ip)
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
 		return s.recordCheck(tx, d, problem, actor, "domain.verify")
 	})
-	return d, err
 }
 
 // recordCheck stores a check's outcome on d (and in the database) with an audit event.
@@ -181,10 +148,9 @@ func (s *Store) recordCheck(tx *sql.Tx, d *domain.OrgDomain, problem string, act
 		map[string]any{"verified": wasVerified}, map[string]any{"verified": d.Verified(), "error": d.LastError}, outcome)
 }
 
-// RecheckDomains checks again every domain verified through DNS (and every one still waiting)
-// whose last check is older than every, and returns how many it checked. A verified domain whose
-// record has gone stays verified but shows the problem, so that an administrator can act.
-func (s *Store) RecheckDomains(ctx context.Context, r TXTResolver, every time.Duration) (int, error) {
+// ListDomainsDueForCheck returns the domains verified through DNS (and those still waiting) whose
+// last check is older than every, the longest-unchecked first.
+func (s *Store) ListDomainsDueForCheck(ctx context.Context, every time.Duration) ([]*domain.OrgDomain, error) {
 	var due []*domain.OrgDomain
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.Query(`SELECT `+domainColumns+` FROM domains WHERE trusted = 0
@@ -202,20 +168,15 @@ func (s *Store) RecheckDomains(ctx context.Context, r TXTResolver, every time.Du
 		}
 		return rows.Err()
 	})
-	if err != nil {
-		return 0, err
-	}
+	return due, err
+}
+
+// RecordDomainRecheck records what the daily check of d's TXT record found (problem, or "" when
+// the record proves control). A verified domain whose record has gone stays verified but shows the
+// problem, so that an administrator can act.
+func (s *Store) RecordDomainRecheck(ctx context.Context, d *domain.OrgDomain, problem string) error {
 	actor := domain.Actor{Type: "system", Label: "daily domain check"}
-	for _, d := range due {
-		if ctx.Err() != nil {
-			return 0, ctx.Err()
-		}
-		problem := checkTXT(ctx, r, d)
-		if err := s.write(ctx, func(tx *sql.Tx) error { return s.recordCheck(tx, d, problem, actor, "domain.recheck") }); err != nil {
-			return 0, err
-		}
-	}
-	return len(due), nil
+	return s.write(ctx, func(tx *sql.Tx) error { return s.recordCheck(tx, d, problem, actor, "domain.recheck") })
 }
 
 // emailDomainVerifiedTx reports whether email's domain is verified (or trusted) for the organization.
