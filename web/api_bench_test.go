@@ -54,8 +54,8 @@ func BenchmarkAPIListAccounts(b *testing.B) {
 	srv.Start()
 	defer srv.Close()
 	cfg.BaseURL = srv.URL
+	cfg.APIRate = 1e9
 	web := New(cfg, st, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	web.api.SetRateLimit(1e9, 1e9)
 	srv.Config.Handler = web.Handler()
 
 	app, secret, err := st.CreateOAuthApp(ctx, owner, "bench", "127.0.0.1")

@@ -30,7 +30,8 @@ type testApp struct {
 
 const testPassword = "correct horse battery staple"
 
-func newTestApp(t testing.TB) *testApp {
+// newTestApp starts a server on an empty database; flags are settings beyond the defaults.
+func newTestApp(t testing.TB, flags ...string) *testApp {
 	t.Helper()
 	dir := t.TempDir()
 	keys, err := auth.LoadOrCreateKeys(dir)
@@ -42,7 +43,7 @@ func newTestApp(t testing.TB) *testApp {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	cfg, _, err := config.Load("test", []string{"--data", dir}, func(string) string { return "" })
+	cfg, _, err := config.Load("test", append([]string{"--data", dir}, flags...), func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}

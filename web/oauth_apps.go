@@ -75,7 +75,7 @@ func (s *Server) handleAPIGuide(c echo.Context) error {
 	v := views.APIGuideView{OrgSID: currentUser(c).OrgSID, BaseURL: strings.TrimRight(s.cfg.BaseURL, "/"), Roles: roleRows(),
 		Limits: []string{
 			"Access tokens expire after one hour; fetch a new one with the same credentials.",
-			"Each OAuth app may make " + strconv.Itoa(api.RatePerSecond) + " calls a second, in bursts of up to " + strconv.Itoa(api.Burst) + "; beyond that the answer is 429 with Retry-After.",
+			"Each OAuth app may make " + strconv.FormatFloat(s.cfg.APIRate, 'f', -1, 64) + " calls a second, in bursts of up to " + strconv.FormatFloat(2*s.cfg.APIRate, 'f', -1, 64) + "; beyond that the answer is 429 with Retry-After.",
 			"Request bodies are JSON (application/json; SCIM also application/scim+json) of at most 1 MiB; unknown fields are refused.",
 			"Lists return at most 100 items a page (PageSize, default 50).",
 		},

@@ -127,7 +127,7 @@ func (s *Server) registerRoutes() {
 	e.Use(s.requestLog, middleware.Recover(), s.securityHeaders, middleware.BodyLimit("1M"))
 	e.Group("/static", s.staticCache).StaticFS("/", staticFS())
 	// The Organizations API authenticates with bearer tokens, not the console's session and CSRF.
-	s.api = api.Register(e, s.store, s.keys, api.Options{BaseURL: s.cfg.BaseURL, Log: s.log})
+	s.api = api.Register(e, s.store, s.keys, api.Options{BaseURL: s.cfg.BaseURL, Log: s.log, RatePerSecond: s.cfg.APIRate})
 	web := e.Group("", s.loadSession, s.csrf)
 	for _, r := range s.routes {
 		web.Add(r.method, r.path, r.handler, s.guardMiddleware(r.guard))

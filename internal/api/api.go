@@ -23,13 +23,15 @@ import (
 type Options struct {
 	BaseURL string       // absolute URLs in page metadata and error links use it, never the Host header
 	Log     *slog.Logger // 5xx errors are logged here
+	// RatePerSecond is how many calls a second each OAuth app may make (--api-rate).
+	RatePerSecond float64
 }
 
-// Default rate limits: each OAuth app may make RatePerSecond calls a second with bursts of Burst;
-// the token endpoint allows TokenRatePerSecond requests a second per client address.
+// Rate limits: each OAuth app may make Options.RatePerSecond calls a second (RatePerSecond unless
+// set) in bursts of twice as many; the token endpoint allows TokenRatePerSecond requests a second
+// per client address.
 const (
 	RatePerSecond      = 50
-	Burst              = 100
 	TokenRatePerSecond = 2
 	TokenBurst         = 20
 )
@@ -52,8 +54,11 @@ func Register(e *echo.Echo, st *store.Store, keys *auth.Keys, opts Options) *API
 		opts.Log = slog.Default()
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
+	if opts.RatePerSecond <= 0 {
+		opts.RatePerSecond = RatePerSecond
+	}
 	a := &API{store: st, keys: keys, opts: opts,
-		calls:  newLimiter(RatePerSecond, Burst),
+		calls:  newLimiter(rate.Limit(opts.RatePerSecond), int(2*opts.RatePerSecond)),
 		tokens: newLimiter(TokenRatePerSecond, TokenBurst)}
 
 	notAllowed := methodNotAllowed("POST")
@@ -109,11 +114,6 @@ func methodNotAllowed(allow string) echo.HandlerFunc {
 		c.Response().Header().Set("Allow", allow)
 		return apiErrorf(405, CodeMethod, "That method is not allowed on this resource; use "+allow+".")
 	}
-}
-
-// SetRateLimit changes the per-app rate limit (tests and benchmarks).
-func (a *API) SetRateLimit(perSecond float64, burst int) {
-	a.calls = newLimiter(rate.Limit(perSecond), burst)
 }
 
 // Owns reports whether a request path belongs to the API, so that the server's one error

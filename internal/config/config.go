@@ -28,6 +28,7 @@ type Config struct {
 	SessionAbsolute time.Duration
 	ClosureGrace    time.Duration
 	ReadCache       bool
+	APIRate         float64 // API calls a second per OAuth app; bursts of twice as many
 }
 
 // setting is one flag with its environment variable.
@@ -48,6 +49,7 @@ var settings = []setting{
 	{"session-absolute", "ADMINCENTER_SESSION_ABSOLUTE", "12h", "sign out this long after sign-in, whatever happens"},
 	{"closure-grace", "ADMINCENTER_CLOSURE_GRACE", "72h", "cooling-off period before a closing account is closed for good"},
 	{"read-cache", "ADMINCENTER_READ_CACHE", "true", "serve the busiest pages' reads from memory until the next change (false: every page reads the database)"},
+	{"api-rate", "ADMINCENTER_API_RATE", "50", "Organizations API calls a second per OAuth app, in bursts of up to twice as many (then 429)"},
 }
 
 // FlagSet returns a flag set with every setting, defaults taken from the environment.
@@ -145,6 +147,9 @@ func build(v map[string]*string) (*Config, error) {
 		bad("read-cache", "want true or false, got %q", *v["read-cache"])
 	}
 	c.ReadCache = readCache
+	if c.APIRate, err = strconv.ParseFloat(*v["api-rate"], 64); err != nil || c.APIRate < 1 {
+		bad("api-rate", "want a number of calls a second, at least 1, got %q", *v["api-rate"])
+	}
 	if p := strings.TrimSpace(*v["trusted-proxies"]); p != "" {
 		for _, part := range strings.Split(p, ",") {
 			part = strings.TrimSpace(part)

@@ -32,6 +32,8 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 		{[]string{"--trusted-proxies", "10.0.0.0/99"}, "ADMINCENTER_TRUSTED_PROXIES"},
 		{[]string{"--session-idle", "-1s"}, "ADMINCENTER_SESSION_IDLE"},
 		{[]string{"--dev=perhaps"}, "ADMINCENTER_DEV"},
+		{[]string{"--api-rate", "0"}, "ADMINCENTER_API_RATE"},
+		{[]string{"--api-rate", "lots"}, "ADMINCENTER_API_RATE"},
 	}
 	for _, tc := range tests {
 		_, _, err := Load("x", tc.args, func(string) string { return "" })
