@@ -126,7 +126,8 @@ func (s *Store) insertRequestTx(tx *sql.Tx, admin *domain.User, a *domain.Accoun
 		action = "account." + kind + ".resend"
 		after["replaces"] = replaces
 	}
-	if err := s.audit(tx, r.OrgSID, userActor(admin, ip), action, "account", a.SID, a.SID, nil, after, ""); err != nil {
+	if err := s.audit(tx, auditEntry{OrgSID: r.OrgSID, Actor: userActor(admin, ip), Action: action, TargetType: "account", TargetSID: a.SID,
+		AccountSID: a.SID, After: after}); err != nil {
 		return nil, err
 	}
 	return r, s.enqueueLetter(tx, requestLetter(r, admin), r.OrgSID, a.OwnerEmail, token)
@@ -314,8 +315,9 @@ func (s *Store) CancelAccountRequest(ctx context.Context, admin *domain.User, id
 			return err
 		}
 		req.State = domain.StateRevoked
-		return s.audit(tx, admin.OrgSID, userActor(admin, ip), "account."+req.Kind+".cancel", "account", req.Account.SID,
-			req.Account.SID, map[string]any{"request": id, "state": domain.StatePending}, map[string]any{"state": domain.StateRevoked}, "")
+		return s.audit(tx, auditEntry{OrgSID: admin.OrgSID, Actor: userActor(admin, ip), Action: "account." + req.Kind + ".cancel",
+			TargetType: "account", TargetSID: req.Account.SID, AccountSID: req.Account.SID,
+			Before: map[string]any{"request": id, "state": domain.StatePending}, After: map[string]any{"state": domain.StateRevoked}})
 	})
 	return req, err
 }
@@ -375,8 +377,9 @@ func (s *Store) AnswerAccountRequest(ctx context.Context, u *domain.User, kind, 
 			return err
 		}
 		r.State, r.AnsweredAt = state, now
-		if err := s.audit(tx, r.OrgSID, actor, action, "account", a.SID, a.SID,
-			map[string]any{"request": r.ID, "state": domain.StatePending}, map[string]any{"state": state}, ""); err != nil {
+		if err := s.audit(tx, auditEntry{OrgSID: r.OrgSID, Actor: actor, Action: action, TargetType: "account", TargetSID: a.SID,
+			AccountSID: a.SID, Before: map[string]any{"request": r.ID, "state": domain.StatePending},
+			After: map[string]any{"state": state}}); err != nil {
 			return err
 		}
 		return s.notifyAdminsTx(tx, r, u)
@@ -396,8 +399,8 @@ func (s *Store) AnswerAccountRequest(ctx context.Context, u *domain.User, kind, 
 // returns refusal.
 func (s *Store) recordRefusedLink(ctx context.Context, orgSID string, u *domain.User, ip, action, targetType, targetSID, accountSID string, refusal error) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		return s.audit(tx, orgSID, userActor(u, ip), action, targetType, targetSID, accountSID, nil,
-			map[string]string{"reason": "the link was sent to someone else"}, "failure")
+		return s.audit(tx, auditEntry{OrgSID: orgSID, Actor: userActor(u, ip), Action: action, TargetType: targetType, TargetSID: targetSID,
+			AccountSID: accountSID, After: map[string]string{"reason": "the link was sent to someone else"}, Outcome: "failure"})
 	})
 	if err != nil {
 		return errors.Join(refusal, err)
@@ -431,8 +434,9 @@ func (s *Store) joinTx(tx *sql.Tx, r *domain.AccountRequest, owner *domain.User,
 				WHERE sid = ? AND org_sid IS NULL`, r.OrgSID, now.UnixMilli(), owner.SID); err != nil {
 				return err
 			}
-			if err := s.audit(tx, r.OrgSID, actor, "user.join", "user", owner.SID, "", map[string]any{"org_role": nil},
-				map[string]any{"org_role": domain.OrgRoleStandard, "via": "account import"}, ""); err != nil {
+			if err := s.audit(tx, auditEntry{OrgSID: r.OrgSID, Actor: actor, Action: "user.join", TargetType: "user", TargetSID: owner.SID,
+				Before: map[string]any{"org_role": nil},
+				After:  map[string]any{"org_role": domain.OrgRoleStandard, "via": "account import"}}); err != nil {
 				return err
 			}
 		default:
@@ -522,8 +526,9 @@ func (s *Store) RelinquishAccount(ctx context.Context, admin *domain.User, sid, 
 		if _, err := tx.Exec(`UPDATE accounts SET org_sid = NULL, org_relation = NULL, updated_at = ? WHERE sid = ?`, ms(s.Now()), sid); err != nil {
 			return err
 		}
-		if err := s.audit(tx, admin.OrgSID, userActor(admin, ip), "account.relinquish", "account", sid, sid,
-			map[string]any{"relation": domain.RelationIndependent}, map[string]any{"relation": nil}, ""); err != nil {
+		if err := s.audit(tx, auditEntry{OrgSID: admin.OrgSID, Actor: userActor(admin, ip), Action: "account.relinquish",
+			TargetType: "account", TargetSID: sid, AccountSID: sid, Before: map[string]any{"relation": domain.RelationIndependent},
+			After: map[string]any{"relation": nil}}); err != nil {
 			return err
 		}
 		org, err := orgNameTx(tx, admin.OrgSID)

@@ -62,7 +62,8 @@ func (s *Store) UpdateAccountSettings(ctx context.Context, u *domain.User, sid s
 		if len(after) == 0 {
 			return nil
 		}
-		return s.audit(tx, a.OrgSID, userActor(acc.User, ip), "account.settings", "account", a.SID, a.SID, before, after, "")
+		return s.audit(tx, auditEntry{OrgSID: a.OrgSID, Actor: userActor(acc.User, ip), Action: "account.settings", TargetType: "account",
+			TargetSID: a.SID, AccountSID: a.SID, Before: before, After: after})
 	})
 	return out, err
 }
@@ -174,8 +175,8 @@ func (s *Store) TransferOwner(ctx context.Context, u *domain.User, sid, newOwner
 		before := map[string]string{"owner": a.OwnerEmail}
 		a.OwnerSID, a.OwnerEmail, a.OwnerName = to.SID, to.Email, to.Name
 		out = a
-		if err := s.audit(tx, a.OrgSID, userActor(acc.User, ip), "account.owner.transfer", "account", a.SID, a.SID,
-			before, map[string]string{"owner": to.Email}, ""); err != nil {
+		if err := s.audit(tx, auditEntry{OrgSID: a.OrgSID, Actor: userActor(acc.User, ip), Action: "account.owner.transfer",
+			TargetType: "account", TargetSID: a.SID, AccountSID: a.SID, Before: before, After: map[string]string{"owner": to.Email}}); err != nil {
 			return err
 		}
 		return s.enqueueMail(tx, Mail{OrgSID: a.OrgSID, To: to.Email, Subject: "You now own the account " + a.FriendlyName,

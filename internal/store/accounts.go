@@ -113,7 +113,8 @@ func (s *Store) CreateAccount(ctx context.Context, creator *domain.User, in Crea
 		if a.FlexRegion != "" {
 			after["flex_region"] = a.FlexRegion
 		}
-		return s.audit(tx, a.OrgSID, userActor(creator, ip), "account.create", "account", a.SID, a.SID, nil, after, "")
+		return s.audit(tx, auditEntry{OrgSID: a.OrgSID, Actor: userActor(creator, ip), Action: "account.create", TargetType: "account",
+			TargetSID: a.SID, AccountSID: a.SID, After: after})
 	})
 	if err != nil {
 		return nil, err

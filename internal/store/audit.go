@@ -11,21 +11,35 @@ import (
 	"admincenter/internal/domain"
 )
 
+// auditEntry is one audit event as a change describes it. Before and After are marshalled to
+// JSON unless nil; an empty Outcome is "success", an Actor without a Type is anonymous, and an
+// empty OrgSID (a change outside any organization) is stored as NULL.
+type auditEntry struct {
+	OrgSID     string
+	Actor      domain.Actor
+	Action     string
+	TargetType string
+	TargetSID  string
+	AccountSID string
+	Before     any
+	After      any
+	Outcome    string
+}
+
 // audit writes one audit event inside tx, the transaction of the change it records.
-// before and after are marshalled to JSON unless nil.
-func (s *Store) audit(tx *sql.Tx, orgSID string, actor domain.Actor, action, targetType, targetSID, accountSID string, before, after any, outcome string) error {
-	if outcome == "" {
-		outcome = "success"
+func (s *Store) audit(tx *sql.Tx, e auditEntry) error {
+	if e.Outcome == "" {
+		e.Outcome = "success"
 	}
-	actorType := actor.Type
+	actorType := e.Actor.Type
 	if actorType == "" {
 		actorType = "anonymous"
 	}
 	_, err := tx.Exec(`INSERT INTO audit_events
 		(org_sid, actor_type, actor_sid, actor_label, action, target_type, target_sid, account_sid, before, after, ip, outcome, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		nullString(orgSID), actorType, actor.SID, actor.Label, action, targetType, targetSID, accountSID,
-		jsonOrEmpty(before), jsonOrEmpty(after), actor.IP, outcome, ms(s.Now()))
+		nullString(e.OrgSID), actorType, e.Actor.SID, e.Actor.Label, e.Action, e.TargetType, e.TargetSID, e.AccountSID,
+		jsonOrEmpty(e.Before), jsonOrEmpty(e.After), e.Actor.IP, e.Outcome, ms(s.Now()))
 	return err
 }
 

@@ -91,8 +91,8 @@ func (s *Store) AddDomain(ctx context.Context, admin *domain.User, raw, ip strin
 			d.OrgSID, d.Domain, d.Token, ms(now)); err != nil {
 			return err
 		}
-		return s.audit(tx, admin.OrgSID, userActor(admin, ip), "domain.add", "domain", name, "", nil,
-			map[string]string{"domain": name, "record": d.ChallengeName()}, "")
+		return s.audit(tx, auditEntry{OrgSID: admin.OrgSID, Actor: userActor(admin, ip), Action: "domain.add", TargetType: "domain",
+			TargetSID: name, After: map[string]string{"domain": name, "record": d.ChallengeName()}})
 	})
 	if err != nil {
 		return nil, err
@@ -144,8 +144,9 @@ func (s *Store) recordCheck(tx *sql.Tx, d *domain.OrgDomain, problem string, act
 	if d.LastError != "" {
 		outcome = "failure"
 	}
-	return s.audit(tx, d.OrgSID, actor, action, "domain", d.Domain, "",
-		map[string]any{"verified": wasVerified}, map[string]any{"verified": d.Verified(), "error": d.LastError}, outcome)
+	return s.audit(tx, auditEntry{OrgSID: d.OrgSID, Actor: actor, Action: action, TargetType: "domain", TargetSID: d.Domain,
+		Before: map[string]any{"verified": wasVerified}, After: map[string]any{"verified": d.Verified(), "error": d.LastError},
+		Outcome: outcome})
 }
 
 // ListDomainsDueForCheck returns the domains verified through DNS (and those still waiting) whose

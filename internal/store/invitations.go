@@ -219,8 +219,9 @@ func (s *Store) InviteUsers(ctx context.Context, actor *domain.User, accountSID 
 				WHERE account_sid = ? AND email = ? AND state = 'pending' AND id <> ?`, ms(s.Now()), inv.ID, a.SID, email, inv.ID); err != nil {
 				return err
 			}
-			if err := s.audit(tx, a.OrgSID, userActor(actor, ip), "invitation.create", "invitation", strconv.FormatInt(inv.ID, 10), a.SID,
-				nil, map[string]any{"email": email, "roles": in.Roles, "expires_at": inv.ExpiresAt}, ""); err != nil {
+			if err := s.audit(tx, auditEntry{OrgSID: a.OrgSID, Actor: userActor(actor, ip), Action: "invitation.create",
+				TargetType: "invitation", TargetSID: strconv.FormatInt(inv.ID, 10), AccountSID: a.SID,
+				After: map[string]any{"email": email, "roles": in.Roles, "expires_at": inv.ExpiresAt}}); err != nil {
 				return err
 			}
 			out = append(out, inv)
@@ -362,8 +363,8 @@ func (s *Store) AcceptInvitation(ctx context.Context, u *domain.User, token, bas
 					inv.OrgSID, ms(now), u.SID); err != nil {
 					return err
 				}
-				if err := s.audit(tx, inv.OrgSID, actor, "user.join", "user", u.SID, "", nil,
-					map[string]string{"org_role": domain.OrgRoleStandard, "via": "invitation"}, ""); err != nil {
+				if err := s.audit(tx, auditEntry{OrgSID: inv.OrgSID, Actor: actor, Action: "user.join", TargetType: "user",
+					TargetSID: u.SID, After: map[string]string{"org_role": domain.OrgRoleStandard, "via": "invitation"}}); err != nil {
 					return err
 				}
 			}
@@ -380,8 +381,9 @@ func (s *Store) AcceptInvitation(ctx context.Context, u *domain.User, token, bas
 				return err
 			}
 		}
-		if err := s.audit(tx, inv.OrgSID, actor, "invitation.accept", "invitation", strconv.FormatInt(inv.ID, 10), inv.AccountSID,
-			nil, map[string]any{"email": inv.Email, "roles": inv.Roles}, ""); err != nil {
+		if err := s.audit(tx, auditEntry{OrgSID: inv.OrgSID, Actor: actor, Action: "invitation.accept", TargetType: "invitation",
+			TargetSID: strconv.FormatInt(inv.ID, 10), AccountSID: inv.AccountSID,
+			After: map[string]any{"email": inv.Email, "roles": inv.Roles}}); err != nil {
 			return err
 		}
 		inv.State, inv.AnsweredAt = domain.InviteAccepted, now
@@ -424,8 +426,8 @@ func (s *Store) DeclineInvitation(ctx context.Context, u *domain.User, token, ip
 			return domain.Errorf(domain.EConflict, "This invitation has already been answered.")
 		}
 		inv.State, inv.AnsweredAt = domain.InviteDeclined, now
-		if err := s.audit(tx, inv.OrgSID, actor, "invitation.decline", "invitation", strconv.FormatInt(inv.ID, 10), inv.AccountSID,
-			nil, map[string]any{"email": inv.Email}, ""); err != nil {
+		if err := s.audit(tx, auditEntry{OrgSID: inv.OrgSID, Actor: actor, Action: "invitation.decline", TargetType: "invitation",
+			TargetSID: strconv.FormatInt(inv.ID, 10), AccountSID: inv.AccountSID, After: map[string]any{"email": inv.Email}}); err != nil {
 			return err
 		}
 		if inv.InvitedByEmail == "" {
@@ -510,8 +512,9 @@ func (s *Store) ResendInvitation(ctx context.Context, actor *domain.User, accoun
 			ms(s.Now()), inv.ID, old.ID); err != nil {
 			return err
 		}
-		return s.audit(tx, a.OrgSID, userActor(actor, ip), "invitation.resend", "invitation", strconv.FormatInt(inv.ID, 10), a.SID,
-			map[string]any{"id": old.ID, "expires_at": old.ExpiresAt}, map[string]any{"id": inv.ID, "email": inv.Email, "expires_at": inv.ExpiresAt}, "")
+		return s.audit(tx, auditEntry{OrgSID: a.OrgSID, Actor: userActor(actor, ip), Action: "invitation.resend", TargetType: "invitation",
+			TargetSID: strconv.FormatInt(inv.ID, 10), AccountSID: a.SID, Before: map[string]any{"id": old.ID, "expires_at": old.ExpiresAt},
+			After: map[string]any{"id": inv.ID, "email": inv.Email, "expires_at": inv.ExpiresAt}})
 	})
 	return inv, err
 }
@@ -527,8 +530,9 @@ func (s *Store) RevokeInvitation(ctx context.Context, actor *domain.User, accoun
 		if _, err := tx.Exec(`UPDATE invitations SET state = 'revoked', answered_at = ? WHERE id = ? AND state = 'pending'`, ms(s.Now()), id); err != nil {
 			return err
 		}
-		return s.audit(tx, inv.OrgSID, userActor(actor, ip), "invitation.revoke", "invitation", strconv.FormatInt(id, 10), accountSID,
-			map[string]any{"email": inv.Email, "roles": inv.Roles}, nil, "")
+		return s.audit(tx, auditEntry{OrgSID: inv.OrgSID, Actor: userActor(actor, ip), Action: "invitation.revoke",
+			TargetType: "invitation", TargetSID: strconv.FormatInt(id, 10), AccountSID: accountSID,
+			Before: map[string]any{"email": inv.Email, "roles": inv.Roles}})
 	})
 	return inv, err
 }

@@ -111,7 +111,8 @@ func (s *Store) lifecycleTx(ctx context.Context, u *domain.User, sid, ip, action
 			after["closes_at"] = a.ClosesAt.UTC().Format(time.RFC3339)
 		}
 		out = a
-		return s.audit(tx, a.OrgSID, userActor(acc.User, ip), action, "account", a.SID, a.SID, before, after, "")
+		return s.audit(tx, auditEntry{OrgSID: a.OrgSID, Actor: userActor(acc.User, ip), Action: action, TargetType: "account",
+			TargetSID: a.SID, AccountSID: a.SID, Before: before, After: after})
 	})
 	return out, err
 }
@@ -230,8 +231,9 @@ func (s *Store) CloseDueAccounts(ctx context.Context) (int, error) {
 			if _, err := tx.Exec(`UPDATE accounts SET status = 'closed', closes_at = NULL, updated_at = ? WHERE sid = ?`, ms(now), d.sid); err != nil {
 				return err
 			}
-			if err := s.audit(tx, d.org, domain.Actor{Type: "system", Label: "closure job"}, "account.closed", "account", d.sid, d.sid,
-				map[string]string{"status": domain.StatusPendingClosure}, map[string]string{"status": domain.StatusClosed}, ""); err != nil {
+			if err := s.audit(tx, auditEntry{OrgSID: d.org, Actor: domain.Actor{Type: "system", Label: "closure job"},
+				Action: "account.closed", TargetType: "account", TargetSID: d.sid, AccountSID: d.sid,
+				Before: map[string]string{"status": domain.StatusPendingClosure}, After: map[string]string{"status": domain.StatusClosed}}); err != nil {
 				return err
 			}
 		}
@@ -269,7 +271,8 @@ func (s *Store) dropRelation(ctx context.Context, u *domain.User, sid, ip, relat
 		before := map[string]string{"relation": a.Relation, "organization": org}
 		a.OrgSID, a.Relation, a.UpdatedAt = "", "", now
 		out = a
-		return s.audit(tx, org, userActor(acc.User, ip), action, "account", a.SID, a.SID, before, map[string]string{"relation": "none"}, "")
+		return s.audit(tx, auditEntry{OrgSID: org, Actor: userActor(acc.User, ip), Action: action, TargetType: "account", TargetSID: a.SID,
+			AccountSID: a.SID, Before: before, After: map[string]string{"relation": "none"}})
 	})
 	return out, err
 }

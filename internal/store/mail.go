@@ -135,8 +135,8 @@ func (s *Store) RetryMailLater(ctx context.Context, id int64, reason string) err
 			if _, err := tx.Exec(`UPDATE outbox SET state = 'dead', last_error = ?, locked_until = NULL WHERE id = ?`, reason, id); err != nil {
 				return err
 			}
-			return s.audit(tx, org.String, systemActor, "mail.dead", "mail", fmt.Sprint(id), "", nil,
-				map[string]any{"to": to, "attempts": attempts, "error": reason}, "failure")
+			return s.audit(tx, auditEntry{OrgSID: org.String, Actor: systemActor, Action: "mail.dead", TargetType: "mail",
+				TargetSID: fmt.Sprint(id), After: map[string]any{"to": to, "attempts": attempts, "error": reason}, Outcome: "failure"})
 		}
 		_, err := tx.Exec(`UPDATE outbox SET last_error = ?, locked_until = NULL, next_attempt_at = ? WHERE id = ?`,
 			reason, ms(s.Now().Add(MailBackoff(attempts))), id)
@@ -160,8 +160,8 @@ func (s *Store) FailMail(ctx context.Context, id int64, reason string) error {
 		if _, err := tx.Exec(`UPDATE outbox SET state = 'failed', last_error = ?, locked_until = NULL WHERE id = ?`, reason, id); err != nil {
 			return err
 		}
-		return s.audit(tx, org.String, systemActor, "mail.failed", "mail", fmt.Sprint(id), "", nil,
-			map[string]any{"to": to, "attempts": attempts, "error": reason}, "failure")
+		return s.audit(tx, auditEntry{OrgSID: org.String, Actor: systemActor, Action: "mail.failed", TargetType: "mail",
+			TargetSID: fmt.Sprint(id), After: map[string]any{"to": to, "attempts": attempts, "error": reason}, Outcome: "failure"})
 	})
 }
 
@@ -234,8 +234,9 @@ func (s *Store) RetryMail(ctx context.Context, admin *domain.User, id int64, ip 
 			WHERE id = ?`, ms(s.Now()), id); err != nil {
 			return err
 		}
-		return s.audit(tx, admin.OrgSID, userActor(admin, ip), "mail.retry", "mail", fmt.Sprint(id), "",
-			map[string]any{"state": m.State, "error": m.LastError}, map[string]any{"state": MailPending, "to": m.To}, "")
+		return s.audit(tx, auditEntry{OrgSID: admin.OrgSID, Actor: userActor(admin, ip), Action: "mail.retry", TargetType: "mail",
+			TargetSID: fmt.Sprint(id), Before: map[string]any{"state": m.State, "error": m.LastError},
+			After: map[string]any{"state": MailPending, "to": m.To}})
 	})
 	return m, err
 }

@@ -50,8 +50,8 @@ func (s *Store) CreateOAuthApp(ctx context.Context, creator *domain.User, name, 
 			app.SID, app.OrgSID, app.Name, auth.HashToken(secret), creator.SID, ms(now)); err != nil {
 			return err
 		}
-		return s.audit(tx, app.OrgSID, userActor(creator, ip), "oauth_app.create", "oauth_app", app.SID, "", nil,
-			map[string]string{"name": app.Name}, "")
+		return s.audit(tx, auditEntry{OrgSID: app.OrgSID, Actor: userActor(creator, ip), Action: "oauth_app.create",
+			TargetType: "oauth_app", TargetSID: app.SID, After: map[string]string{"name": app.Name}})
 	})
 	if err != nil {
 		return nil, "", err
@@ -104,8 +104,8 @@ func (s *Store) RevokeOAuthApp(ctx context.Context, actor *domain.User, sid, ip 
 		}
 		a.RevokedAt = now
 		app = a
-		return s.audit(tx, a.OrgSID, userActor(actor, ip), "oauth_app.revoke", "oauth_app", a.SID, "", nil,
-			map[string]string{"name": a.Name}, "")
+		return s.audit(tx, auditEntry{OrgSID: a.OrgSID, Actor: userActor(actor, ip), Action: "oauth_app.revoke", TargetType: "oauth_app",
+			TargetSID: a.SID, After: map[string]string{"name": a.Name}})
 	})
 	return app, err
 }

@@ -91,8 +91,8 @@ func (s *Store) createOrganization(ctx context.Context, in SetupInput, ip string
 			return err
 		}
 		actor := domain.Actor{Type: "user", SID: user.SID, Label: user.Email, IP: ip}
-		return s.audit(tx, org.SID, actor, "organization.setup", "organization", org.SID, "", nil,
-			map[string]string{"name": org.Name, "domain": in.Domain, "owner": user.Email}, "")
+		return s.audit(tx, auditEntry{OrgSID: org.SID, Actor: actor, Action: "organization.setup", TargetType: "organization",
+			TargetSID: org.SID, After: map[string]string{"name": org.Name, "domain": in.Domain, "owner": user.Email}})
 	})
 	if err != nil {
 		return nil, nil, err

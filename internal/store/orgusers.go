@@ -180,8 +180,9 @@ func (s *Store) SetOrgRole(ctx context.Context, actor *domain.User, userSID, rol
 			if _, err := tx.Exec(`UPDATE users SET org_role = 'administrator', version = version + 1, updated_at = ? WHERE sid = ?`, now, actor.SID); err != nil {
 				return err
 			}
-			if err := s.audit(tx, actor.OrgSID, a, "user.org_role", "user", actor.SID, "",
-				map[string]string{"email": actor.Email, "org_role": domain.OrgRoleOwner}, map[string]string{"email": actor.Email, "org_role": domain.OrgRoleAdministrator}, ""); err != nil {
+			if err := s.audit(tx, auditEntry{OrgSID: actor.OrgSID, Actor: a, Action: "user.org_role", TargetType: "user",
+				TargetSID: actor.SID, Before: map[string]string{"email": actor.Email, "org_role": domain.OrgRoleOwner},
+				After: map[string]string{"email": actor.Email, "org_role": domain.OrgRoleAdministrator}}); err != nil {
 				return err
 			}
 		} else if u.OrgRole == domain.OrgRoleAdministrator && u.Status == "active" {
@@ -198,8 +199,8 @@ func (s *Store) SetOrgRole(ctx context.Context, actor *domain.User, userSID, rol
 		}
 		before := u.OrgRole
 		u.OrgRole = role
-		return s.audit(tx, actor.OrgSID, a, "user.org_role", "user", u.SID, "",
-			map[string]string{"email": u.Email, "org_role": before}, map[string]string{"email": u.Email, "org_role": role}, "")
+		return s.audit(tx, auditEntry{OrgSID: actor.OrgSID, Actor: a, Action: "user.org_role", TargetType: "user", TargetSID: u.SID,
+			Before: map[string]string{"email": u.Email, "org_role": before}, After: map[string]string{"email": u.Email, "org_role": role}})
 	})
 	return target, err
 }
@@ -239,8 +240,9 @@ func (s *Store) DeactivateUser(ctx context.Context, actor *domain.User, userSID,
 		}
 		ended, _ := res.RowsAffected()
 		u.Status = "deactivated"
-		return s.audit(tx, actor.OrgSID, userActor(actor, ip), "user.deactivate", "user", u.SID, "",
-			map[string]string{"email": u.Email, "status": "active"}, map[string]any{"status": "deactivated", "sessions_ended": ended}, "")
+		return s.audit(tx, auditEntry{OrgSID: actor.OrgSID, Actor: userActor(actor, ip), Action: "user.deactivate", TargetType: "user",
+			TargetSID: u.SID, Before: map[string]string{"email": u.Email, "status": "active"},
+			After: map[string]any{"status": "deactivated", "sessions_ended": ended}})
 	})
 	return target, err
 }
@@ -261,8 +263,9 @@ func (s *Store) ReactivateUser(ctx context.Context, actor *domain.User, userSID,
 			return err
 		}
 		u.Status = "active"
-		return s.audit(tx, actor.OrgSID, userActor(actor, ip), "user.reactivate", "user", u.SID, "",
-			map[string]string{"email": u.Email, "status": "deactivated"}, map[string]string{"status": "active"}, "")
+		return s.audit(tx, auditEntry{OrgSID: actor.OrgSID, Actor: userActor(actor, ip), Action: "user.reactivate", TargetType: "user",
+			TargetSID: u.SID, Before: map[string]string{"email": u.Email, "status": "deactivated"},
+			After: map[string]string{"status": "active"}})
 	})
 	return target, err
 }
@@ -392,8 +395,9 @@ func (s *Store) RemoveUserFromOrg(ctx context.Context, actor *domain.User, userS
 			if _, err := tx.Exec(`UPDATE account_roles SET user_sid = ? WHERE account_sid = ? AND role = 'owner'`, o.SID, acc.SID); err != nil {
 				return err
 			}
-			if err := s.audit(tx, actor.OrgSID, a, "account.owner.transfer", "account", acc.SID, acc.SID,
-				map[string]string{"owner": u.Email}, map[string]string{"owner": o.Email, "reason": "previous owner removed from the organization"}, ""); err != nil {
+			if err := s.audit(tx, auditEntry{OrgSID: actor.OrgSID, Actor: a, Action: "account.owner.transfer", TargetType: "account",
+				TargetSID: acc.SID, AccountSID: acc.SID, Before: map[string]string{"owner": u.Email},
+				After: map[string]string{"owner": o.Email, "reason": "previous owner removed from the organization"}}); err != nil {
 				return err
 			}
 			if err := s.enqueueMail(tx, newOwnerMail(actor.OrgSID, o.Email, acc.Name, acc.SID, baseURL)); err != nil {
@@ -431,8 +435,8 @@ func (s *Store) RemoveUserFromOrg(ctx context.Context, actor *domain.User, userS
 		if err := tx.QueryRow(`SELECT name FROM organizations WHERE sid = ?`, actor.OrgSID).Scan(&orgName); err != nil {
 			return err
 		}
-		if err := s.audit(tx, actor.OrgSID, a, "user.remove", "user", u.SID, "",
-			map[string]any{"email": u.Email, "org_role": u.OrgRole, "accounts_owned": len(owned), "roles_removed": len(grants)}, nil, ""); err != nil {
+		if err := s.audit(tx, auditEntry{OrgSID: actor.OrgSID, Actor: a, Action: "user.remove", TargetType: "user", TargetSID: u.SID,
+			Before: map[string]any{"email": u.Email, "org_role": u.OrgRole, "accounts_owned": len(owned), "roles_removed": len(grants)}}); err != nil {
 			return err
 		}
 		return s.enqueueMail(tx, orgRemovedMail(actor.OrgSID, u.Email, orgName, actor))

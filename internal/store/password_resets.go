@@ -68,7 +68,8 @@ func (s *Store) RequestPasswordReset(ctx context.Context, email, ip string) erro
 		if err := s.enqueueLetter(tx, l, u.OrgSID, u.Email, token); err != nil {
 			return err
 		}
-		return s.audit(tx, u.OrgSID, domain.Actor{Type: "anonymous", IP: ip}, "password.reset.request", "user", u.SID, "", nil, nil, "")
+		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: domain.Actor{Type: "anonymous", IP: ip}, Action: "password.reset.request",
+			TargetType: "user", TargetSID: u.SID})
 	})
 }
 
@@ -151,8 +152,8 @@ func (s *Store) ResetPassword(ctx context.Context, token, password, ip string) (
 			"The password of your Admin Center user was changed from a \"Forgot your password?\" link, and every session was signed out. If you did not do this, tell your administrator at once.")); err != nil {
 			return err
 		}
-		return s.audit(tx, u.OrgSID, userActor(u, ip), "password.reset", "user", u.SID, "", nil,
-			map[string]int{"sessions_ended": ended}, "")
+		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "password.reset", TargetType: "user",
+			TargetSID: u.SID, After: map[string]int{"sessions_ended": ended}})
 	})
 	return u, err
 }

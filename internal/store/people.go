@@ -92,8 +92,9 @@ func (s *Store) SetAccountUserRoles(ctx context.Context, actor *domain.User, acc
 		if isOwner {
 			before, after = held, append([]string{domain.RoleOwner}, want...)
 		}
-		if err := s.audit(tx, a.OrgSID, actorA, "account.user.roles", "user", u.SID, a.SID,
-			map[string]any{"email": u.Email, "roles": before}, map[string]any{"email": u.Email, "roles": after}, ""); err != nil {
+		if err := s.audit(tx, auditEntry{OrgSID: a.OrgSID, Actor: actorA, Action: "account.user.roles", TargetType: "user",
+			TargetSID: u.SID, AccountSID: a.SID, Before: map[string]any{"email": u.Email, "roles": before},
+			After: map[string]any{"email": u.Email, "roles": after}}); err != nil {
 			return err
 		}
 		return s.enqueueMail(tx, rolesChangedMail(a.OrgSID, u.Email, a.Name, a.SID, before, after, actor, baseURL))
@@ -127,8 +128,8 @@ func (s *Store) RemoveAccountUser(ctx context.Context, actor *domain.User, accou
 				return err
 			}
 		}
-		if err := s.audit(tx, a.OrgSID, actorA, "account.user.remove", "user", u.SID, a.SID,
-			map[string]any{"email": u.Email, "roles": held}, nil, ""); err != nil {
+		if err := s.audit(tx, auditEntry{OrgSID: a.OrgSID, Actor: actorA, Action: "account.user.remove", TargetType: "user",
+			TargetSID: u.SID, AccountSID: a.SID, Before: map[string]any{"email": u.Email, "roles": held}}); err != nil {
 			return err
 		}
 		return s.enqueueMail(tx, removedMail(a.OrgSID, u.Email, a.Name, actor))

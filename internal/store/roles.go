@@ -38,7 +38,8 @@ func (s *Store) grantRoleTx(tx *sql.Tx, actor domain.Actor, orgSID, accountSID, 
 		return "", err
 	}
 	after := map[string]string{"user": userSID, "role": role}
-	return sid, s.audit(tx, orgSID, actor, "account.role.grant", "user", userSID, accountSID, nil, after, "")
+	return sid, s.audit(tx, auditEntry{OrgSID: orgSID, Actor: actor, Action: "account.role.grant", TargetType: "user", TargetSID: userSID,
+		AccountSID: accountSID, After: after})
 }
 
 // revokeRoleTx takes role from the user on the account inside tx and audits it.
@@ -54,7 +55,8 @@ func (s *Store) revokeRoleTx(tx *sql.Tx, actor domain.Actor, orgSID, accountSID,
 		return notFound("The role assignment")
 	}
 	before := map[string]string{"user": userSID, "role": role}
-	return s.audit(tx, orgSID, actor, "account.role.revoke", "user", userSID, accountSID, before, nil, "")
+	return s.audit(tx, auditEntry{OrgSID: orgSID, Actor: actor, Action: "account.role.revoke", TargetType: "user", TargetSID: userSID,
+		AccountSID: accountSID, Before: before})
 }
 
 // managedAccountTx checks that the account is a managed account of the organization.

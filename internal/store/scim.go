@@ -182,7 +182,8 @@ func (s *Store) CreateSCIMUser(ctx context.Context, actor domain.Actor, orgSID s
 			return err
 		}
 		after := map[string]any{"email": in.UserName, "name": in.DisplayName, "org_role": domain.OrgRoleStandard, "active": in.Active}
-		if err := s.audit(tx, orgSID, actor, "user.create", "user", u.SID, "", nil, after, ""); err != nil {
+		if err := s.audit(tx, auditEntry{OrgSID: orgSID, Actor: actor, Action: "user.create", TargetType: "user", TargetSID: u.SID,
+			After: after}); err != nil {
 			return err
 		}
 		out, err = findSCIMUserTx(tx, orgSID, u.SID)
@@ -252,7 +253,8 @@ func (s *Store) UpdateSCIMUser(ctx context.Context, actor domain.Actor, orgSID, 
 			family_name = excluded.family_name`, sid, orgSID, in.ExternalID, in.GivenName, in.FamilyName); err != nil {
 			return err
 		}
-		if err := s.audit(tx, orgSID, actor, "user.update", "user", sid, "", before, in, ""); err != nil {
+		if err := s.audit(tx, auditEntry{OrgSID: orgSID, Actor: actor, Action: "user.update", TargetType: "user", TargetSID: sid,
+			Before: before, After: in}); err != nil {
 			return err
 		}
 		if in.Active != before.Active {
@@ -263,7 +265,7 @@ func (s *Store) UpdateSCIMUser(ctx context.Context, actor domain.Actor, orgSID, 
 					return err
 				}
 			}
-			if err := s.audit(tx, orgSID, actor, action, "user", sid, "", nil, nil, ""); err != nil {
+			if err := s.audit(tx, auditEntry{OrgSID: orgSID, Actor: actor, Action: action, TargetType: "user", TargetSID: sid}); err != nil {
 				return err
 			}
 		}

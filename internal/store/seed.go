@@ -214,8 +214,9 @@ func (s *Store) Seed(ctx context.Context, in SeedInput) (*SeedResult, error) {
 			}
 			res.Accounts++
 		}
-		return s.audit(tx, orgSID, domain.Actor{Type: "system", Label: "admincenter seed"}, "organization.seed", "organization", orgSID, "",
-			nil, map[string]int{"accounts": res.Accounts, "users": in.Users}, "")
+		return s.audit(tx, auditEntry{OrgSID: orgSID, Actor: domain.Actor{Type: "system", Label: "admincenter seed"},
+			Action: "organization.seed", TargetType: "organization", TargetSID: orgSID,
+			After: map[string]int{"accounts": res.Accounts, "users": in.Users}})
 	})
 	if _, rerr := s.w.ExecContext(ctx, `PRAGMA cache_size = -16000`); err == nil {
 		err = rerr

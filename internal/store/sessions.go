@@ -51,7 +51,8 @@ func (s *Store) SignIn(ctx context.Context, u *domain.User, ip, userAgent string
 			return err
 		}
 		if state != "active" {
-			return s.audit(tx, u.OrgSID, domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: ip}, "signin.password", "user", u.SID, "", nil, nil, "")
+			return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: ip},
+				Action: "signin.password", TargetType: "user", TargetSID: u.SID})
 		}
 		if _, err := tx.Exec(`UPDATE users SET last_login_at = ? WHERE sid = ?`, ms(now), u.SID); err != nil {
 			return err
@@ -59,8 +60,8 @@ func (s *Store) SignIn(ctx context.Context, u *domain.User, ip, userAgent string
 		if err := clearAccountFailuresTx(tx, u.Email); err != nil {
 			return err
 		}
-		return s.audit(tx, u.OrgSID, domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: ip}, "signin.success", "user", u.SID, "", nil,
-			map[string]string{"method": "password"}, "")
+		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: ip},
+			Action: "signin.success", TargetType: "user", TargetSID: u.SID, After: map[string]string{"method": "password"}})
 	})
 	return id, state, err
 }
@@ -79,7 +80,8 @@ func (s *Store) RecordSignInFailure(ctx context.Context, u *domain.User, email, 
 			actor = domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: ip}
 			orgSID, target = u.OrgSID, u.SID
 		}
-		return s.audit(tx, orgSID, actor, "signin.failure", "user", target, "", nil, map[string]string{"reason": reason}, "failure")
+		return s.audit(tx, auditEntry{OrgSID: orgSID, Actor: actor, Action: "signin.failure", TargetType: "user", TargetSID: target,
+			After: map[string]string{"reason": reason}, Outcome: "failure"})
 	})
 }
 
@@ -131,7 +133,8 @@ func (s *Store) SignOut(ctx context.Context, id string, u *domain.User, ip strin
 		if u == nil {
 			return nil
 		}
-		return s.audit(tx, u.OrgSID, domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: ip}, "signout", "user", u.SID, "", nil, nil, "")
+		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: ip},
+			Action: "signout", TargetType: "user", TargetSID: u.SID})
 	})
 }
 

@@ -100,8 +100,8 @@ func (s *Store) SignUp(ctx context.Context, in SignUpInput, ip string) (*domain.
 			return err
 		}
 		actor := userActor(u, ip)
-		if err := s.audit(tx, "", actor, "user.signup", "user", u.SID, "", nil,
-			map[string]any{"email": u.Email, "name": u.Name, "from_invitation": in.Invitation != ""}, ""); err != nil {
+		if err := s.audit(tx, auditEntry{Actor: actor, Action: "user.signup", TargetType: "user", TargetSID: u.SID,
+			After: map[string]any{"email": u.Email, "name": u.Name, "from_invitation": in.Invitation != ""}}); err != nil {
 			return err
 		}
 		if in.Invitation != "" {
@@ -119,8 +119,8 @@ func (s *Store) SignUp(ctx context.Context, in SignUpInput, ip string) (*domain.
 			domain.NewSID(domain.PrefixRoleAssignment), a.SID, u.SID, ms(now)); err != nil {
 			return err
 		}
-		return s.audit(tx, "", actor, "account.create", "account", a.SID, a.SID, nil,
-			map[string]any{"friendly_name": a.FriendlyName, "type": a.Type, "owner": u.Email, "via": "signup"}, "")
+		return s.audit(tx, auditEntry{Actor: actor, Action: "account.create", TargetType: "account", TargetSID: a.SID, AccountSID: a.SID,
+			After: map[string]any{"friendly_name": a.FriendlyName, "type": a.Type, "owner": u.Email, "via": "signup"}})
 	})
 	if err != nil {
 		return nil, nil, err

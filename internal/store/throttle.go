@@ -117,8 +117,8 @@ func (s *Store) CheckSignInThrottle(ctx context.Context, u *domain.User, email, 
 			actor = domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: ip}
 			orgSID, target = u.OrgSID, u.SID
 		}
-		return s.audit(tx, orgSID, actor, "signin.throttled", "user", target, "", nil,
-			map[string]string{"retry_at": te.RetryAt.Format(time.RFC3339)}, "denied")
+		return s.audit(tx, auditEntry{OrgSID: orgSID, Actor: actor, Action: "signin.throttled", TargetType: "user", TargetSID: target,
+			After: map[string]string{"retry_at": te.RetryAt.Format(time.RFC3339)}, Outcome: "denied"})
 	})
 	if err != nil {
 		return err

@@ -113,8 +113,8 @@ func (s *Store) EnableTOTP(ctx context.Context, u *domain.User, keepSession []by
 			"Two-factor sign-in was turned on for your Admin Center user. From now on, signing in asks for a code from your authenticator app.")); err != nil {
 			return err
 		}
-		return s.audit(tx, u.OrgSID, userActor(u, ip), "2fa.enable", "user", u.SID, "", nil,
-			map[string]any{"recovery_codes": len(recoveryCodes), "other_sessions_ended": ended}, "")
+		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "2fa.enable", TargetType: "user", TargetSID: u.SID,
+			After: map[string]any{"recovery_codes": len(recoveryCodes), "other_sessions_ended": ended}})
 	})
 }
 
@@ -138,8 +138,8 @@ func (s *Store) DisableTOTP(ctx context.Context, u *domain.User, keepSession []b
 			"Two-factor sign-in was turned off for your Admin Center user. If you did not do this, change your password now and tell your administrator.")); err != nil {
 			return err
 		}
-		return s.audit(tx, u.OrgSID, userActor(u, ip), "2fa.disable", "user", u.SID, "", nil,
-			map[string]any{"other_sessions_ended": ended}, "")
+		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "2fa.disable", TargetType: "user",
+			TargetSID: u.SID, After: map[string]any{"other_sessions_ended": ended}})
 	})
 }
 
@@ -154,8 +154,9 @@ func (s *Store) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, kee
 		if err != nil {
 			return err
 		}
-		return s.audit(tx, u.OrgSID, userActor(u, ip), "2fa.recovery_codes.regenerate", "user", u.SID, "", nil,
-			map[string]any{"recovery_codes": len(recoveryCodes), "other_sessions_ended": ended}, "")
+		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "2fa.recovery_codes.regenerate",
+			TargetType: "user", TargetSID: u.SID,
+			After: map[string]any{"recovery_codes": len(recoveryCodes), "other_sessions_ended": ended}})
 	})
 }
 
@@ -199,7 +200,8 @@ func (s *Store) reauthenticated(ctx context.Context, u *domain.User, password, c
 				reason = "wrong code"
 				failed = &domain.Error{Code: domain.EInvalid, Message: ErrWrongCode.Message, Fields: ErrWrongCode.Fields}
 			}
-			return s.audit(tx, u.OrgSID, userActor(u, ip), action, "user", u.SID, "", nil, map[string]string{"reason": reason}, "failure")
+			return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: action, TargetType: "user", TargetSID: u.SID,
+				After: map[string]string{"reason": reason}, Outcome: "failure"})
 		}
 		if method == "recovery" {
 			if err := s.auditRecoveryUseTx(tx, u, ip); err != nil {
@@ -245,8 +247,8 @@ func (s *Store) CompleteTwoFactorSignIn(ctx context.Context, pendingID, code, ip
 				return err
 			}
 			failed = ErrWrongCode
-			return s.audit(tx, u.OrgSID, userActor(u, ip), "signin.failure", "user", u.SID, "", nil,
-				map[string]string{"reason": "wrong code"}, "failure")
+			return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "signin.failure", TargetType: "user",
+				TargetSID: u.SID, After: map[string]string{"reason": "wrong code"}, Outcome: "failure"})
 		}
 		// The pending session is used up; if it is already gone, a concurrent request won.
 		res, err := tx.Exec(`DELETE FROM sessions WHERE id_hash = ? AND state = 'pending_2fa' AND expires_at > ?`, sess.IDHash, ms(now))
@@ -271,8 +273,8 @@ func (s *Store) CompleteTwoFactorSignIn(ctx context.Context, pendingID, code, ip
 				return err
 			}
 		}
-		return s.audit(tx, u.OrgSID, userActor(u, ip), "signin.success", "user", u.SID, "", nil,
-			map[string]string{"method": method}, "")
+		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "signin.success", TargetType: "user",
+			TargetSID: u.SID, After: map[string]string{"method": method}})
 	})
 	if err != nil {
 		return "", u, err
@@ -333,8 +335,8 @@ func (s *Store) auditRecoveryUseTx(tx *sql.Tx, u *domain.User, ip string) error 
 	if err := tx.QueryRow(`SELECT count(*) FROM recovery_codes WHERE user_sid = ? AND used_at IS NULL`, u.SID).Scan(&left); err != nil {
 		return err
 	}
-	return s.audit(tx, u.OrgSID, userActor(u, ip), "2fa.recovery_code.use", "user", u.SID, "", nil,
-		map[string]int{"recovery_codes_left": left}, "")
+	return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "2fa.recovery_code.use", TargetType: "user",
+		TargetSID: u.SID, After: map[string]int{"recovery_codes_left": left}})
 }
 
 func replaceRecoveryCodesTx(tx *sql.Tx, userSID string, codes []string) error {

@@ -56,8 +56,8 @@ func (s *Store) RevokeSession(ctx context.Context, u *domain.User, ref, ip strin
 		if _, err := tx.Exec(`DELETE FROM sessions WHERE id_hash = ? AND user_sid = ?`, h, u.SID); err != nil {
 			return err
 		}
-		return s.audit(tx, u.OrgSID, userActor(u, ip), "session.revoke", "user", u.SID, "",
-			map[string]string{"session_ip": sessIP, "browser": truncate(agent, 120)}, nil, "")
+		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "session.revoke", TargetType: "user",
+			TargetSID: u.SID, Before: map[string]string{"session_ip": sessIP, "browser": truncate(agent, 120)}})
 	})
 }
 
@@ -70,8 +70,8 @@ func (s *Store) RevokeOtherSessions(ctx context.Context, u *domain.User, keep []
 		if n, err = endOtherSessionsTx(tx, u.SID, keep); err != nil {
 			return err
 		}
-		return s.audit(tx, u.OrgSID, userActor(u, ip), "session.revoke_others", "user", u.SID, "", nil,
-			map[string]int{"sessions_ended": n}, "")
+		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "session.revoke_others", TargetType: "user",
+			TargetSID: u.SID, After: map[string]int{"sessions_ended": n}})
 	})
 	return n, err
 }
@@ -116,8 +116,8 @@ func (s *Store) ChangePassword(ctx context.Context, u *domain.User, keep []byte,
 			if err := s.recordFailureTx(tx, u.Email, ip); err != nil {
 				return err
 			}
-			return s.audit(tx, u.OrgSID, userActor(u, ip), "password.change", "user", u.SID, "", nil,
-				map[string]string{"reason": "wrong current password"}, "failure")
+			return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "password.change", TargetType: "user",
+				TargetSID: u.SID, After: map[string]string{"reason": "wrong current password"}, Outcome: "failure"})
 		})
 		if err != nil {
 			return err
@@ -146,7 +146,7 @@ func (s *Store) ChangePassword(ctx context.Context, u *domain.User, keep []byte,
 			"The password of your Admin Center user was changed, and every other session was signed out. If you did not do this, tell your administrator at once.")); err != nil {
 			return err
 		}
-		return s.audit(tx, u.OrgSID, userActor(u, ip), "password.change", "user", u.SID, "", nil,
-			map[string]int{"other_sessions_ended": ended}, "")
+		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "password.change", TargetType: "user",
+			TargetSID: u.SID, After: map[string]int{"other_sessions_ended": ended}})
 	})
 }
