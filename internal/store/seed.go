@@ -57,165 +57,29 @@ func (s *Store) Seed(ctx context.Context, in SeedInput) (*SeedResult, error) {
 	}
 	res := &SeedResult{}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		var orgSID, ownerSID, ownerEmail, dom string
-		err := tx.QueryRow(`SELECT o.sid, u.sid, u.email, d.domain FROM organizations o
-			JOIN users u ON u.org_sid = o.sid AND u.org_role = 'owner'
-			JOIN domains d ON d.org_sid = o.sid AND d.verified_at IS NOT NULL
-			ORDER BY o.created_at, d.created_at LIMIT 1`).Scan(&orgSID, &ownerSID, &ownerEmail, &dom)
-		if errors.Is(err, sql.ErrNoRows) {
-			return domain.Errorf(domain.EInvalid, "There is no organization to seed: run setup first.")
-		}
+		org, err := seedTargetTx(tx)
 		if err != nil {
 			return err
 		}
-		res.OrgSID = orgSID
+		res.OrgSID = org.sid
 		// A bulk write of this size outgrows the normal page cache and would spill to the WAL
 		// mid-transaction; this one transaction gets a large cache (put back below).
 		if _, err := tx.Exec(`PRAGMA cache_size = -524288`); err != nil {
 			return err
 		}
-		now := s.Now()
-		nowMS := ms(now)
-		batch := nowMS // makes seeded emails unique across runs
-
-		insUser, err := tx.Prepare(`INSERT INTO users (sid, email, name, password_hash, status, org_sid, org_role, last_login_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		sd, err := newSeeder(tx, org, r, ms(s.Now()), res)
 		if err != nil {
 			return err
 		}
-		defer insUser.Close()
-		insAcc, err := tx.Prepare(`INSERT INTO accounts (sid, friendly_name, type, status, owner_sid, org_sid, org_relation, flex_region,
-			require_2fa, webhooks_https_only, pkcv_required, status_before_closure, closes_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?, ?)`)
-		if err != nil {
+		defer sd.close()
+		if err := sd.users(in.Users, in.PasswordHash); err != nil {
 			return err
 		}
-		defer insAcc.Close()
-		insRole, err := tx.Prepare(`INSERT OR IGNORE INTO account_roles (sid, account_sid, user_sid, role, created_at) VALUES (?, ?, ?, ?, ?)`)
-		if err != nil {
+		if err := sd.accounts(in.Accounts); err != nil {
 			return err
 		}
-		defer insRole.Close()
-		insAudit, err := tx.Prepare(`INSERT INTO audit_events (org_sid, actor_type, actor_sid, actor_label, action, target_type, target_sid,
-			account_sid, before, after, ip, outcome, created_at) VALUES (?, 'user', ?, ?, ?, 'account', ?, ?, '', ?, '10.0.0.1', 'success', ?)`)
-		if err != nil {
-			return err
-		}
-		defer insAudit.Close()
-		insReq, err := tx.Prepare(`INSERT INTO account_requests (org_sid, account_sid, kind, token_hash, requested_by, state, sent_at, expires_at, created_at)
-			VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer insReq.Close()
-
-		type person struct{ sid, email string }
-		managed := []person{{ownerSID, ownerEmail}}
-		var external []person
-		nExternal := in.Users / 20
-		const year = int64(365 * 24 * time.Hour / time.Millisecond)
-		for i := 0; i < in.Users; i++ {
-			first, last := seedFirst[r.IntN(len(seedFirst))], seedLast[r.IntN(len(seedLast))]
-			p := person{sid: domain.NewSID(domain.PrefixUser)}
-			created := nowMS - r.Int64N(3*year)
-			var org, role sql.NullString
-			if i < nExternal {
-				p.email = fmt.Sprintf("%s.%s.%d.%d@%s", strings.ToLower(first), strings.ToLower(last), batch, i, seedExt[r.IntN(len(seedExt))])
-				external = append(external, p)
-			} else {
-				p.email = fmt.Sprintf("%s.%s.%d.%d@%s", strings.ToLower(first), strings.ToLower(last), batch, i, dom)
-				org = sql.NullString{String: orgSID, Valid: true}
-				role = sql.NullString{String: domain.OrgRoleStandard, Valid: true}
-				if r.IntN(100) == 0 {
-					role.String = domain.OrgRoleAdministrator
-				}
-				managed = append(managed, p)
-			}
-			status := "active"
-			if r.IntN(50) == 0 {
-				status = "deactivated"
-			}
-			var lastLogin sql.NullInt64
-			if r.IntN(4) != 0 {
-				lastLogin = sql.NullInt64{Int64: nowMS - r.Int64N(year/4), Valid: true}
-			}
-			if _, err := insUser.Exec(p.sid, p.email, first+" "+last, in.PasswordHash, status, org, role, lastLogin, created, created); err != nil {
-				return fmt.Errorf("seed user: %w", err)
-			}
-		}
-		res.Users, res.External = in.Users-nExternal, nExternal
-
-		roles := []string{domain.RoleAdministrator, domain.RoleDeveloper, domain.RoleDeveloper, domain.RoleBillingManager, domain.RoleSupport}
-		for i := 0; i < in.Accounts; i++ {
-			sid := domain.NewSID(domain.PrefixAccount)
-			name := seedTeam[r.IntN(len(seedTeam))] + " " + seedPlace[r.IntN(len(seedPlace))]
-			if env := seedEnv[r.IntN(len(seedEnv))]; env != "" {
-				name += " " + env
-			}
-			typ, region := domain.AccountStandard, sql.NullString{}
-			if r.IntN(10) == 0 {
-				typ, region = domain.AccountFlex, sql.NullString{String: domain.FlexRegions[r.IntN(len(domain.FlexRegions))], Valid: true}
-			}
-			created := nowMS - r.Int64N(3*year)
-			owner := managed[r.IntN(len(managed))]
-			if r.IntN(20) == 0 {
-				owner = managed[0] // the Owner holds a few accounts too
-			}
-			org, rel := sql.NullString{String: orgSID, Valid: true}, sql.NullString{String: domain.RelationManaged, Valid: true}
-			request := ""
-			switch n := r.IntN(1000); {
-			case len(external) > 0 && n < 30:
-				owner, rel.String = external[r.IntN(len(external))], domain.RelationIndependent
-				res.Indep++
-			case len(external) > 0 && n < 35:
-				owner, org, rel = external[r.IntN(len(external))], sql.NullString{}, sql.NullString{}
-				request = "share"
-			case n < 40:
-				owner, org, rel = managed[r.IntN(len(managed))], sql.NullString{}, sql.NullString{}
-				request = "import"
-			}
-			status, before, closes := domain.StatusActive, sql.NullString{}, sql.NullInt64{}
-			switch n := r.IntN(100); {
-			case n < 5:
-				status = domain.StatusSuspended
-				res.Suspended++
-			case n < 7:
-				status, before, closes = domain.StatusPendingClosure, sql.NullString{String: domain.StatusActive, Valid: true},
-					sql.NullInt64{Int64: nowMS + r.Int64N(72*3600*1000), Valid: true}
-				res.PendingClosure++
-			case n < 10:
-				status = domain.StatusClosed
-				res.Closed++
-			}
-			if _, err := insAcc.Exec(sid, name, typ, status, owner.sid, org, rel, region, r.IntN(20) == 0, before, closes, created, created); err != nil {
-				return fmt.Errorf("seed account: %w", err)
-			}
-			if _, err := insRole.Exec(domain.NewSID(domain.PrefixRoleAssignment), sid, owner.sid, domain.RoleOwner, created); err != nil {
-				return err
-			}
-			for k := r.IntN(3); k > 0; k-- {
-				u := managed[r.IntN(len(managed))]
-				if _, err := insRole.Exec(domain.NewSID(domain.PrefixRoleAssignment), sid, u.sid, roles[r.IntN(len(roles))], created); err != nil {
-					return err
-				}
-			}
-			if org.Valid {
-				if _, err := insAudit.Exec(orgSID, ownerSID, ownerEmail, "account.create", sid, sid,
-					fmt.Sprintf(`{"friendly_name":%q,"type":%q}`, name, typ), created); err != nil {
-					return err
-				}
-			}
-			if request != "" {
-				sent := nowMS - r.Int64N(10*24*3600*1000)
-				if _, err := insReq.Exec(orgSID, sid, request, auth.HashToken(auth.NewToken()), ownerSID, sent, sent+7*24*3600*1000, sent); err != nil {
-					return err
-				}
-				res.Requests++
-			}
-			res.Accounts++
-		}
-		return s.audit(tx, auditEntry{OrgSID: orgSID, Actor: domain.Actor{Type: "system", Label: "admincenter seed"},
-			Action: "organization.seed", TargetType: "organization", TargetSID: orgSID,
+		return s.audit(tx, auditEntry{OrgSID: org.sid, Actor: domain.Actor{Type: "system", Label: "admincenter seed"},
+			Action: "organization.seed", TargetType: "organization", TargetSID: org.sid,
 			After: map[string]int{"accounts": res.Accounts, "users": in.Users}})
 	})
 	if _, rerr := s.w.ExecContext(ctx, `PRAGMA cache_size = -16000`); err == nil {
@@ -225,4 +89,218 @@ func (s *Store) Seed(ctx context.Context, in SeedInput) (*SeedResult, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// seedOrg is the organization Seed writes into: its Owner and a verified domain for the emails
+// of its managed users.
+type seedOrg struct {
+	sid, ownerSID, ownerEmail, domain string
+}
+
+func seedTargetTx(tx *sql.Tx) (seedOrg, error) {
+	var o seedOrg
+	err := tx.QueryRow(`SELECT o.sid, u.sid, u.email, d.domain FROM organizations o
+		JOIN users u ON u.org_sid = o.sid AND u.org_role = 'owner'
+		JOIN domains d ON d.org_sid = o.sid AND d.verified_at IS NOT NULL
+		ORDER BY o.created_at, d.created_at LIMIT 1`).Scan(&o.sid, &o.ownerSID, &o.ownerEmail, &o.domain)
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, domain.Errorf(domain.EInvalid, "There is no organization to seed: run setup first.")
+	}
+	return o, err
+}
+
+type seedPerson struct{ sid, email string }
+
+const seedYearMS = int64(365 * 24 * time.Hour / time.Millisecond)
+
+// seeder is one Seed's stages' shared state: the prepared statements of its transaction, the
+// random source (drawn from in a fixed order, so a seed is reproducible) and the people the
+// accounts stage picks owners and members from.
+type seeder struct {
+	org   seedOrg
+	r     *rand.Rand
+	nowMS int64
+	batch int64 // makes seeded emails unique across runs
+	res   *SeedResult
+
+	insUser, insAcc, insRole, insAudit, insReq *sql.Stmt
+
+	managed, external []seedPerson
+}
+
+func newSeeder(tx *sql.Tx, org seedOrg, r *rand.Rand, nowMS int64, res *SeedResult) (*seeder, error) {
+	sd := &seeder{org: org, r: r, nowMS: nowMS, batch: nowMS, res: res}
+	for _, p := range []struct {
+		stmt  **sql.Stmt
+		query string
+	}{
+		{&sd.insUser, `INSERT INTO users (sid, email, name, password_hash, status, org_sid, org_role, last_login_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&sd.insAcc, `INSERT INTO accounts (sid, friendly_name, type, status, owner_sid, org_sid, org_relation, flex_region,
+			require_2fa, webhooks_https_only, pkcv_required, status_before_closure, closes_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?, ?)`},
+		{&sd.insRole, `INSERT OR IGNORE INTO account_roles (sid, account_sid, user_sid, role, created_at) VALUES (?, ?, ?, ?, ?)`},
+		{&sd.insAudit, `INSERT INTO audit_events (org_sid, actor_type, actor_sid, actor_label, action, target_type, target_sid,
+			account_sid, before, after, ip, outcome, created_at) VALUES (?, 'user', ?, ?, ?, 'account', ?, ?, '', ?, '10.0.0.1', 'success', ?)`},
+		{&sd.insReq, `INSERT INTO account_requests (org_sid, account_sid, kind, token_hash, requested_by, state, sent_at, expires_at, created_at)
+			VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)`},
+	} {
+		stmt, err := tx.Prepare(p.query)
+		if err != nil {
+			sd.close()
+			return nil, err
+		}
+		*p.stmt = stmt
+	}
+	return sd, nil
+}
+
+func (sd *seeder) close() {
+	for _, st := range []*sql.Stmt{sd.insUser, sd.insAcc, sd.insRole, sd.insAudit, sd.insReq} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// users writes n users: one in twenty external (outside the organization), the rest managed,
+// with a rare Administrator and a few deactivated.
+func (sd *seeder) users(n int, passwordHash string) error {
+	r := sd.r
+	sd.managed = []seedPerson{{sd.org.ownerSID, sd.org.ownerEmail}}
+	nExternal := n / 20
+	for i := 0; i < n; i++ {
+		first, last := seedFirst[r.IntN(len(seedFirst))], seedLast[r.IntN(len(seedLast))]
+		p := seedPerson{sid: domain.NewSID(domain.PrefixUser)}
+		created := sd.nowMS - r.Int64N(3*seedYearMS)
+		var org, role sql.NullString
+		if i < nExternal {
+			p.email = fmt.Sprintf("%s.%s.%d.%d@%s", strings.ToLower(first), strings.ToLower(last), sd.batch, i, seedExt[r.IntN(len(seedExt))])
+			sd.external = append(sd.external, p)
+		} else {
+			p.email = fmt.Sprintf("%s.%s.%d.%d@%s", strings.ToLower(first), strings.ToLower(last), sd.batch, i, sd.org.domain)
+			org = sql.NullString{String: sd.org.sid, Valid: true}
+			role = sql.NullString{String: domain.OrgRoleStandard, Valid: true}
+			if r.IntN(100) == 0 {
+				role.String = domain.OrgRoleAdministrator
+			}
+			sd.managed = append(sd.managed, p)
+		}
+		status := "active"
+		if r.IntN(50) == 0 {
+			status = "deactivated"
+		}
+		var lastLogin sql.NullInt64
+		if r.IntN(4) != 0 {
+			lastLogin = sql.NullInt64{Int64: sd.nowMS - r.Int64N(seedYearMS/4), Valid: true}
+		}
+		if _, err := sd.insUser.Exec(p.sid, p.email, first+" "+last, passwordHash, status, org, role, lastLogin, created, created); err != nil {
+			return fmt.Errorf("seed user: %w", err)
+		}
+	}
+	sd.res.Users, sd.res.External = n-nExternal, nExternal
+	return nil
+}
+
+// accounts writes n accounts.
+func (sd *seeder) accounts(n int) error {
+	for i := 0; i < n; i++ {
+		if err := sd.writeAccount(sd.drawAccount()); err != nil {
+			return err
+		}
+		sd.res.Accounts++
+	}
+	return nil
+}
+
+// seedAccount is one account Seed writes.
+type seedAccount struct {
+	sid, name, typ, status, request string
+	owner                           seedPerson
+	org, relation, region, before   sql.NullString
+	closes                          sql.NullInt64
+	pkcv                            bool
+	created                         int64
+}
+
+// drawAccount picks an account's name, type, owner, relation and status: a few are independent or
+// awaiting an import or share request, and a few are suspended, closing or closed.
+func (sd *seeder) drawAccount() seedAccount {
+	r, res, managed, external := sd.r, sd.res, sd.managed, sd.external
+	a := seedAccount{sid: domain.NewSID(domain.PrefixAccount)}
+	a.name = seedTeam[r.IntN(len(seedTeam))] + " " + seedPlace[r.IntN(len(seedPlace))]
+	if env := seedEnv[r.IntN(len(seedEnv))]; env != "" {
+		a.name += " " + env
+	}
+	a.typ = domain.AccountStandard
+	if r.IntN(10) == 0 {
+		a.typ, a.region = domain.AccountFlex, sql.NullString{String: domain.FlexRegions[r.IntN(len(domain.FlexRegions))], Valid: true}
+	}
+	a.created = sd.nowMS - r.Int64N(3*seedYearMS)
+	a.owner = managed[r.IntN(len(managed))]
+	if r.IntN(20) == 0 {
+		a.owner = managed[0] // the Owner holds a few accounts too
+	}
+	a.org, a.relation = sql.NullString{String: sd.org.sid, Valid: true}, sql.NullString{String: domain.RelationManaged, Valid: true}
+	switch n := r.IntN(1000); {
+	case len(external) > 0 && n < 30:
+		a.owner, a.relation.String = external[r.IntN(len(external))], domain.RelationIndependent
+		res.Indep++
+	case len(external) > 0 && n < 35:
+		a.owner, a.org, a.relation = external[r.IntN(len(external))], sql.NullString{}, sql.NullString{}
+		a.request = "share"
+	case n < 40:
+		a.owner, a.org, a.relation = managed[r.IntN(len(managed))], sql.NullString{}, sql.NullString{}
+		a.request = "import"
+	}
+	a.status = domain.StatusActive
+	switch n := r.IntN(100); {
+	case n < 5:
+		a.status = domain.StatusSuspended
+		res.Suspended++
+	case n < 7:
+		a.status, a.before, a.closes = domain.StatusPendingClosure, sql.NullString{String: domain.StatusActive, Valid: true},
+			sql.NullInt64{Int64: sd.nowMS + r.Int64N(72*3600*1000), Valid: true}
+		res.PendingClosure++
+	case n < 10:
+		a.status = domain.StatusClosed
+		res.Closed++
+	}
+	a.pkcv = r.IntN(20) == 0
+	return a
+}
+
+var seedRoles = []string{domain.RoleAdministrator, domain.RoleDeveloper, domain.RoleDeveloper, domain.RoleBillingManager, domain.RoleSupport}
+
+// writeAccount writes the account with its owner's role and up to two other roles, its creation
+// in the audit log when it is the organization's, and its pending request if it has one.
+func (sd *seeder) writeAccount(a seedAccount) error {
+	r := sd.r
+	if _, err := sd.insAcc.Exec(a.sid, a.name, a.typ, a.status, a.owner.sid, a.org, a.relation, a.region, a.pkcv, a.before, a.closes,
+		a.created, a.created); err != nil {
+		return fmt.Errorf("seed account: %w", err)
+	}
+	if _, err := sd.insRole.Exec(domain.NewSID(domain.PrefixRoleAssignment), a.sid, a.owner.sid, domain.RoleOwner, a.created); err != nil {
+		return err
+	}
+	for k := r.IntN(3); k > 0; k-- {
+		u := sd.managed[r.IntN(len(sd.managed))]
+		if _, err := sd.insRole.Exec(domain.NewSID(domain.PrefixRoleAssignment), a.sid, u.sid, seedRoles[r.IntN(len(seedRoles))], a.created); err != nil {
+			return err
+		}
+	}
+	if a.org.Valid {
+		if _, err := sd.insAudit.Exec(sd.org.sid, sd.org.ownerSID, sd.org.ownerEmail, "account.create", a.sid, a.sid,
+			fmt.Sprintf(`{"friendly_name":%q,"type":%q}`, a.name, a.typ), a.created); err != nil {
+			return err
+		}
+	}
+	if a.request != "" {
+		sent := sd.nowMS - r.Int64N(10*24*3600*1000)
+		if _, err := sd.insReq.Exec(sd.org.sid, a.sid, a.request, auth.HashToken(auth.NewToken()), sd.org.ownerSID, sent, sent+7*24*3600*1000, sent); err != nil {
+			return err
+		}
+		sd.res.Requests++
+	}
+	return nil
 }
