@@ -353,84 +353,19 @@ func (s *Store) listAccounts(ctx context.Context, f AccountFilter) (*AccountPage
 		return nil, domain.Errorf(domain.EInvalid, "The search is too long: use at most 200 characters.")
 	}
 	var list []*domain.Account
-	var brief []domain.Account
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		// Rows are found in page order by the organization's list index, which carries the name, so
-		// LIKE reads no table rows. A rare fragment (few trigram matches) is found the other way
-		// round: its matches are looked up and sorted.
-		scope := "a.org_sid = ? AND a.org_relation = ?"
-		var where []string
-		var args []any
-		if sid := normalizeSID(domain.PrefixAccount, q); sid != "" {
-			where, args = append(where, "a.sid = ?"), append(args, sid)
-		} else if q != "" {
-			rare := false
-			match := `"` + strings.ReplaceAll(q, `"`, `""`) + `"`
-			if utf8.RuneCountInString(q) >= 3 {
-				var known bool
-				if rare, known = s.plans.rare(q, time.Now()); !known {
-					var n int
-					if err := s.queryRowRead(ctx, tx, `SELECT count(*) FROM (SELECT 1 FROM accounts_fts WHERE accounts_fts MATCH ? LIMIT ?)`, match, rareMatches).Scan(&n); err != nil {
-						return err
-					}
-					rare = n < rareMatches
-					s.plans.remember(q, rare, time.Now())
-				}
-			}
-			if rare {
-				scope = "+a.org_sid = ? AND +a.org_relation = ?"
-				where = append(where, `a.sid IN (SELECT s.sid FROM accounts_fts x JOIN account_search s ON s.id = x.rowid WHERE accounts_fts MATCH ?)`)
-				args = append(args, match)
-			} else {
-				where, args = append(where, `a.friendly_name LIKE ? ESCAPE '\'`), append(args, "%"+likeEscape(q)+"%")
-			}
+		search, err := s.planAccountSearch(ctx, tx, q)
+		if err != nil {
+			return err
 		}
-		where, args = append([]string{scope}, where...), append([]any{f.OrgSID, f.Relation}, args...)
-		if f.Status != "" {
-			where, args = append(where, "a.status = ?"), append(args, f.Status)
-		}
-		order := "a.created_at DESC, a.sid DESC"
-		if cur != nil {
-			if cur.dir == 'n' {
-				where = append(where, "(a.created_at, a.sid) < (?, ?)")
-			} else {
-				where = append(where, "(a.created_at, a.sid) > (?, ?)")
-				order = "a.created_at ASC, a.sid ASC"
-			}
-			args = append(args, cur.created, cur.sid)
-		}
-		columns := accountColumns
-		if f.Brief {
-			columns = briefAccountColumns
-		}
-		query := `SELECT ` + columns + accountFrom + `WHERE ` + strings.Join(where, " AND ") +
-			` ORDER BY ` + order + ` LIMIT ?`
-		args = append(args, f.Limit+1)
+		query, args := accountListQuery(f, search, cur)
 		rows, err := s.queryRead(ctx, tx, query, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			if f.Brief {
-				if brief == nil {
-					brief = make([]domain.Account, 0, f.Limit+1) // one allocation for the page
-				}
-				brief = append(brief, domain.Account{})
-				a := &brief[len(brief)-1]
-				if err := scanBriefAccount(rows, a, f.OrgSID, f.Relation); err != nil {
-					return err
-				}
-				list = append(list, a)
-				continue
-			}
-			a, err := scanAccount(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, a)
-		}
-		return rows.Err()
+		list, err = scanAccountList(rows, f)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -445,6 +380,104 @@ func (s *Store) listAccounts(ctx context.Context, f AccountFilter) (*AccountPage
 		page.Prev = cursor{'p', ms(list[0].CreatedAt), list[0].SID}.String()
 	}
 	return page, nil
+}
+
+// accountSearch is how a page of the Accounts list finds the accounts that match a search: the
+// condition on the organization and relation (written to steer SQLite to the right index) and
+// the search's own conditions.
+type accountSearch struct {
+	scope string
+	where []string
+	args  []any
+}
+
+// planAccountSearch decides how to find q, a name fragment or an AC SID. Rows are found in page
+// order by the organization's list index, which carries the name, so LIKE reads no table rows. A
+// rare fragment (few trigram matches) is found the other way round: its matches are looked up
+// and sorted.
+func (s *Store) planAccountSearch(ctx context.Context, tx *sql.Tx, q string) (accountSearch, error) {
+	p := accountSearch{scope: "a.org_sid = ? AND a.org_relation = ?"}
+	if sid := normalizeSID(domain.PrefixAccount, q); sid != "" {
+		p.where, p.args = append(p.where, "a.sid = ?"), append(p.args, sid)
+		return p, nil
+	}
+	if q == "" {
+		return p, nil
+	}
+	rare := false
+	match := `"` + strings.ReplaceAll(q, `"`, `""`) + `"`
+	if utf8.RuneCountInString(q) >= 3 {
+		var known bool
+		if rare, known = s.plans.rare(q, time.Now()); !known {
+			var n int
+			if err := s.queryRowRead(ctx, tx, `SELECT count(*) FROM (SELECT 1 FROM accounts_fts WHERE accounts_fts MATCH ? LIMIT ?)`, match, rareMatches).Scan(&n); err != nil {
+				return p, err
+			}
+			rare = n < rareMatches
+			s.plans.remember(q, rare, time.Now())
+		}
+	}
+	if rare {
+		p.scope = "+a.org_sid = ? AND +a.org_relation = ?"
+		p.where = append(p.where, `a.sid IN (SELECT s.sid FROM accounts_fts x JOIN account_search s ON s.id = x.rowid WHERE accounts_fts MATCH ?)`)
+		p.args = append(p.args, match)
+	} else {
+		p.where, p.args = append(p.where, `a.friendly_name LIKE ? ESCAPE '\'`), append(p.args, "%"+likeEscape(q)+"%")
+	}
+	return p, nil
+}
+
+// accountListQuery builds the query of one page of the list: the search, the status filter, the
+// keyset condition of the cursor (nil on the first page), and one row more than the page so
+// that the caller knows whether a next page exists.
+func accountListQuery(f AccountFilter, search accountSearch, cur *cursor) (string, []any) {
+	where, args := append([]string{search.scope}, search.where...), append([]any{f.OrgSID, f.Relation}, search.args...)
+	if f.Status != "" {
+		where, args = append(where, "a.status = ?"), append(args, f.Status)
+	}
+	order := "a.created_at DESC, a.sid DESC"
+	if cur != nil {
+		if cur.dir == 'n' {
+			where = append(where, "(a.created_at, a.sid) < (?, ?)")
+		} else {
+			where = append(where, "(a.created_at, a.sid) > (?, ?)")
+			order = "a.created_at ASC, a.sid ASC"
+		}
+		args = append(args, cur.created, cur.sid)
+	}
+	columns := accountColumns
+	if f.Brief {
+		columns = briefAccountColumns
+	}
+	query := `SELECT ` + columns + accountFrom + `WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY ` + order + ` LIMIT ?`
+	return query, append(args, f.Limit+1)
+}
+
+// scanAccountList reads the rows of accountListQuery.
+func scanAccountList(rows *sql.Rows, f AccountFilter) ([]*domain.Account, error) {
+	var list []*domain.Account
+	var brief []domain.Account
+	for rows.Next() {
+		if f.Brief {
+			if brief == nil {
+				brief = make([]domain.Account, 0, f.Limit+1) // one allocation for the page
+			}
+			brief = append(brief, domain.Account{})
+			a := &brief[len(brief)-1]
+			if err := scanBriefAccount(rows, a, f.OrgSID, f.Relation); err != nil {
+				return nil, err
+			}
+			list = append(list, a)
+			continue
+		}
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, a)
+	}
+	return list, rows.Err()
 }
 
 // AccountCounts returns how many accounts each tab of the Accounts page holds.
