@@ -345,88 +345,25 @@ func (s *Store) RemoveUserFromOrg(ctx context.Context, actor *domain.User, userS
 			return err
 		}
 		target = u
-		if u.SID == actor.SID {
-			return ErrSelfChange
-		}
-		if u.OrgRole == domain.OrgRoleOwner {
-			return domain.Errorf(domain.EConflict, "The organization's Owner cannot be removed. They must first make someone else the Owner.")
-		}
-		if u.OrgRole == domain.OrgRoleAdministrator && u.Status == "active" {
-			if n, err := adminsLeftTx(tx, actor.OrgSID, u.SID); err != nil || n == 0 {
-				if err == nil {
-					err = ErrLastAdmin
-				}
-				return err
-			}
+		if err := checkRemovableTx(tx, actor, u); err != nil {
+			return err
 		}
 		owned, err := ownedAccountsTx(tx, actor.OrgSID, u.SID)
 		if err != nil {
 			return err
 		}
-		v := domain.Validation{}
-		owners := map[string]*domain.User{}
-		for _, a := range owned {
-			field := OwnerField(a.SID)
-			sid := newOwners[a.SID]
-			if sid == "" {
-				v.Add(field, "Choose a new owner for “"+a.Name+"”.")
-				continue
-			}
-			o, err := scanUser(tx.QueryRow(`SELECT `+userColumns+` FROM users u WHERE u.sid = ? AND u.org_sid = ? AND u.status = 'active'`, sid, actor.OrgSID))
-			if errors.Is(err, sql.ErrNoRows) || (err == nil && o.SID == u.SID) {
-				v.Add(field, "Choose an active member of the organization as the new owner of “"+a.Name+"”.")
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			owners[a.SID] = o
-		}
-		if err := v.Err(); err != nil {
+		handovers, err := chooseNewOwnersTx(tx, actor, u, owned, newOwners)
+		if err != nil {
 			return err
 		}
 		a := userActor(actor, ip)
 		now := ms(s.Now())
-		for _, acc := range owned {
-			o := owners[acc.SID]
-			if _, err := tx.Exec(`UPDATE accounts SET owner_sid = ?, updated_at = ? WHERE sid = ?`, o.SID, now, acc.SID); err != nil {
-				return err
-			}
-			if _, err := tx.Exec(`UPDATE account_roles SET user_sid = ? WHERE account_sid = ? AND role = 'owner'`, o.SID, acc.SID); err != nil {
-				return err
-			}
-			if err := s.audit(tx, auditEntry{OrgSID: actor.OrgSID, Actor: a, Action: "account.owner.transfer", TargetType: "account",
-				TargetSID: acc.SID, AccountSID: acc.SID, Before: map[string]string{"owner": u.Email},
-				After: map[string]string{"owner": o.Email, "reason": "previous owner removed from the organization"}}); err != nil {
-				return err
-			}
-			if err := s.enqueueMail(tx, newOwnerMail(actor.OrgSID, o.Email, acc.Name, acc.SID, baseURL)); err != nil {
-				return err
-			}
+		if err := s.handOverAccountsTx(tx, actor, a, u, handovers, now, baseURL); err != nil {
+			return err
 		}
-		rows, err := tx.Query(`SELECT r.account_sid, r.role FROM account_roles r JOIN accounts c ON c.sid = r.account_sid
-			WHERE r.user_sid = ? AND c.org_sid = ? AND c.org_relation = 'managed' AND r.role <> 'owner'`, u.SID, actor.OrgSID)
+		revoked, err := s.revokeManagedRolesTx(tx, a, actor.OrgSID, u.SID)
 		if err != nil {
 			return err
-		}
-		type grant struct{ account, role string }
-		var grants []grant
-		for rows.Next() {
-			var g grant
-			if err := rows.Scan(&g.account, &g.role); err != nil {
-				rows.Close()
-				return err
-			}
-			grants = append(grants, g)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, g := range grants {
-			if err := s.revokeRoleTx(tx, a, actor.OrgSID, g.account, u.SID, g.role); err != nil {
-				return err
-			}
 		}
 		if _, err := tx.Exec(`UPDATE users SET org_sid = NULL, org_role = NULL, version = version + 1, updated_at = ? WHERE sid = ?`, now, u.SID); err != nil {
 			return err
@@ -436,10 +373,117 @@ func (s *Store) RemoveUserFromOrg(ctx context.Context, actor *domain.User, userS
 			return err
 		}
 		if err := s.audit(tx, auditEntry{OrgSID: actor.OrgSID, Actor: a, Action: "user.remove", TargetType: "user", TargetSID: u.SID,
-			Before: map[string]any{"email": u.Email, "org_role": u.OrgRole, "accounts_owned": len(owned), "roles_removed": len(grants)}}); err != nil {
+			Before: map[string]any{"email": u.Email, "org_role": u.OrgRole, "accounts_owned": len(owned), "roles_removed": revoked}}); err != nil {
 			return err
 		}
 		return s.enqueueMail(tx, orgRemovedMail(actor.OrgSID, u.Email, orgName, actor))
 	})
 	return target, err
+}
+
+// checkRemovableTx refuses to remove the actor themselves, the organization's Owner and its last
+// active Administrator: the organization must keep someone who can run it.
+func checkRemovableTx(tx *sql.Tx, actor, u *domain.User) error {
+	if u.SID == actor.SID {
+		return ErrSelfChange
+	}
+	if u.OrgRole == domain.OrgRoleOwner {
+		return domain.Errorf(domain.EConflict, "The organization's Owner cannot be removed. They must first make someone else the Owner.")
+	}
+	if u.OrgRole == domain.OrgRoleAdministrator && u.Status == "active" {
+		if n, err := adminsLeftTx(tx, actor.OrgSID, u.SID); err != nil || n == 0 {
+			if err == nil {
+				err = ErrLastAdmin
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// handover is an account the removed user owns and the member who owns it next.
+type handover struct {
+	acc OwnedAccount
+	to  *domain.User
+}
+
+// chooseNewOwnersTx checks the new owner chosen in the removal form for each account the user
+// owns: an active member of the organization other than the user.
+func chooseNewOwnersTx(tx *sql.Tx, actor, u *domain.User, owned []OwnedAccount, newOwners map[string]string) ([]handover, error) {
+	v := domain.Validation{}
+	var out []handover
+	for _, a := range owned {
+		field := OwnerField(a.SID)
+		sid := newOwners[a.SID]
+		if sid == "" {
+			v.Add(field, "Choose a new owner for “"+a.Name+"”.")
+			continue
+		}
+		o, err := scanUser(tx.QueryRow(`SELECT `+userColumns+` FROM users u WHERE u.sid = ? AND u.org_sid = ? AND u.status = 'active'`, sid, actor.OrgSID))
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && o.SID == u.SID) {
+			v.Add(field, "Choose an active member of the organization as the new owner of “"+a.Name+"”.")
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, handover{acc: a, to: o})
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// handOverAccountsTx makes each new owner the owner of their account, in the account and in its
+// owner role, audits it and tells them by email.
+func (s *Store) handOverAccountsTx(tx *sql.Tx, actor *domain.User, a domain.Actor, u *domain.User, handovers []handover, now int64, baseURL string) error {
+	for _, h := range handovers {
+		acc, o := h.acc, h.to
+		if _, err := tx.Exec(`UPDATE accounts SET owner_sid = ?, updated_at = ? WHERE sid = ?`, o.SID, now, acc.SID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE account_roles SET user_sid = ? WHERE account_sid = ? AND role = 'owner'`, o.SID, acc.SID); err != nil {
+			return err
+		}
+		if err := s.audit(tx, auditEntry{OrgSID: actor.OrgSID, Actor: a, Action: "account.owner.transfer", TargetType: "account",
+			TargetSID: acc.SID, AccountSID: acc.SID, Before: map[string]string{"owner": u.Email},
+			After: map[string]string{"owner": o.Email, "reason": "previous owner removed from the organization"}}); err != nil {
+			return err
+		}
+		if err := s.enqueueMail(tx, newOwnerMail(actor.OrgSID, o.Email, acc.Name, acc.SID, baseURL)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// revokeManagedRolesTx takes every role but owner the user holds on the organization's managed
+// accounts, audited one by one, and returns how many it took.
+func (s *Store) revokeManagedRolesTx(tx *sql.Tx, a domain.Actor, orgSID, userSID string) (int, error) {
+	rows, err := tx.Query(`SELECT r.account_sid, r.role FROM account_roles r JOIN accounts c ON c.sid = r.account_sid
+		WHERE r.user_sid = ? AND c.org_sid = ? AND c.org_relation = 'managed' AND r.role <> 'owner'`, userSID, orgSID)
+	if err != nil {
+		return 0, err
+	}
+	type grant struct{ account, role string }
+	var grants []grant
+	for rows.Next() {
+		var g grant
+		if err := rows.Scan(&g.account, &g.role); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		grants = append(grants, g)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, g := range grants {
+		if err := s.revokeRoleTx(tx, a, orgSID, g.account, userSID, g.role); err != nil {
+			return 0, err
+		}
+	}
+	return len(grants), nil
 }
