@@ -228,49 +228,67 @@ func (s *Store) UpdateSCIMUser(ctx context.Context, actor domain.Actor, orgSID, 
 			out = cur
 			return nil
 		}
-		if in.UserName != cur.Email {
-			if err := verifiedDomainTx(tx, orgSID, in.UserName); err != nil {
-				return err
-			}
-		}
-		if !in.Active && cur.OrgRole == domain.OrgRoleOwner {
-			return domain.Errorf(domain.EInvalid, "The organization's Owner cannot be deactivated.")
-		}
-		status := "active"
-		if !in.Active {
-			status = "deactivated"
-		}
-		_, err = tx.Exec(`UPDATE users SET email = ?, name = ?, status = ?, version = version + 1, updated_at = ? WHERE sid = ?`,
-			in.UserName, in.DisplayName, status, ms(s.Now()), sid)
-		if isUniqueViolation(err) {
-			return domain.Errorf(domain.EConflict, "A user with this userName already exists.")
-		}
-		if err != nil {
+		if err := s.writeSCIMUserTx(tx, orgSID, cur, in); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`INSERT INTO scim_profiles (user_sid, org_sid, external_id, given_name, family_name) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (user_sid) DO UPDATE SET external_id = excluded.external_id, given_name = excluded.given_name,
-			family_name = excluded.family_name`, sid, orgSID, in.ExternalID, in.GivenName, in.FamilyName); err != nil {
+		if err := s.auditSCIMUpdateTx(tx, actor, orgSID, sid, before, in); err != nil {
 			return err
-		}
-		if err := s.audit(tx, auditEntry{OrgSID: orgSID, Actor: actor, Action: "user.update", TargetType: "user", TargetSID: sid,
-			Before: before, After: in}); err != nil {
-			return err
-		}
-		if in.Active != before.Active {
-			action := "user.reactivate"
-			if !in.Active {
-				action = "user.deactivate"
-				if _, err := tx.Exec(`DELETE FROM sessions WHERE user_sid = ?`, sid); err != nil {
-					return err
-				}
-			}
-			if err := s.audit(tx, auditEntry{OrgSID: orgSID, Actor: actor, Action: action, TargetType: "user", TargetSID: sid}); err != nil {
-				return err
-			}
 		}
 		out, err = findSCIMUserTx(tx, orgSID, sid)
 		return err
 	})
 	return out, err
+}
+
+// writeSCIMUserTx checks the changed input against the organization (a verified domain for a new
+// email; the Owner stays active) and writes it to the user and their SCIM profile. Deactivating
+// ends every session of the user.
+func (s *Store) writeSCIMUserTx(tx *sql.Tx, orgSID string, cur *SCIMUser, in SCIMUserInput) error {
+	if in.UserName != cur.Email {
+		if err := verifiedDomainTx(tx, orgSID, in.UserName); err != nil {
+			return err
+		}
+	}
+	if !in.Active && cur.OrgRole == domain.OrgRoleOwner {
+		return domain.Errorf(domain.EInvalid, "The organization's Owner cannot be deactivated.")
+	}
+	status := "active"
+	if !in.Active {
+		status = "deactivated"
+	}
+	_, err := tx.Exec(`UPDATE users SET email = ?, name = ?, status = ?, version = version + 1, updated_at = ? WHERE sid = ?`,
+		in.UserName, in.DisplayName, status, ms(s.Now()), cur.SID)
+	if isUniqueViolation(err) {
+		return domain.Errorf(domain.EConflict, "A user with this userName already exists.")
+	}
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(`INSERT INTO scim_profiles (user_sid, org_sid, external_id, given_name, family_name) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (user_sid) DO UPDATE SET external_id = excluded.external_id, given_name = excluded.given_name,
+		family_name = excluded.family_name`, cur.SID, orgSID, in.ExternalID, in.GivenName, in.FamilyName)
+	if err != nil {
+		return err
+	}
+	if !in.Active && cur.Active() {
+		_, err = tx.Exec(`DELETE FROM sessions WHERE user_sid = ?`, cur.SID)
+	}
+	return err
+}
+
+// auditSCIMUpdateTx records the update and, when it deactivates or reactivates the user, that
+// as an event of its own, as a deactivation from the console is.
+func (s *Store) auditSCIMUpdateTx(tx *sql.Tx, actor domain.Actor, orgSID, sid string, before, in SCIMUserInput) error {
+	if err := s.audit(tx, auditEntry{OrgSID: orgSID, Actor: actor, Action: "user.update", TargetType: "user", TargetSID: sid,
+		Before: before, After: in}); err != nil {
+		return err
+	}
+	if in.Active == before.Active {
+		return nil
+	}
+	action := "user.reactivate"
+	if !in.Active {
+		action = "user.deactivate"
+	}
+	return s.audit(tx, auditEntry{OrgSID: orgSID, Actor: actor, Action: action, TargetType: "user", TargetSID: sid})
 }
