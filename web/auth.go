@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -94,15 +95,7 @@ func (s *Server) handleLoginForm(c echo.Context) error {
 var errBadCredentials = domain.Errorf(domain.EUnauthorized, "The email or password is not right.")
 
 func (s *Server) handleLogin(c echo.Context) error {
-	ctx := c.Request().Context()
 	email, password := domain.NormalizeEmail(c.FormValue("email")), c.FormValue("password")
-	fail := func(u *domain.User, reason string) error {
-		if err := s.store.RecordSignInFailure(ctx, u, email, clientIP(c), reason); err != nil {
-			return err
-		}
-		f := formOf(c, errBadCredentials, "email", "next")
-		return s.render(c, http.StatusUnauthorized, views.LoginPage(s.page(c, "Sign in", ""), f))
-	}
 	if email == "" || password == "" || len(password) > 4*domain.MaxPasswordLen {
 		v := domain.Validation{}
 		if email == "" {
@@ -115,28 +108,73 @@ func (s *Server) handleLogin(c echo.Context) error {
 		}
 		return s.render(c, http.StatusUnprocessableEntity, views.LoginPage(s.page(c, "Sign in", ""), formOf(c, v.Err(), "email", "next")))
 	}
-	u, err := s.store.FindUserByEmail(ctx, email)
+	attempt := loginAttempt{email: email, password: password, ip: clientIP(c), userAgent: c.Request().UserAgent()}
+	if old, err := c.Cookie(s.sessionCookieName()); err == nil {
+		attempt.oldSession = old.Value
+	}
+	sess, err := s.signInWithPassword(c.Request().Context(), attempt)
+	var throttled *store.ThrottledError
+	switch {
+	case errors.Is(err, errBadCredentials):
+		f := formOf(c, errBadCredentials, "email", "next")
+		return s.render(c, http.StatusUnauthorized, views.LoginPage(s.page(c, "Sign in", ""), f))
+	case errors.As(err, &throttled):
+		s.setRetryAfter(c, err)
+		f := formOf(c, err, "email", "next")
+		return s.render(c, http.StatusTooManyRequests, views.LoginPage(s.page(c, "Sign in", ""), f))
+	case err != nil:
+		return err
+	}
+	s.setSessionCookie(c, sess.id)
+	if sess.state == "pending_2fa" {
+		return c.Redirect(http.StatusSeeOther, loginTwoFactorURL(c.FormValue("next")))
+	}
+	return c.Redirect(http.StatusSeeOther, safeNext(c.FormValue("next"), landing(sess.user)))
+}
+
+// loginAttempt is a sign-in with an email and a password.
+type loginAttempt struct {
+	email, password string
+	ip, userAgent   string
+	oldSession      string // the raw id in the browser's session cookie, if it sent one
+}
+
+// startedSession is the session a sign-in started.
+type startedSession struct {
+	user  *domain.User
+	id    string // the raw session id, for the cookie
+	state string // active, or pending_2fa until the second factor
+}
+
+// signInWithPassword runs the steps of a password sign-in: find the user, refuse a paused email
+// or IP (a *store.ThrottledError), check the password and that the user is active, end the
+// browser's old session and start a new one. Any wrong email or password or a deactivated user
+// is recorded as a failure and answered with errBadCredentials. The steps are separate store
+// calls because the password check is slow by design and must not hold the writer.
+func (s *Server) signInWithPassword(ctx context.Context, in loginAttempt) (startedSession, error) {
+	fail := func(u *domain.User, reason string) (startedSession, error) {
+		if err := s.store.RecordSignInFailure(ctx, u, in.email, in.ip, reason); err != nil {
+			return startedSession{}, err
+		}
+		return startedSession{}, errBadCredentials
+	}
+	u, err := s.store.FindUserByEmail(ctx, in.email)
 	if domain.ErrorCode(err) == domain.ENotFound {
 		u, err = nil, nil
 	}
 	if err != nil {
-		return err
+		return startedSession{}, err
 	}
-	if err := s.store.CheckSignInThrottle(ctx, u, email, clientIP(c)); err != nil {
-		if domain.ErrorCode(err) != domain.ETooMany {
-			return err
-		}
-		s.setRetryAfter(c, err)
-		f := formOf(c, err, "email", "next")
-		return s.render(c, http.StatusTooManyRequests, views.LoginPage(s.page(c, "Sign in", ""), f))
+	if err := s.store.CheckSignInThrottle(ctx, u, in.email, in.ip); err != nil {
+		return startedSession{}, err
 	}
 	if u == nil {
-		auth.BurnPasswordCheck(password)
+		auth.BurnPasswordCheck(in.password)
 		return fail(nil, "unknown email")
 	}
-	ok, err := auth.CheckPassword(u.PasswordHash, password)
+	ok, err := auth.CheckPassword(u.PasswordHash, in.password)
 	if err != nil {
-		return err
+		return startedSession{}, err
 	}
 	if !ok {
 		return fail(u, "wrong password")
@@ -145,20 +183,16 @@ func (s *Server) handleLogin(c echo.Context) error {
 		return fail(u, "user deactivated")
 	}
 	// A new session id at every sign-in: a planted or older cookie is dropped.
-	if old, err := c.Cookie(s.sessionCookieName()); err == nil && old.Value != "" {
-		if err := s.store.SignOut(ctx, old.Value, nil, ""); err != nil {
-			return err
+	if in.oldSession != "" {
+		if err := s.store.SignOut(ctx, in.oldSession, nil, ""); err != nil {
+			return startedSession{}, err
 		}
 	}
-	id, state, err := s.store.SignIn(ctx, u, clientIP(c), c.Request().UserAgent(), s.policy)
+	id, state, err := s.store.SignIn(ctx, u, in.ip, in.userAgent, s.policy)
 	if err != nil {
-		return err
+		return startedSession{}, err
 	}
-	s.setSessionCookie(c, id)
-	if state == "pending_2fa" {
-		return c.Redirect(http.StatusSeeOther, loginTwoFactorURL(c.FormValue("next")))
-	}
-	return c.Redirect(http.StatusSeeOther, safeNext(c.FormValue("next"), landing(u)))
+	return startedSession{user: u, id: id, state: state}, nil
 }
 
 func (s *Server) handleLogout(c echo.Context) error {
