@@ -344,7 +344,7 @@ func AccessReviewPage(p Page, v AccessReviewView) templ.Component {
 							return templ_7745c5c3_Err
 						}
 					}
-					if r.User.Status != "active" {
+					if r.User.Status != domain.UserActive {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "<span class=\"badge badge-danger\">Deactivated</span>")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err

@@ -389,7 +389,7 @@ func AccountUsersPage(p Page, v AccountUsersView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					if u.User.Status == "deactivated" {
+					if u.User.Status == domain.UserDeactivated {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, "<br><span class=\"badge badge-danger\">Deactivated</span>")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err

@@ -407,7 +407,7 @@ func orgUserRow(p Page, v OrgUsersView, ou OrgUser) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if ou.User.Status == "active" {
+		if ou.User.Status == domain.UserActive {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 36, "<span class=\"badge badge-active\">Active</span>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -492,7 +492,7 @@ func orgUserRow(p Page, v OrgUsersView, ou OrgUser) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if ou.User.SID != v.Me.SID && ou.User.OrgRole != domain.OrgRoleOwner {
-			if ou.User.Status == "active" {
+			if ou.User.Status == domain.UserActive {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 48, "<form method=\"post\" action=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

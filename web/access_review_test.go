@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"admincenter/internal/store"
+	"admincenter/internal/domain"
 )
 
 func TestAccessReview(t *testing.T) {
@@ -79,7 +79,7 @@ func TestAccessReview(t *testing.T) {
 	// Nobody but the organization's Owner and Administrators, and only their organization.
 	c.signIn("contractor@outside.dev", testPassword)
 	wantStatus(t, c.get("/admin/access-review"), http.StatusNotFound)
-	if _, _, err := app.store.AddOrganization(ctx, store.SetupInput{OrgName: "Beta", Domain: "beta.dev", Name: "Bo",
+	if _, _, err := app.store.AddOrganization(ctx, domain.SetupInput{OrgName: "Beta", Domain: "beta.dev", Name: "Bo",
 		Email: "bo@beta.dev", Password: testPassword}, ""); err != nil {
 		t.Fatal(err)
 	}

@@ -110,7 +110,7 @@ func (s *Server) handleAccountClose(c echo.Context) error {
 	if !acc.CanRunLifecycle() {
 		return store.Forbidden(acc, "close this account", acc.LifecycleRoleNeeded())
 	}
-	in := store.CloseAccountInput{ConfirmName: c.FormValue("confirm_name"), Acknowledge: c.FormValue("acknowledge") == "on"}
+	in := domain.CloseAccountInput{ConfirmName: c.FormValue("confirm_name"), Acknowledge: c.FormValue("acknowledge") == "on"}
 	a, err := s.store.CloseAccount(c.Request().Context(), currentUser(c), acc.Account.SID, in, s.cfg.ClosureGrace, clientIP(c))
 	if isInvalid(err) {
 		return s.renderGeneral(c, http.StatusUnprocessableEntity, views.GeneralView{Close: formOf(c, err, "confirm_name", "acknowledge")})

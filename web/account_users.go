@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"admincenter/internal/domain"
-	"admincenter/internal/store"
 	"admincenter/views"
 )
 
@@ -61,7 +60,7 @@ func (s *Server) handleInviteUsers(c echo.Context) error {
 		return err
 	}
 	form, _ := c.FormParams()
-	in := store.InviteInput{Email: strings.Join(form["email"], ", "), Roles: form["role"]}
+	in := domain.InviteInput{Email: strings.Join(form["email"], ", "), Roles: form["role"]}
 	acc := currentAccess(c)
 	invs, err := s.store.InviteUsers(c.Request().Context(), currentUser(c), acc.Account.SID, in, s.cfg.BaseURL, clientIP(c))
 	if code := domain.ErrorCode(err); isInvalid(err) || code == domain.ETooMany || code == domain.EConflict {

@@ -35,11 +35,11 @@ func (s *Server) handleAccountList(c echo.Context) error {
 		v.Status, cursor, status = "", "", http.StatusUnprocessableEntity
 	}
 	if v.Tab == "pending" {
-		page, err := s.store.ListAccountRequestPage(ctx, u.OrgSID, cursor, 50)
-		if errors.Is(err, store.ErrBadCursor) {
+		page, err := s.store.ListAccountRequestPage(ctx, u.OrgSID, cursor, domain.PageSize)
+		if errors.Is(err, domain.ErrBadCursor) {
 			s.flashNow(c, "error", domain.ErrorMessage(err))
 			status = http.StatusUnprocessableEntity
-			page, err = s.store.ListAccountRequestPage(ctx, u.OrgSID, "", 50)
+			page, err = s.store.ListAccountRequestPage(ctx, u.OrgSID, "", domain.PageSize)
 		}
 		if err != nil {
 			return err
@@ -50,7 +50,7 @@ func (s *Server) handleAccountList(c echo.Context) error {
 	}
 	f := store.AccountFilter{OrgSID: u.OrgSID, Relation: v.Tab, Query: v.Query, Status: v.Status, Cursor: cursor, Brief: true}
 	page, err := s.store.ListAccounts(ctx, f)
-	if errors.Is(err, store.ErrBadCursor) {
+	if errors.Is(err, domain.ErrBadCursor) {
 		s.flashNow(c, "error", domain.ErrorMessage(err))
 		status, f.Cursor = http.StatusUnprocessableEntity, ""
 		page, err = s.store.ListAccounts(ctx, f)
@@ -100,7 +100,7 @@ func (s *Server) handleAccountNew(c echo.Context) error {
 }
 
 func (s *Server) handleAccountCreate(c echo.Context) error {
-	in := store.CreateAccountInput{FriendlyName: c.FormValue("friendly_name"), Type: formType(c),
+	in := domain.CreateAccountInput{FriendlyName: c.FormValue("friendly_name"), Type: formType(c),
 		FlexRegion: c.FormValue("flex_region"), FlexTerms: c.FormValue("flex_terms") == "on"}
 	a, err := s.store.CreateAccount(c.Request().Context(), currentUser(c), in, clientIP(c))
 	if isInvalid(err) {

@@ -12,7 +12,6 @@ import (
 
 	"admincenter/internal/domain"
 	"admincenter/internal/jobs"
-	"admincenter/internal/store"
 )
 
 // area is an organization with its Owner signed in, a Standard user "dev" with the Developer role
@@ -44,7 +43,7 @@ func newArea(t *testing.T) *area {
 	if ar.adminUser, err = app.store.AddMemberForTest(ctx, ar.ownerUser.OrgSID, domain.OrgRoleAdministrator, "admin@example.com", "Ada Admin", testPassword); err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.store.CreateAccount(ctx, ar.ownerUser, store.CreateAccountInput{FriendlyName: "Billing EU", Type: "standard"}, "")
+	a, err := app.store.CreateAccount(ctx, ar.ownerUser, domain.CreateAccountInput{FriendlyName: "Billing EU", Type: "standard"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,12 +51,12 @@ func newArea(t *testing.T) *area {
 	if _, err := app.store.GrantRole(ctx, domain.Actor{Type: "system"}, ar.ownerUser.OrgSID, a.SID, ar.devUser.SID, domain.RoleDeveloper); err != nil {
 		t.Fatal(err)
 	}
-	_, beta, err := app.store.AddOrganization(ctx, store.SetupInput{OrgName: "Beta", Domain: "beta.example", Name: "Bea Owner",
+	_, beta, err := app.store.AddOrganization(ctx, domain.SetupInput{OrgName: "Beta", Domain: "beta.example", Name: "Bea Owner",
 		Email: "owner@beta.example", Password: testPassword}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	fa, err := app.store.CreateAccount(ctx, beta, store.CreateAccountInput{FriendlyName: "Beta secret", Type: "standard"}, "")
+	fa, err := app.store.CreateAccount(ctx, beta, domain.CreateAccountInput{FriendlyName: "Beta secret", Type: "standard"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +86,7 @@ func TestAccountListTabsSearchAndBadInput(t *testing.T) {
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := 0; i < 55; i++ {
 		ar.app.store.Now = func() time.Time { return base.Add(time.Duration(i) * time.Minute) }
-		if _, err := ar.app.store.CreateAccount(ctx, ar.ownerUser, store.CreateAccountInput{FriendlyName: fmt.Sprintf("Team %02d", i), Type: "standard"}, ""); err != nil {
+		if _, err := ar.app.store.CreateAccount(ctx, ar.ownerUser, domain.CreateAccountInput{FriendlyName: fmt.Sprintf("Team %02d", i), Type: "standard"}, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -146,7 +145,7 @@ func TestAccountListTabsSearchAndBadInput(t *testing.T) {
 	if err := ar.app.store.AddAccountRequestForTest(ctx, ar.ownerUser.OrgSID, ar.acct, "import", ar.ownerUser.SID, now.Add(7*24*time.Hour).UnixMilli()); err != nil {
 		t.Fatal(err)
 	}
-	other, err := ar.app.store.CreateAccount(ctx, ar.ownerUser, store.CreateAccountInput{FriendlyName: "Outside shop", Type: "standard"}, "")
+	other, err := ar.app.store.CreateAccount(ctx, ar.ownerUser, domain.CreateAccountInput{FriendlyName: "Outside shop", Type: "standard"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -380,7 +379,7 @@ func TestAuditLogPageAndCSV(t *testing.T) {
 	ar := newArea(t)
 	ctx := context.Background()
 	evil := "=HYPERLINK(\"http://x\",\"y\")"
-	if _, err := ar.app.store.CreateAccount(ctx, ar.ownerUser, store.CreateAccountInput{FriendlyName: evil, Type: "standard"}, "203.0.113.9"); err != nil {
+	if _, err := ar.app.store.CreateAccount(ctx, ar.ownerUser, domain.CreateAccountInput{FriendlyName: evil, Type: "standard"}, "203.0.113.9"); err != nil {
 		t.Fatal(err)
 	}
 	wantStatus(t, ar.owner.post(ar.path("/suspend"), nil), http.StatusSeeOther)

@@ -16,6 +16,7 @@ import (
 
 	"admincenter/internal/auth"
 	"admincenter/internal/config"
+	"admincenter/internal/domain"
 	"admincenter/internal/store"
 )
 
@@ -33,7 +34,7 @@ func BenchmarkAPIListAccounts(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	org, owner, err := st.Setup(ctx, store.SetupInput{OrgName: "Bench Corp", Domain: "bench.test", Name: "Bea Bench",
+	org, owner, err := st.Setup(ctx, domain.SetupInput{OrgName: "Bench Corp", Domain: "bench.test", Name: "Bea Bench",
 		Email: "bea@bench.test", Password: testPassword}, "127.0.0.1")
 	if err != nil {
 		b.Fatal(err)

@@ -20,7 +20,6 @@ import (
 	iam "github.com/twilio/twilio-go/rest/preview_iam/organization"
 
 	"admincenter/internal/domain"
-	"admincenter/internal/store"
 )
 
 var (
@@ -169,7 +168,7 @@ func (a *testApp) seedAccounts(owner *domain.User, prefix string, n int) []*doma
 	var out []*domain.Account
 	for i := 0; i < n; i++ {
 		a.store.Now = func() time.Time { return base.Add(time.Duration(i) * time.Minute) }
-		acc, err := a.store.CreateAccount(context.Background(), owner, store.CreateAccountInput{
+		acc, err := a.store.CreateAccount(context.Background(), owner, domain.CreateAccountInput{
 			FriendlyName: fmt.Sprintf("%s %02d", prefix, i), Type: domain.AccountStandard}, "127.0.0.1")
 		if err != nil {
 			a.t.Fatal(err)

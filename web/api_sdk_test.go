@@ -27,7 +27,7 @@ func TestAPIWithTwilioSDK(t *testing.T) {
 	accounts := app.seedAccounts(owner, "Project", 5)
 
 	// Another organization with an account, a user and a role assignment of its own.
-	_, otherOwner, err := app.store.AddOrganization(ctx, store.SetupInput{OrgName: "Other Org", Domain: "other.test",
+	_, otherOwner, err := app.store.AddOrganization(ctx, domain.SetupInput{OrgName: "Other Org", Domain: "other.test",
 		Name: "Oscar Other", Email: "oscar@other.test", Password: testPassword}, "127.0.0.1")
 	if err != nil {
 		t.Fatal(err)

@@ -38,7 +38,7 @@ func newAPIFixture(t *testing.T, flags ...string) *apiFixture {
 	f.org, f.token = f.creds.OrgSID, app.token(f.creds)
 	f.account = app.seedAccounts(app.user("owner@example.com"), "Alpha", 1)[0]
 
-	otherOrg, otherOwner, err := app.store.AddOrganization(ctx, store.SetupInput{OrgName: "Other Org", Domain: "other.test",
+	otherOrg, otherOwner, err := app.store.AddOrganization(ctx, domain.SetupInput{OrgName: "Other Org", Domain: "other.test",
 		Name: "Oscar Other", Email: "oscar@other.test", Password: testPassword}, "127.0.0.1")
 	if err != nil {
 		t.Fatal(err)

@@ -41,7 +41,7 @@ func (s *Server) handleAuditLog(c echo.Context) error {
 	v.CSVURL = "/admin/audit?" + csvQ.Encode()
 	status := http.StatusOK
 	page, err := s.store.ListAuditEvents(c.Request().Context(), f)
-	if errors.Is(err, store.ErrBadCursor) {
+	if errors.Is(err, domain.ErrBadCursor) {
 		s.flashNow(c, "error", domain.ErrorMessage(err))
 		status, f.Cursor = http.StatusUnprocessableEntity, ""
 		page, err = s.store.ListAuditEvents(c.Request().Context(), f)

@@ -68,7 +68,7 @@ func (s *Server) handleSetup(c echo.Context) error {
 	if err := s.setupOpen(c); err != nil {
 		return err
 	}
-	in := store.SetupInput{OrgName: c.FormValue("org_name"), Domain: c.FormValue("domain"), Name: c.FormValue("name"),
+	in := domain.SetupInput{OrgName: c.FormValue("org_name"), Domain: c.FormValue("domain"), Name: c.FormValue("name"),
 		Email: c.FormValue("email"), Password: c.FormValue("password")}
 	_, _, err := s.store.Setup(c.Request().Context(), in, clientIP(c))
 	if errors.Is(err, store.ErrAlreadySetUp) {
@@ -96,17 +96,8 @@ var errBadCredentials = domain.Errorf(domain.EUnauthorized, "The email or passwo
 
 func (s *Server) handleLogin(c echo.Context) error {
 	email, password := domain.NormalizeEmail(c.FormValue("email")), c.FormValue("password")
-	if email == "" || password == "" || len(password) > 4*domain.MaxPasswordLen {
-		v := domain.Validation{}
-		if email == "" {
-			v.Add("email", "Enter your email.")
-		}
-		if password == "" {
-			v.Add("password", "Enter your password.")
-		} else if len(password) > 4*domain.MaxPasswordLen {
-			v.Add("password", "That password is longer than any Admin Center accepts.")
-		}
-		return s.render(c, http.StatusUnprocessableEntity, views.LoginPage(s.page(c, "Sign in", ""), formOf(c, v.Err(), "email", "next")))
+	if err := domain.ValidateSignIn(email, password); err != nil {
+		return s.render(c, http.StatusUnprocessableEntity, views.LoginPage(s.page(c, "Sign in", ""), formOf(c, err, "email", "next")))
 	}
 	attempt := loginAttempt{email: email, password: password, ip: clientIP(c), userAgent: c.Request().UserAgent()}
 	if old, err := c.Cookie(s.sessionCookieName()); err == nil {
@@ -126,7 +117,7 @@ func (s *Server) handleLogin(c echo.Context) error {
 		return err
 	}
 	s.setSessionCookie(c, sess.id)
-	if sess.state == "pending_2fa" {
+	if sess.state == domain.SessionPending2FA {
 		return c.Redirect(http.StatusSeeOther, loginTwoFactorURL(c.FormValue("next")))
 	}
 	return c.Redirect(http.StatusSeeOther, safeNext(c.FormValue("next"), landing(sess.user)))
@@ -143,7 +134,7 @@ type loginAttempt struct {
 type startedSession struct {
 	user  *domain.User
 	id    string // the raw session id, for the cookie
-	state string // active, or pending_2fa until the second factor
+	state string // domain.SessionActive, or domain.SessionPending2FA until the second factor
 }
 
 // signInWithPassword runs the steps of a password sign-in: find the user, refuse a paused email
@@ -179,7 +170,7 @@ func (s *Server) signInWithPassword(ctx context.Context, in loginAttempt) (start
 	if !ok {
 		return fail(u, "wrong password")
 	}
-	if u.Status != "active" {
+	if u.Status != domain.UserActive {
 		return fail(u, "user deactivated")
 	}
 	// A new session id at every sign-in: a planted or older cookie is dropped.

@@ -16,6 +16,7 @@ import (
 
 	"admincenter/internal/auth"
 	"admincenter/internal/config"
+	"admincenter/internal/domain"
 	"admincenter/internal/store"
 )
 
@@ -60,7 +61,7 @@ func newTestApp(t testing.TB, flags ...string) *testApp {
 // setup creates the organization and its Owner (owner@example.com) through the store.
 func (a *testApp) setup() {
 	a.t.Helper()
-	_, _, err := a.store.Setup(context.Background(), store.SetupInput{OrgName: "Example Corp", Domain: "example.com",
+	_, _, err := a.store.Setup(context.Background(), domain.SetupInput{OrgName: "Example Corp", Domain: "example.com",
 		Name: "Olive Owner", Email: "owner@example.com", Password: testPassword}, "127.0.0.1")
 	if err != nil {
 		a.t.Fatal(err)

@@ -9,7 +9,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"admincenter/internal/domain"
-	"admincenter/internal/store"
 )
 
 // TestJourneyAccounts: the Owner creates a standard and a Flex account, searches, suspends one
@@ -147,7 +146,7 @@ func TestJourneyDeveloperSeesAccountReadOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.store.CreateAccount(ctx, owner, store.CreateAccountInput{FriendlyName: "Contact center", Type: "flex", FlexRegion: "ie1", FlexTerms: true}, "")
+	a, err := app.store.CreateAccount(ctx, owner, domain.CreateAccountInput{FriendlyName: "Contact center", Type: "flex", FlexRegion: "ie1", FlexTerms: true}, "")
 	if err != nil {
 		t.Fatal(err)
 	}

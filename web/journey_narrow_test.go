@@ -6,7 +6,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"admincenter/internal/store"
+	"admincenter/internal/domain"
 )
 
 // TestJourneyNarrowScreen: on a 375 px wide phone screen every main page fits the width; long
@@ -16,7 +16,7 @@ func TestJourneyNarrowScreen(t *testing.T) {
 	app.setup()
 	owner := app.user("owner@example.com")
 	app.seedAccounts(owner, "Billing Asia-Pacific production", 8)
-	a, err := app.store.CreateAccount(context.Background(), owner, store.CreateAccountInput{FriendlyName: "Support EU", Type: "standard"}, "")
+	a, err := app.store.CreateAccount(context.Background(), owner, domain.CreateAccountInput{FriendlyName: "Support EU", Type: "standard"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"admincenter/internal/domain"
 	"admincenter/internal/store"
 )
 
@@ -20,7 +21,7 @@ func TestJourneyInviteContractor(t *testing.T) {
 	base := app.srv.URL
 	bg := context.Background()
 	owner, _ := app.store.FindUserByEmail(bg, "owner@example.com")
-	acct, err := app.store.CreateAccount(bg, owner, store.CreateAccountInput{FriendlyName: "Billing EU", Type: "standard"}, "")
+	acct, err := app.store.CreateAccount(bg, owner, domain.CreateAccountInput{FriendlyName: "Billing EU", Type: "standard"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +147,7 @@ func TestJourneyInviteContractor(t *testing.T) {
 		t.Fatal(err)
 	}
 	sam, _ = app.store.FindUserBySID(bg, sam.SID)
-	if _, err := app.store.CreateAccount(bg, sam, store.CreateAccountInput{FriendlyName: "Sam's sandbox", Type: "standard"}, ""); err != nil {
+	if _, err := app.store.CreateAccount(bg, sam, domain.CreateAccountInput{FriendlyName: "Sam's sandbox", Type: "standard"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	run(t, ctx, chromedp.Navigate(base+"/admin/users/"+sam.SID+"/remove"), chromedp.WaitVisible(chromedp.ID("remove-user")))

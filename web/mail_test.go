@@ -183,7 +183,7 @@ func TestDomains(t *testing.T) {
 	}
 
 	// Another organization cannot claim a domain verified here.
-	_, other, err := app.store.AddOrganization(context.Background(), store.SetupInput{OrgName: "Other", Domain: "other.net",
+	_, other, err := app.store.AddOrganization(context.Background(), domain.SetupInput{OrgName: "Other", Domain: "other.net",
 		Name: "Otto", Email: "otto@other.net", Password: testPassword}, "")
 	if err != nil {
 		t.Fatal(err)
@@ -240,12 +240,12 @@ func TestAddExistingAccountRules(t *testing.T) {
 	_, outsideSID := app.signUp("Sam Outside", "sam@outside.net")
 	managed := admin.post("/admin/accounts", url.Values{"friendly_name": {"Billing EU"}, "type": {"standard"}})
 	managedSID := accountSIDRE.FindStringSubmatch(managed.Location)[1]
-	_, otherOwner, err := app.store.AddOrganization(context.Background(), store.SetupInput{OrgName: "Other", Domain: "other.net",
+	_, otherOwner, err := app.store.AddOrganization(context.Background(), domain.SetupInput{OrgName: "Other", Domain: "other.net",
 		Name: "Otto", Email: "otto@other.net", Password: testPassword}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	otherAcc, err := app.store.CreateAccount(context.Background(), otherOwner, store.CreateAccountInput{FriendlyName: "Other's", Type: "standard"}, "")
+	otherAcc, err := app.store.CreateAccount(context.Background(), otherOwner, domain.CreateAccountInput{FriendlyName: "Other's", Type: "standard"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -566,7 +566,7 @@ func TestRequestResendCancelAndExpiry(t *testing.T) {
 		}
 	}
 	// Another organization's administrator cannot touch the request.
-	_, _, err := app.store.AddOrganization(context.Background(), store.SetupInput{OrgName: "Other", Domain: "other.net",
+	_, _, err := app.store.AddOrganization(context.Background(), domain.SetupInput{OrgName: "Other", Domain: "other.net",
 		Name: "Otto", Email: "otto@other.net", Password: testPassword}, "")
 	if err != nil {
 		t.Fatal(err)

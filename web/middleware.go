@@ -140,7 +140,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			switch {
 			case err == nil:
 				c.Set(ctxSession, sess)
-				if sess.State == "active" {
+				if sess.State == domain.SessionActive {
 					c.Set(ctxUser, u)
 				}
 			case errors.Is(err, store.ErrNoSession):

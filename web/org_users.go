@@ -114,7 +114,7 @@ func (s *Server) removalPage(c echo.Context, status int, form views.Form) error 
 		v.Blocked = "The organization's Owner cannot be removed. They must first make someone else the Owner."
 	}
 	for _, a := range plan.Owned {
-		v.Owned = append(v.Owned, views.OwnedAccount{SID: a.SID, Name: a.Name, Status: a.Status, Field: store.OwnerField(a.SID)})
+		v.Owned = append(v.Owned, views.OwnedAccount{SID: a.SID, Name: a.Name, Status: a.Status, Field: domain.OwnerField(a.SID)})
 	}
 	return s.render(c, status, views.RemoveOrgUserPage(p, v))
 }

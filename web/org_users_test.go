@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"admincenter/internal/domain"
-	"admincenter/internal/store"
 )
 
 // orgMember creates a managed user of the app's organization and a browser signed in as them.
@@ -113,7 +112,7 @@ func TestRemoveFromOrganizationChoosesNewOwners(t *testing.T) {
 
 	res = app.owner.get("/admin/users/" + std.SID + "/remove")
 	wantStatus(t, res, http.StatusOK)
-	field := store.OwnerField(ac)
+	field := domain.OwnerField(ac)
 	wantBody(t, res, "Std project", `name="`+field+`"`, `value="`+owner.SID+`"`, "Remove from the organization")
 
 	res = app.owner.post("/admin/users/"+std.SID+"/remove", nil)

@@ -511,7 +511,7 @@ func TestAdministratorOfAnotherOrganizationSeesNothing(t *testing.T) {
 	app := newPeopleApp(t)
 	ctx := context.Background()
 	app.invite("c@outside.dev", "developer")
-	_, _, err := app.store.AddOrganization(ctx, store.SetupInput{OrgName: "Beta", Domain: "beta.dev", Name: "Bo Beta",
+	_, _, err := app.store.AddOrganization(ctx, domain.SetupInput{OrgName: "Beta", Domain: "beta.dev", Name: "Bo Beta",
 		Email: "bo@beta.dev", Password: testPassword}, "")
 	if err != nil {
 		t.Fatal(err)

@@ -36,7 +36,7 @@ func (s *Server) invitationGone(c echo.Context, err error) error {
 
 func (s *Server) handleSignup(c echo.Context) error {
 	ctx := c.Request().Context()
-	in := store.SignUpInput{Name: c.FormValue("name"), Email: c.FormValue("email"), Password: c.FormValue("password"),
+	in := domain.SignUpInput{Name: c.FormValue("name"), Email: c.FormValue("email"), Password: c.FormValue("password"),
 		Invitation: c.FormValue("invitation")}
 	u, _, err := s.store.SignUp(ctx, in, clientIP(c))
 	if err == store.ErrInvitationGone {

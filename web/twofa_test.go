@@ -18,7 +18,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"admincenter/internal/auth"
-	"admincenter/internal/store"
+	"admincenter/internal/domain"
 )
 
 // testClock is an injectable clock for store.Now, safe for the server's goroutines.
@@ -406,7 +406,7 @@ func TestDisableAndRegenerateNeedPasswordAndCode(t *testing.T) {
 func TestSessionsPage(t *testing.T) {
 	app := newTestApp(t)
 	app.setup()
-	if _, _, err := app.store.AddOrganization(context.Background(), store.SetupInput{OrgName: "Other", Domain: "other.com",
+	if _, _, err := app.store.AddOrganization(context.Background(), domain.SetupInput{OrgName: "Other", Domain: "other.com",
 		Name: "Oscar Other", Email: "oscar@other.com", Password: testPassword}, ""); err != nil {
 		t.Fatal(err)
 	}

@@ -201,7 +201,7 @@ func loginTwoFactorURL(next string) string {
 // pendingSignIn returns the raw id of the browser's pending (password-only) session, or "".
 func (s *Server) pendingSignIn(c echo.Context) string {
 	sess := currentSession(c)
-	if sess == nil || sess.State != "pending_2fa" {
+	if sess == nil || sess.State != domain.SessionPending2FA {
 		return ""
 	}
 	ck, err := c.Cookie(s.sessionCookieName())

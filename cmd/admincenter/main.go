@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -23,6 +25,7 @@ import (
 
 	"admincenter/internal/auth"
 	"admincenter/internal/config"
+	"admincenter/internal/domain"
 	"admincenter/internal/jobs"
 	"admincenter/internal/store"
 	"admincenter/web"
@@ -150,15 +153,27 @@ func setup(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer
 	if _, err := auth.LoadOrCreateKeys(cfg.DataDir); err != nil {
 		return err
 	}
-	o, u, err := st.Setup(ctx, store.SetupInput{OrgName: *org, Domain: *domainName, Name: *name, Email: *email, Password: password}, "")
+	o, u, err := st.Setup(ctx, domain.SetupInput{OrgName: *org, Domain: *domainName, Name: *name, Email: *email, Password: password}, "")
 	if err != nil {
-		if fe := store.FieldMessages(err); fe != "" {
+		if fe := flagErrors(err); fe != "" {
 			return errors.New(strings.ReplaceAll(fe, "--org-name", "--org"))
 		}
 		return err
 	}
 	fmt.Fprintf(stdout, "organization: %s (%s)\nowner: %s (%s)\nsign in at %s/login\n", o.Name, o.SID, u.Email, u.SID, cfg.BaseURL)
 	return nil
+}
+
+// flagErrors joins the field messages of a validation error into one line that names each
+// field as the flag it came from (org_name is --org-name).
+func flagErrors(err error) string {
+	fields := domain.FieldErrors(err)
+	keys := slices.Sorted(maps.Keys(fields))
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = "--" + strings.ReplaceAll(k, "_", "-") + ": " + fields[k]
+	}
+	return strings.Join(parts, "; ")
 }
 
 func readPassword(file string, stdin io.Reader, stdout io.Writer) (string, error) {
@@ -244,7 +259,7 @@ func seed(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	password := strings.ReplaceAll(auth.NewToken()[:24], "-", "x")
 	if !ok {
-		_, u, err := st.Setup(ctx, store.SetupInput{OrgName: "Example Corp", Domain: "example.com", Name: "Olive Owner",
+		_, u, err := st.Setup(ctx, domain.SetupInput{OrgName: "Example Corp", Domain: "example.com", Name: "Olive Owner",
 			Email: "owner@example.com", Password: password}, "")
 		if err != nil {
 			return err

@@ -38,7 +38,7 @@ func (a *API) handleAccountList(c echo.Context) error {
 	}
 	page, err := a.store.ListAccounts(c.Request().Context(), store.AccountFilter{OrgSID: app.OrgSID,
 		Relation: domain.RelationManaged, Cursor: p.token, Limit: p.size})
-	if err == store.ErrBadCursor {
+	if err == domain.ErrBadCursor {
 		return apiErrorf(400, CodeInvalid, "PageToken is not valid. Start again from the first page.")
 	}
 	if err != nil {

@@ -156,8 +156,6 @@ const (
 	scimContentType    = "application/scim+json"
 	jsonContentType    = "application/json"
 	formContentType    = "application/x-www-form-urlencoded"
-	maxPageSize        = 100
-	defaultPageSize    = 50
 	bearerPrefix       = "Bearer "
 	ctxApp             = "api_app"
 	errWrongMediaType  = "The request body must be JSON (Content-Type: application/json)."

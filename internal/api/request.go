@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"admincenter/internal/domain"
 )
 
 // decodeJSON reads the body as exactly one JSON value into v. It refuses another content type,
@@ -82,14 +84,14 @@ type paging struct {
 }
 
 func pagingOf(c echo.Context, path string, filters url.Values) (paging, error) {
-	p := paging{size: defaultPageSize, path: path, filters: filters}
+	p := paging{size: domain.PageSize, path: path, filters: filters}
 	q := c.QueryParams()
 	if v := q.Get("PageSize"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
 			return p, apiErrorf(400, CodeInvalid, "PageSize must be a whole number from 1 to 100.")
 		}
-		p.size = min(n, maxPageSize)
+		p.size = min(n, domain.MaxPageSize)
 	}
 	if v := q.Get("Page"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -52,7 +52,7 @@ func (a *API) handleRoleAssignmentList(c echo.Context) error {
 	}
 	f := store.RoleAssignmentFilter{OrgSID: app.OrgSID, AccountSID: scope, UserSID: identity, Limit: p.size}
 	page, err := a.store.ListRoleAssignmentPage(c.Request().Context(), f, p.token)
-	if errors.Is(err, store.ErrBadCursor) {
+	if errors.Is(err, domain.ErrBadCursor) {
 		return apiErrorf(400, CodeInvalid, "PageToken is not valid. Start again from the first page.")
 	}
 	if err != nil {

@@ -100,7 +100,7 @@ func (a *API) handleSCIMUserList(c echo.Context) error {
 		}
 		userName = s
 	}
-	start, count := 1, defaultPageSize
+	start, count := 1, domain.PageSize
 	q := c.QueryParams()
 	if v := q.Get("startIndex"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -115,7 +115,7 @@ func (a *API) handleSCIMUserList(c echo.Context) error {
 			if err != nil || n < 0 {
 				return scimError(400, "invalidValue", k+" must be a whole number from 0 to 100.")
 			}
-			count = min(n, maxPageSize)
+			count = min(n, domain.MaxPageSize)
 		}
 	}
 	org := currentApp(c).OrgSID
@@ -162,7 +162,7 @@ func (in *scimUserIn) check() error {
 	return nil
 }
 
-func (in *scimUserIn) apply(u *store.SCIMUserInput) {
+func (in *scimUserIn) apply(u *domain.SCIMUserInput) {
 	u.UserName, u.DisplayName, u.ExternalID = in.UserName, in.DisplayName, in.ExternalID
 	u.GivenName, u.FamilyName = "", ""
 	if in.Name != nil {
@@ -181,7 +181,7 @@ func (a *API) handleSCIMUserCreate(c echo.Context) error {
 	if err := in.check(); err != nil {
 		return err
 	}
-	u := store.SCIMUserInput{Active: true}
+	u := domain.SCIMUserInput{Active: true}
 	in.apply(&u)
 	created, err := a.store.CreateSCIMUser(c.Request().Context(), actorOf(c), currentApp(c).OrgSID, u)
 	if domain.ErrorCode(err) == domain.EConflict {
@@ -216,7 +216,7 @@ func ifMatch(c echo.Context) (int, error) {
 	return n, nil
 }
 
-func (a *API) update(c echo.Context, status int, change func(*store.SCIMUserInput) error) error {
+func (a *API) update(c echo.Context, status int, change func(*domain.SCIMUserInput) error) error {
 	version, err := ifMatch(c)
 	if err != nil {
 		return err
@@ -246,7 +246,7 @@ func (a *API) handleSCIMUserReplace(c echo.Context) error {
 	if err := in.check(); err != nil {
 		return err
 	}
-	return a.update(c, http.StatusOK, func(u *store.SCIMUserInput) error {
+	return a.update(c, http.StatusOK, func(u *domain.SCIMUserInput) error {
 		in.apply(u)
 		return nil
 	})
@@ -275,7 +275,7 @@ func (a *API) handleSCIMUserPatch(c echo.Context) error {
 			return scimError(400, "invalidSyntax", "Only the add and replace operations are supported.")
 		}
 	}
-	return a.update(c, http.StatusOK, func(u *store.SCIMUserInput) error {
+	return a.update(c, http.StatusOK, func(u *domain.SCIMUserInput) error {
 		for _, op := range in.Operations {
 			if op.Path == "" {
 				var attrs map[string]json.RawMessage
@@ -297,7 +297,7 @@ func (a *API) handleSCIMUserPatch(c echo.Context) error {
 	})
 }
 
-func patchAttr(u *store.SCIMUserInput, path string, v json.RawMessage) error {
+func patchAttr(u *domain.SCIMUserInput, path string, v json.RawMessage) error {
 	str := func(dst *string) error {
 		if err := json.Unmarshal(v, dst); err != nil {
 			return scimError(400, "invalidValue", path+" must be a string.")
@@ -342,7 +342,7 @@ func patchAttr(u *store.SCIMUserInput, path string, v json.RawMessage) error {
 // handleSCIMUserDelete deactivates the user and ends their sessions; the user stays on record
 // (and in the audit log) and may be reactivated with PATCH active true.
 func (a *API) handleSCIMUserDelete(c echo.Context) error {
-	return a.update(c, http.StatusNoContent, func(u *store.SCIMUserInput) error {
+	return a.update(c, http.StatusNoContent, func(u *domain.SCIMUserInput) error {
 		u.Active = false
 		return nil
 	})

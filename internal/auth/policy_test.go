@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/pquerna/otp/totp"
+
+	"admincenter/internal/domain"
 )
 
 func TestPasswordProblem(t *testing.T) {
@@ -28,8 +30,9 @@ func TestPasswordProblem(t *testing.T) {
 		{"olive.owner@example.com1", "your name, your email address"},
 		{"Example Corp 1", "your name, your email address"},
 	} {
-		got := PasswordProblem(tc.pw, hints...)
-		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+		m := PasswordProblem(tc.pw, hints...)
+		got := m.Text
+		if (tc.want == "") != m.IsZero() || (got == "") != m.IsZero() || !strings.Contains(got, tc.want) {
 			t.Errorf("PasswordProblem(%.20q) = %q, want it to say %q", tc.pw, got, tc.want)
 		}
 		if got != "" && len(tc.pw) >= 4 && strings.Contains(got, tc.pw) {
@@ -61,7 +64,7 @@ func TestMatchTOTPAndRecoveryCodes(t *testing.T) {
 	codes := NewRecoveryCodes(RecoveryCodeCount)
 	seen := map[string]bool{}
 	for _, c := range codes {
-		if len(c) != 19 || !IsRecoveryCode(NormalizeCode(c)) || seen[c] {
+		if len(c) != 19 || !domain.IsRecoveryCode(domain.NormalizeCode(c)) || seen[c] {
 			t.Errorf("bad or repeated recovery code %q", c)
 		}
 		seen[c] = true

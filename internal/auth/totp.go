@@ -12,6 +12,8 @@ import (
 
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
+
+	"admincenter/internal/domain"
 )
 
 // TOTPPeriod is the length of one TOTP time step.
@@ -65,7 +67,7 @@ func TOTPStep(t time.Time) int64 { return t.Unix() / int64(TOTPPeriod/time.Secon
 // (a code typed just as it changed). ok is false when neither matches. Callers must still refuse
 // a step at or before the last step used, so that a code is accepted once.
 func MatchTOTP(secret, code string, now time.Time) (step int64, ok bool) {
-	if !IsTOTPCode(code) {
+	if !domain.IsTOTPCode(code) {
 		return 0, false
 	}
 	cur := TOTPStep(now)
@@ -81,41 +83,8 @@ func MatchTOTP(secret, code string, now time.Time) (step int64, ok bool) {
 	return 0, false
 }
 
-// IsTOTPCode reports whether s has the shape of a TOTP code: six digits.
-func IsTOTPCode(s string) bool {
-	if len(s) != 6 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// NormalizeCode takes what a person typed into a code field: it drops spaces and hyphens and
-// lower-cases letters, so "123 456" and "ABCD-EFGH-…" are read as meant.
-func NormalizeCode(s string) string {
-	if len(s) > 64 {
-		return s // too long to be any code; left as is so that it is refused
-	}
-	var b strings.Builder
-	for _, c := range strings.ToLower(s) {
-		if c == ' ' || c == '-' || c == '\t' {
-			continue
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
-// Recovery codes: 16 characters of an unambiguous lower-case alphabet (about 79 bits), shown
-// in groups of four.
-const (
-	RecoveryCodeCount = 10
-	recoveryLen       = 16
-)
+// RecoveryCodeCount is how many recovery codes a user has (domain.IsRecoveryCode says what one looks like).
+const RecoveryCodeCount = 10
 
 // NewRecoveryCodes returns n fresh recovery codes, formatted for display (xxxx-xxxx-xxxx-xxxx).
 func NewRecoveryCodes(n int) []string {
@@ -126,41 +95,26 @@ func NewRecoveryCodes(n int) []string {
 	return out
 }
 
-const recoverySymbols = "abcdefghjkmnpqrstuvwxyz23456789" // no i, l, o, 0, 1
-
 func newRecoveryCode() string {
 	var b strings.Builder
 	buf := make([]byte, 1)
-	for n := 0; n < recoveryLen; {
+	for n := 0; n < domain.RecoveryCodeLen; {
 		if _, err := rand.Read(buf); err != nil {
 			panic(err)
 		}
 		// Rejection sampling keeps every symbol equally likely.
 		v := int(buf[0])
-		if v >= 256-256%len(recoverySymbols) {
+		if v >= 256-256%len(domain.RecoveryCodeSymbols) {
 			continue
 		}
 		if n > 0 && n%4 == 0 {
 			b.WriteByte('-')
 		}
-		b.WriteByte(recoverySymbols[v%len(recoverySymbols)])
+		b.WriteByte(domain.RecoveryCodeSymbols[v%len(domain.RecoveryCodeSymbols)])
 		n++
 	}
 	return b.String()
 }
 
-// IsRecoveryCode reports whether a normalized code has the shape of a recovery code.
-func IsRecoveryCode(s string) bool {
-	if len(s) != recoveryLen {
-		return false
-	}
-	for _, c := range s {
-		if !strings.ContainsRune(recoverySymbols, c) {
-			return false
-		}
-	}
-	return true
-}
-
 // HashRecoveryCode returns the stored form of a recovery code, as typed or as displayed.
-func HashRecoveryCode(code string) []byte { return HashToken("recovery:" + NormalizeCode(code)) }
+func HashRecoveryCode(code string) []byte { return HashToken("recovery:" + domain.NormalizeCode(code)) }

@@ -19,11 +19,11 @@ const (
 )
 
 // Error is the one error type with a code and a message that is safe to show a user.
-// Fields maps form field names to messages for validation errors.
+// Fields holds the message of each form field for validation errors.
 type Error struct {
 	Code    string
 	Message string
-	Fields  map[string]string
+	Fields  Validation
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
@@ -54,12 +54,14 @@ func ErrorMessage(err error) string {
 	return "Something went wrong on our side. Please try again."
 }
 
-// Validation collects field errors; Err returns nil when there are none.
-type Validation map[string]string
+// Validation collects field errors: a message for each form field's name. Err returns nil
+// when there are none.
+type Validation map[string]Message
 
-// Add records msg for field unless the field already has a message.
-func (v Validation) Add(field, msg string) {
-	if _, ok := v[field]; !ok {
+// Add records msg for field unless msg is zero (the check found nothing) or the field already
+// has a message: the first problem found is the one shown.
+func (v Validation) Add(field string, msg Message) {
+	if _, ok := v[field]; !ok && !msg.IsZero() {
 		v[field] = msg
 	}
 }
@@ -72,11 +74,22 @@ func (v Validation) Err() error {
 	return &Error{Code: EInvalid, Message: "Please correct the fields marked below.", Fields: v}
 }
 
-// FieldErrors returns the field messages of err, if it is a validation error.
+// FieldError returns the validation error of one field, or nil when msg is zero.
+func FieldError(field string, msg Message) error {
+	v := Validation{}
+	v.Add(field, msg)
+	return v.Err()
+}
+
+// FieldErrors returns the English text of each field's message, if err is a validation error.
 func FieldErrors(err error) map[string]string {
 	var e *Error
-	if errors.As(err, &e) {
-		return e.Fields
+	if !errors.As(err, &e) || e.Fields == nil {
+		return nil
 	}
-	return nil
+	out := make(map[string]string, len(e.Fields))
+	for field, m := range e.Fields {
+		out[field] = m.Text
+	}
+	return out
 }

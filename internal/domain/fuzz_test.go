@@ -25,7 +25,7 @@ func FuzzValidateEmail(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if ValidateEmail(s) == "" {
+		if ValidateEmail(s).IsZero() {
 			if strings.ContainsAny(s, "\r\n<>, ") || !strings.Contains(s, "@") || len(s) > MaxEmailLen {
 				t.Fatalf("ValidateEmail accepted %q", s)
 			}

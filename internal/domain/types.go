@@ -57,6 +57,20 @@ func ValidAccountRole(r string) bool {
 	return false
 }
 
+// SortRoles returns the account roles among roles, in the order of AccountRoles.
+func SortRoles(roles []string) []string {
+	out := make([]string, 0, len(roles))
+	for _, r := range AccountRoles {
+		for _, x := range roles {
+			if x == r {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
+}
+
 // Account types and statuses.
 const (
 	AccountStandard = "standard"
@@ -83,6 +97,18 @@ func ValidAccountStatus(s string) bool {
 	}
 	return false
 }
+
+// User states.
+const (
+	UserActive      = "active"
+	UserDeactivated = "deactivated"
+)
+
+// Session states: a session waits for the second factor after the password, then is active.
+const (
+	SessionPending2FA = "pending_2fa"
+	SessionActive     = "active"
+)
 
 // FlexRegions are the regions a Flex account may live in.
 var FlexRegions = []string{"us1", "ie1", "au1"}

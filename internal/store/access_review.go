@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"strings"
 
 	"admincenter/internal/domain"
@@ -94,7 +93,7 @@ func eachAccessRow(tx *sql.Tx, orgSID, where string, args []any, desc bool, fn f
 			continue
 		}
 		if cur != nil {
-			cur.Roles = sortRoles(cur.Roles)
+			cur.Roles = domain.SortRoles(cur.Roles)
 			if more, err := fn(*cur); err != nil || !more {
 				return err
 			}
@@ -105,7 +104,7 @@ func eachAccessRow(tx *sql.Tx, orgSID, where string, args []any, desc bool, fn f
 		return err
 	}
 	if cur != nil {
-		cur.Roles = sortRoles(cur.Roles)
+		cur.Roles = domain.SortRoles(cur.Roles)
 		_, err = fn(*cur)
 	}
 	return err
@@ -121,7 +120,7 @@ func scanAccess(row scanner, orgSID string) (AccessRow, error) {
 	}
 	u.PasswordHash = ""
 	ar = AccessRow{AccountSID: sid, AccountName: name, Relation: rel, AccountStatus: status, User: *u,
-		Roles: sortRoles(strings.Split(roles, ",")), External: u.OrgSID != orgSID}
+		Roles: domain.SortRoles(strings.Split(roles, ",")), External: u.OrgSID != orgSID}
 	return ar, nil
 }
 
@@ -139,20 +138,17 @@ func scanUserAfter(row scanner, lead []any, extra ...any) (*domain.User, error) 
 	return &u, nil
 }
 
-func reviewCursor(dir byte, accountSID, userSID string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(string(dir) + accountSID + userSID))
-}
-
-func parseReviewCursor(s string) (byte, string, string, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) != 69 || (b[0] != 'n' && b[0] != 'p') {
-		return 0, "", "", ErrBadCursor
+// parseReviewCursor reads a position in the access review, which is ordered by account, then user.
+func parseReviewCursor(s string) (c domain.Cursor, accountSID, userSID string, err error) {
+	c, err = domain.ParseCursor(s, 2)
+	if err != nil {
+		return c, "", "", err
 	}
-	ac, us := string(b[1:35]), string(b[35:])
+	ac, us := c.Key[0], c.Key[1]
 	if !domain.ValidSID(domain.PrefixAccount, ac) || !domain.ValidSID(domain.PrefixUser, us) {
-		return 0, "", "", ErrBadCursor
+		return c, "", "", domain.ErrBadCursor
 	}
-	return b[0], ac, us, nil
+	return c, ac, us, nil
 }
 
 // ReviewAccess returns one page of the access review and the organization's unanswered
@@ -165,14 +161,14 @@ func (s *Store) ReviewAccess(ctx context.Context, f AccessReviewFilter) (*Access
 	if err != nil {
 		return nil, err
 	}
-	var dir byte
+	var backwards bool
 	if f.Cursor != "" {
-		d, ac, us, err := parseReviewCursor(f.Cursor)
+		c, ac, us, err := parseReviewCursor(f.Cursor)
 		if err != nil {
 			return nil, err
 		}
-		dir = d
-		if d == 'n' {
+		backwards = c.Before
+		if !backwards {
 			where += " AND (r.account_sid, r.user_sid) > (?, ?)"
 		} else {
 			where += " AND (r.account_sid, r.user_sid) < (?, ?)"
@@ -181,7 +177,7 @@ func (s *Store) ReviewAccess(ctx context.Context, f AccessReviewFilter) (*Access
 	}
 	out := &AccessReview{}
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		err := eachAccessRow(tx, f.OrgSID, where, args, dir == 'p', func(ar AccessRow) (bool, error) {
+		err := eachAccessRow(tx, f.OrgSID, where, args, backwards, func(ar AccessRow) (bool, error) {
 			out.Rows = append(out.Rows, ar)
 			return len(out.Rows) <= f.Limit, nil
 		})
@@ -198,13 +194,13 @@ func (s *Store) ReviewAccess(ctx context.Context, f AccessReviewFilter) (*Access
 		return nil, err
 	}
 	var hasNext, hasPrev bool
-	out.Rows, hasNext, hasPrev = keysetPage(out.Rows, f.Limit, dir == 'p', dir != 0)
+	out.Rows, hasNext, hasPrev = keysetPage(out.Rows, f.Limit, backwards, f.Cursor != "")
 	if hasNext {
 		last := out.Rows[len(out.Rows)-1]
-		out.Next = reviewCursor('n', last.AccountSID, last.User.SID)
+		out.Next = domain.CursorAfter(last.AccountSID, last.User.SID).String()
 	}
 	if hasPrev {
-		out.Prev = reviewCursor('p', out.Rows[0].AccountSID, out.Rows[0].User.SID)
+		out.Prev = domain.CursorBefore(out.Rows[0].AccountSID, out.Rows[0].User.SID).String()
 	}
 	return out, nil
 }

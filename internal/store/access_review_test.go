@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"admincenter/internal/domain"
@@ -17,7 +18,7 @@ func TestAccessReviewPagesAndGroupsRoles(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 130; i++ {
-		a, err := s.CreateAccount(ctx, owner, CreateAccountInput{FriendlyName: fmt.Sprintf("a%03d", i), Type: "standard"}, "")
+		a, err := s.CreateAccount(ctx, owner, domain.CreateAccountInput{FriendlyName: fmt.Sprintf("a%03d", i), Type: "standard"}, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,4 +78,19 @@ func TestAccessReviewPagesAndGroupsRoles(t *testing.T) {
 	if p, _ := s.ReviewAccess(ctx, AccessReviewFilter{OrgSID: ownerB.OrgSID}); len(p.Rows) != 0 {
 		t.Errorf("Beta's review shows %d rows of Alpha", len(p.Rows))
 	}
+}
+
+// FuzzReviewCursor: a forged access-review cursor is refused, never a panic or a query.
+func FuzzReviewCursor(f *testing.F) {
+	f.Add(domain.CursorAfter("AC"+strings.Repeat("a", 32), "US"+strings.Repeat("b", 32)).String())
+	f.Add("garbage")
+	f.Fuzz(func(t *testing.T, s string) {
+		_, ac, us, err := parseReviewCursor(s)
+		if err != nil {
+			return
+		}
+		if !domain.ValidSID("AC", ac) || !domain.ValidSID("US", us) {
+			t.Fatalf("accepted %q as %q %q", s, ac, us)
+		}
+	})
 }

@@ -22,8 +22,8 @@ type RequestError struct {
 func (e *RequestError) Error() string { return e.Err.Error() }
 func (e *RequestError) Unwrap() error { return e.Err }
 
-func refuse(msg string) error {
-	return &RequestError{Err: &domain.Error{Code: domain.EInvalid, Message: msg, Fields: map[string]string{"account_sid": msg}}}
+func refuse(msg domain.Message) error {
+	return &RequestError{Err: &domain.Error{Code: domain.EInvalid, Message: msg.Text, Fields: domain.Validation{"account_sid": msg}}}
 }
 
 // RequestImport asks the owner of an existing account to let it join the administrator's
@@ -43,31 +43,30 @@ func (s *Store) RequestShare(ctx context.Context, admin *domain.User, rawSID, ip
 func (s *Store) requestAccount(ctx context.Context, admin *domain.User, rawSID, kind, ip string) (*domain.AccountRequest, error) {
 	raw := strings.TrimSpace(rawSID)
 	if raw == "" {
-		return nil, refuse("Enter the account SID: AC followed by 32 letters and digits.")
+		return nil, refuse(domain.MsgRequestSIDMissing)
 	}
 	sid := normalizeSID(domain.PrefixAccount, raw)
 	if sid == "" {
-		return nil, refuse("That is not an account SID. An account SID is AC followed by 32 hexadecimal digits (0–9, a–f).")
+		return nil, refuse(domain.MsgRequestSIDInvalid)
 	}
 	var req *domain.AccountRequest
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		a, err := scanAccount(tx.QueryRow(`SELECT `+accountColumns+accountFrom+`WHERE a.sid = ?`, sid))
 		// An account of another organization is not found, exactly like one that does not exist.
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && a.OrgSID != "" && a.OrgSID != admin.OrgSID) {
-			return refuse("No account with the SID " + sid + " exists. Check the SID with the account's owner.")
+			return refuse(domain.MsgRequestNoAccount.With(sid))
 		}
 		if err != nil {
 			return err
 		}
 		if a.OrgSID == admin.OrgSID {
-			what := "a managed account"
 			if a.Relation == domain.RelationIndependent {
-				what = "an independent account (relinquish it first to import it)"
+				return refuse(domain.MsgRequestAlreadyIndependent.With(a.FriendlyName))
 			}
-			return refuse("“" + a.FriendlyName + "” is already in your organization, as " + what + ".")
+			return refuse(domain.MsgRequestAlreadyManaged.With(a.FriendlyName))
 		}
 		if a.Status == domain.StatusClosed {
-			return refuse("“" + a.FriendlyName + "” is closed; a closed account cannot join an organization.")
+			return refuse(domain.MsgRequestClosed.With(a.FriendlyName))
 		}
 		if kind == domain.RequestImport {
 			ok, err := emailDomainVerifiedTx(tx, admin.OrgSID, a.OwnerEmail)
@@ -78,21 +77,24 @@ func (s *Store) requestAccount(ctx context.Context, admin *domain.User, rawSID, 
 				return &RequestError{OfferShare: true, Err: &domain.Error{Code: domain.EInvalid,
 					Message: "The owner of “" + a.FriendlyName + "” signed up with an email outside your verified domains (" +
 						domain.EmailDomain(a.OwnerEmail) + "), so the account cannot become managed. You can invite the owner to share it as an independent account instead.",
-					Fields: map[string]string{"account_sid": "The owner's email is not in one of your organization's verified domains."}}}
+					Fields: domain.Validation{"account_sid": domain.MsgRequestOwnerDomain}}}
 			}
 			var ownerOrg sql.NullString
 			if err := tx.QueryRow(`SELECT org_sid FROM users WHERE sid = ?`, a.OwnerSID).Scan(&ownerOrg); err != nil {
 				return err
 			}
 			if ownerOrg.Valid && ownerOrg.String != admin.OrgSID {
-				return refuse("The owner of “" + a.FriendlyName + "” belongs to another organization, so the account cannot join yours.")
+				return refuse(domain.MsgRequestOwnerOtherOrg.With(a.FriendlyName))
 			}
 		}
 		var pending string
 		err = tx.QueryRow(`SELECT kind FROM account_requests WHERE org_sid = ? AND account_sid = ? AND state = 'pending'`,
 			admin.OrgSID, a.SID).Scan(&pending)
 		if err == nil {
-			return refuse("An " + pending + " request for “" + a.FriendlyName + "” is already pending. Resend or cancel it under Pending.")
+			if pending == domain.RequestShare {
+				return refuse(domain.MsgRequestSharePending.With(a.FriendlyName))
+			}
+			return refuse(domain.MsgRequestImportPending.With(a.FriendlyName))
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
@@ -216,19 +218,23 @@ type RequestPage struct {
 
 // ListAccountRequestPage returns one page (limit, at most 100 unless called with more by the store
 // itself) of the organization's pending requests, newest first, by keyset pagination on the id:
-// cursor "n<id>" is the page after that request, "p<id>" the page before it.
+// cursor is a page's Next or Prev.
 func (s *Store) ListAccountRequestPage(ctx context.Context, orgSID, cursor string, limit int) (*RequestPage, error) {
 	if limit <= 0 {
-		limit = 50
+		limit = domain.PageSize
 	}
 	where, args, order := "r.org_sid = ? AND r.state = 'pending'", []any{orgSID}, "r.id DESC"
 	backwards := false
 	if cursor != "" {
-		id, err := strconv.ParseInt(cursor[1:], 10, 64)
-		if err != nil || id <= 0 || (cursor[0] != 'n' && cursor[0] != 'p') {
-			return nil, ErrBadCursor
+		c, err := domain.ParseCursor(cursor, 1)
+		if err != nil {
+			return nil, err
 		}
-		if backwards = cursor[0] == 'p'; backwards {
+		id, err := c.Int(0)
+		if err != nil {
+			return nil, err
+		}
+		if backwards = c.Before; backwards {
 			where, order = where+" AND r.id > ?", "r.id ASC"
 		} else {
 			where += " AND r.id < ?"
@@ -258,10 +264,10 @@ func (s *Store) ListAccountRequestPage(ctx context.Context, orgSID, cursor strin
 	list, hasNext, hasPrev := keysetPage(list, limit, backwards, cursor != "")
 	page := &RequestPage{Requests: list}
 	if hasNext {
-		page.Next = "n" + strconv.FormatInt(list[len(list)-1].ID, 10)
+		page.Next = domain.CursorAfter(strconv.FormatInt(list[len(list)-1].ID, 10)).String()
 	}
 	if hasPrev {
-		page.Prev = "p" + strconv.FormatInt(list[0].ID, 10)
+		page.Prev = domain.CursorBefore(strconv.FormatInt(list[0].ID, 10)).String()
 	}
 	return page, nil
 }

@@ -10,20 +10,10 @@ import (
 	"admincenter/internal/domain"
 )
 
-// Validate trims the settings and returns field errors.
-func validateSettings(in *domain.AccountSettings) error {
-	in.FriendlyName = strings.TrimSpace(in.FriendlyName)
-	v := domain.Validation{}
-	if m := domain.ValidateAccountName(in.FriendlyName); m != "" {
-		v.Add("friendly_name", m)
-	}
-	return v.Err()
-}
-
 // UpdateAccountSettings saves an account's name and settings. Switching on Require 2FA needs the
 // person who does it to have two-factor sign-in themself, so that nobody locks themself out.
 func (s *Store) UpdateAccountSettings(ctx context.Context, u *domain.User, sid string, in domain.AccountSettings, ip string) (*domain.Account, error) {
-	if err := validateSettings(&in); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	var out *domain.Account
@@ -40,9 +30,7 @@ func (s *Store) UpdateAccountSettings(ctx context.Context, u *domain.User, sid s
 			return ErrAccountClosed
 		}
 		if in.Require2FA && !a.Require2FA && !acc.User.TOTPEnabled {
-			return &domain.Error{Code: domain.EInvalid, Message: "Please correct the fields marked below.", Fields: map[string]string{
-				"require_2fa": "Turn on two-factor sign-in for yourself first (Two-factor sign-in, in the menu): otherwise this setting would lock you out of the account.",
-			}}
+			return domain.FieldError("require_2fa", domain.MsgRequire2FAFirst)
 		}
 		before := settingsMap(a)
 		now := s.Now()
@@ -119,11 +107,9 @@ func (s *Store) listLockedOut(ctx context.Context, a *domain.Account) ([]domain.
 // old owner keeps administrator.
 func (s *Store) TransferOwner(ctx context.Context, u *domain.User, sid, newOwner, ip string) (*domain.Account, error) {
 	newOwner = strings.TrimSpace(newOwner)
-	field := func(msg string) error {
-		return &domain.Error{Code: domain.EInvalid, Message: "Please correct the fields marked below.", Fields: map[string]string{"new_owner": msg}}
-	}
+	field := func(msg domain.Message) error { return domain.FieldError("new_owner", msg) }
 	if newOwner == "" {
-		return nil, field("Enter the new owner's email address or user SID (US…).")
+		return nil, field(domain.MsgNewOwnerMissing)
 	}
 	var out *domain.Account
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -149,13 +135,13 @@ func (s *Store) TransferOwner(ctx context.Context, u *domain.User, sid, newOwner
 		to, err := scanUser(tx.QueryRow(q, key))
 		switch {
 		case errors.Is(err, sql.ErrNoRows), err == nil && to.OrgSID != a.OrgSID:
-			return field("There is no member of the organization with that email or SID. The new owner must be a managed user of the organization.")
+			return field(domain.MsgNewOwnerUnknown)
 		case err != nil:
 			return err
-		case to.Status != "active":
-			return field(to.Email + " is deactivated; choose an active member of the organization.")
+		case to.Status != domain.UserActive:
+			return field(domain.MsgNewOwnerDeactivated.With(to.Email))
 		case to.SID == a.OwnerSID:
-			return field(to.Email + " already owns this account.")
+			return field(domain.MsgNewOwnerAlready.With(to.Email))
 		}
 		now := ms(s.Now())
 		if _, err := tx.Exec(`DELETE FROM account_roles WHERE account_sid = ? AND role = 'owner'`, a.SID); err != nil {

@@ -3,9 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,43 +48,8 @@ func scanAccount(row scanner, extra ...any) (*domain.Account, error) {
 	return &a, nil
 }
 
-// CreateAccountInput is the Create New Account panel.
-type CreateAccountInput struct {
-	FriendlyName string
-	Type         string
-	FlexRegion   string
-	FlexTerms    bool
-}
-
-// Validate trims the input and returns field errors.
-func (in *CreateAccountInput) Validate() error {
-	in.FriendlyName = strings.TrimSpace(in.FriendlyName)
-	v := domain.Validation{}
-	if m := domain.ValidateAccountName(in.FriendlyName); m != "" {
-		v.Add("friendly_name", m)
-	}
-	switch in.Type {
-	case domain.AccountStandard:
-		in.FlexRegion = ""
-	case domain.AccountFlex:
-		ok := false
-		for _, r := range domain.FlexRegions {
-			ok = ok || r == in.FlexRegion
-		}
-		if !ok {
-			v.Add("flex_region", "Choose a region for the Flex account.")
-		}
-		if !in.FlexTerms {
-			v.Add("flex_terms", "Accept the Flex terms to create a Flex account.")
-		}
-	default:
-		v.Add("type", "Choose Standard or Flex.")
-	}
-	return v.Err()
-}
-
 // CreateAccount creates a managed account of the creator's organization, owned by the creator.
-func (s *Store) CreateAccount(ctx context.Context, creator *domain.User, in CreateAccountInput, ip string) (*domain.Account, error) {
+func (s *Store) CreateAccount(ctx context.Context, creator *domain.User, in domain.CreateAccountInput, ip string) (*domain.Account, error) {
 	if !creator.Managed() {
 		return nil, domain.Errorf(domain.EForbidden, "Only members of the organization may create accounts.")
 	}
@@ -180,21 +143,7 @@ func rolesOf(tx *sql.Tx, accountSID, userSID string) ([]string, error) {
 		}
 		roles = append(roles, r)
 	}
-	return sortRoles(roles), rows.Err()
-}
-
-// sortRoles orders roles as domain.AccountRoles does.
-func sortRoles(roles []string) []string {
-	out := make([]string, 0, len(roles))
-	for _, r := range domain.AccountRoles {
-		for _, x := range roles {
-			if x == r {
-				out = append(out, r)
-				break
-			}
-		}
-	}
-	return out
+	return domain.SortRoles(roles), rows.Err()
 }
 
 // ListAccountUsers returns everyone with a role on the account, with their roles; given roles,
@@ -230,7 +179,7 @@ func (s *Store) listAccountUsers(ctx context.Context, accountSID string, roles [
 				return err
 			}
 			u.PasswordHash = ""
-			out = append(out, domain.AccountUser{User: *u, Roles: sortRoles(strings.Split(roles, ","))})
+			out = append(out, domain.AccountUser{User: *u, Roles: domain.SortRoles(strings.Split(roles, ","))})
 		}
 		return rows.Err()
 	})
@@ -259,30 +208,23 @@ type AccountPage struct {
 	Rows     Derived // the console's rendered rows of Accounts
 }
 
-// ErrBadCursor is returned for a page cursor that was not made by this store.
-var ErrBadCursor = domain.Errorf(domain.EInvalid, "That page link is not valid. Start again from the first page.")
-
-type cursor struct {
-	dir     byte // 'n' after the key, 'p' before it
+// accountCursor is a position in an Accounts list, which is ordered by creation, then SID.
+type accountCursor struct {
+	before  bool
 	created int64
 	sid     string
 }
 
-func (c cursor) String() string {
-	return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("%c%d.%s", c.dir, c.created, c.sid)))
-}
-
-func parseCursor(s string) (cursor, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) < 3 || (b[0] != 'n' && b[0] != 'p') {
-		return cursor{}, ErrBadCursor
+func parseAccountCursor(s string) (accountCursor, error) {
+	c, err := domain.ParseCursor(s, 2)
+	if err != nil {
+		return accountCursor{}, err
 	}
-	created, sid, ok := strings.Cut(string(b[1:]), ".")
-	n, err := strconv.ParseInt(created, 10, 64)
-	if !ok || err != nil || !domain.ValidSID(domain.PrefixAccount, sid) {
-		return cursor{}, ErrBadCursor
+	created, err := c.Int(0)
+	if err != nil || !domain.ValidSID(domain.PrefixAccount, c.Key[1]) {
+		return accountCursor{}, domain.ErrBadCursor
 	}
-	return cursor{dir: b[0], created: n, sid: sid}, nil
+	return accountCursor{before: c.Before, created: created, sid: c.Key[1]}, nil
 }
 
 // rareMatches is how many trigram matches a name fragment may have for the search to look its
@@ -334,15 +276,15 @@ func (s *Store) ListAccounts(ctx context.Context, f AccountFilter) (*AccountPage
 }
 
 func (s *Store) listAccounts(ctx context.Context, f AccountFilter) (*AccountPage, error) {
-	if f.Limit <= 0 || f.Limit > 100 {
-		f.Limit = 50
+	if f.Limit <= 0 || f.Limit > domain.MaxPageSize {
+		f.Limit = domain.PageSize
 	}
 	if f.Status != "" && !domain.ValidAccountStatus(f.Status) {
 		return nil, domain.Errorf(domain.EInvalid, "Unknown status %q.", f.Status)
 	}
-	var cur *cursor
+	var cur *accountCursor
 	if f.Cursor != "" {
-		c, err := parseCursor(f.Cursor)
+		c, err := parseAccountCursor(f.Cursor)
 		if err != nil {
 			return nil, err
 		}
@@ -370,14 +312,14 @@ func (s *Store) listAccounts(ctx context.Context, f AccountFilter) (*AccountPage
 	if err != nil {
 		return nil, err
 	}
-	list, hasNext, hasPrev := keysetPage(list, f.Limit, cur != nil && cur.dir == 'p', cur != nil)
+	list, hasNext, hasPrev := keysetPage(list, f.Limit, cur != nil && cur.before, cur != nil)
 	page := &AccountPage{Accounts: list}
 	if hasNext {
 		last := list[len(list)-1]
-		page.Next = cursor{'n', ms(last.CreatedAt), last.SID}.String()
+		page.Next = domain.CursorAfter(strconv.FormatInt(ms(last.CreatedAt), 10), last.SID).String()
 	}
 	if hasPrev {
-		page.Prev = cursor{'p', ms(list[0].CreatedAt), list[0].SID}.String()
+		page.Prev = domain.CursorBefore(strconv.FormatInt(ms(list[0].CreatedAt), 10), list[0].SID).String()
 	}
 	return page, nil
 }
@@ -430,14 +372,14 @@ func (s *Store) planAccountSearch(ctx context.Context, tx *sql.Tx, q string) (ac
 // accountListQuery builds the query of one page of the list: the search, the status filter, the
 // keyset condition of the cursor (nil on the first page), and one row more than the page so
 // that the caller knows whether a next page exists.
-func accountListQuery(f AccountFilter, search accountSearch, cur *cursor) (string, []any) {
+func accountListQuery(f AccountFilter, search accountSearch, cur *accountCursor) (string, []any) {
 	where, args := append([]string{search.scope}, search.where...), append([]any{f.OrgSID, f.Relation}, search.args...)
 	if f.Status != "" {
 		where, args = append(where, "a.status = ?"), append(args, f.Status)
 	}
 	order := "a.created_at DESC, a.sid DESC"
 	if cur != nil {
-		if cur.dir == 'n' {
+		if !cur.before {
 			where = append(where, "(a.created_at, a.sid) < (?, ?)")
 		} else {
 			where = append(where, "(a.created_at, a.sid) > (?, ?)")
@@ -540,7 +482,7 @@ func (s *Store) ListMyAccounts(ctx context.Context, userSID string) ([]MyAccount
 			if err != nil {
 				return err
 			}
-			out = append(out, MyAccount{Account: a, Roles: sortRoles(strings.Split(roles, ","))})
+			out = append(out, MyAccount{Account: a, Roles: domain.SortRoles(strings.Split(roles, ","))})
 		}
 		return rows.Err()
 	})

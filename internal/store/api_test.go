@@ -70,20 +70,20 @@ func TestSCIMUsers(t *testing.T) {
 	other, _ := newOrg(t, s, "Beta", "beta.com")
 	api := domain.Actor{Type: "api", SID: "OQ00000000000000000000000000000000", Label: "HR"}
 
-	if _, err := s.CreateSCIMUser(ctx, api, org.SID, SCIMUserInput{UserName: "ann@beta.com", Active: true}); domain.FieldErrors(err)["userName"] == "" {
+	if _, err := s.CreateSCIMUser(ctx, api, org.SID, domain.SCIMUserInput{UserName: "ann@beta.com", Active: true}); domain.FieldErrors(err)["userName"] == "" {
 		t.Errorf("email in another organization's domain: %v", err)
 	}
-	if _, err := s.CreateSCIMUser(ctx, api, org.SID, SCIMUserInput{UserName: "not an email", Active: true}); domain.ErrorCode(err) != domain.EInvalid {
+	if _, err := s.CreateSCIMUser(ctx, api, org.SID, domain.SCIMUserInput{UserName: "not an email", Active: true}); domain.ErrorCode(err) != domain.EInvalid {
 		t.Errorf("malformed userName: %v", err)
 	}
-	ann, err := s.CreateSCIMUser(ctx, api, org.SID, SCIMUserInput{UserName: "Ann@Alpha.com", GivenName: "Ann", FamilyName: "Lee", Active: true})
+	ann, err := s.CreateSCIMUser(ctx, api, org.SID, domain.SCIMUserInput{UserName: "Ann@Alpha.com", GivenName: "Ann", FamilyName: "Lee", Active: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ann.Email != "ann@alpha.com" || ann.Name != "Ann Lee" || ann.OrgRole != domain.OrgRoleStandard || !ann.Active() || ann.PasswordHash != "" {
 		t.Fatalf("created %+v", ann)
 	}
-	if _, err := s.CreateSCIMUser(ctx, api, org.SID, SCIMUserInput{UserName: "ann@alpha.com", Active: true}); domain.ErrorCode(err) != domain.EConflict {
+	if _, err := s.CreateSCIMUser(ctx, api, org.SID, domain.SCIMUserInput{UserName: "ann@alpha.com", Active: true}); domain.ErrorCode(err) != domain.EConflict {
 		t.Errorf("duplicate: %v", err)
 	}
 	if _, err := s.FindSCIMUser(ctx, other.SID, ann.SID); domain.ErrorCode(err) != domain.ENotFound {
@@ -97,7 +97,7 @@ func TestSCIMUsers(t *testing.T) {
 	// A stale version changes nothing.
 	later := time.Now().Add(time.Hour).UTC()
 	s.Now = func() time.Time { return later }
-	_, err = s.UpdateSCIMUser(ctx, api, org.SID, ann.SID, ann.Version+1, func(in *SCIMUserInput) error { in.Active = false; return nil })
+	_, err = s.UpdateSCIMUser(ctx, api, org.SID, ann.SID, ann.Version+1, func(in *domain.SCIMUserInput) error { in.Active = false; return nil })
 	if err != ErrStaleVersion {
 		t.Fatalf("stale update: %v", err)
 	}
@@ -105,7 +105,7 @@ func TestSCIMUsers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.UpdateSCIMUser(ctx, api, org.SID, ann.SID, ann.Version, func(in *SCIMUserInput) error { in.Active = false; return nil })
+	got, err := s.UpdateSCIMUser(ctx, api, org.SID, ann.SID, ann.Version, func(in *domain.SCIMUserInput) error { in.Active = false; return nil })
 	if err != nil || got.Active() || got.Version != ann.Version+1 || !got.UpdatedAt.Equal(later.Truncate(time.Millisecond)) {
 		t.Fatalf("deactivate: %+v, %v", got, err)
 	}
@@ -116,11 +116,11 @@ func TestSCIMUsers(t *testing.T) {
 		t.Errorf("deactivate audit = %+v", evs)
 	}
 	// The Owner cannot be deactivated through SCIM.
-	if _, err := s.UpdateSCIMUser(ctx, api, org.SID, owner.SID, AnyVersion, func(in *SCIMUserInput) error { in.Active = false; return nil }); domain.ErrorCode(err) != domain.EInvalid {
+	if _, err := s.UpdateSCIMUser(ctx, api, org.SID, owner.SID, AnyVersion, func(in *domain.SCIMUserInput) error { in.Active = false; return nil }); domain.ErrorCode(err) != domain.EInvalid {
 		t.Errorf("deactivating the Owner: %v", err)
 	}
 	// Changing nothing writes nothing.
-	same, err := s.UpdateSCIMUser(ctx, api, org.SID, ann.SID, AnyVersion, func(*SCIMUserInput) error { return nil })
+	same, err := s.UpdateSCIMUser(ctx, api, org.SID, ann.SID, AnyVersion, func(*domain.SCIMUserInput) error { return nil })
 	if err != nil || same.Version != got.Version {
 		t.Errorf("no-op update: %+v, %v", same, err)
 	}
@@ -131,16 +131,16 @@ func TestCreateRoleAssignmentScope(t *testing.T) {
 	ctx := context.Background()
 	org, owner := newOrg(t, s, "Alpha", "alpha.com")
 	_, otherOwner := newOrg(t, s, "Beta", "beta.com")
-	mine, err := s.CreateAccount(ctx, owner, CreateAccountInput{FriendlyName: "Mine", Type: "standard"}, "")
+	mine, err := s.CreateAccount(ctx, owner, domain.CreateAccountInput{FriendlyName: "Mine", Type: "standard"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	theirs, err := s.CreateAccount(ctx, otherOwner, CreateAccountInput{FriendlyName: "Theirs", Type: "standard"}, "")
+	theirs, err := s.CreateAccount(ctx, otherOwner, domain.CreateAccountInput{FriendlyName: "Theirs", Type: "standard"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	api := domain.Actor{Type: "api", SID: "OQ00000000000000000000000000000000", Label: "HR"}
-	ann, err := s.CreateSCIMUser(ctx, api, org.SID, SCIMUserInput{UserName: "ann@alpha.com", Active: true})
+	ann, err := s.CreateSCIMUser(ctx, api, org.SID, domain.SCIMUserInput{UserName: "ann@alpha.com", Active: true})
 	if err != nil {
 		t.Fatal(err)
 	}

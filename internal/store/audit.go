@@ -125,7 +125,7 @@ func (f AuditFilter) where() ([]string, []any, error) {
 			ok = ok && (c >= 'a' && c <= 'z' || c == '.' || c == '_')
 		}
 		if !ok {
-			v.Add("action", "An action is lower-case words joined by dots, like account.suspend.")
+			v.Add("action", domain.MsgAuditAction)
 		} else {
 			where, args = append(where, `(action = ? OR action LIKE ? ESCAPE '\')`), append(args, a, likeEscape(strings.TrimSuffix(a, "."))+".%")
 		}
@@ -134,7 +134,7 @@ func (f AuditFilter) where() ([]string, []any, error) {
 		if sid := normalizeSID(domain.PrefixAccount, a); sid != "" {
 			where, args = append(where, "account_sid = ?"), append(args, sid)
 		} else {
-			v.Add("account", "Enter an account SID: AC followed by 32 hexadecimal digits.")
+			v.Add("account", domain.MsgAuditAccount)
 		}
 	}
 	var from, to time.Time
@@ -145,7 +145,7 @@ func (f AuditFilter) where() ([]string, []any, error) {
 		if s := strings.TrimSpace(d.val); s != "" {
 			t, err := time.Parse("2006-01-02", s)
 			if err != nil {
-				v.Add(d.field, "Enter a date like 2026-01-31.")
+				v.Add(d.field, domain.MsgDate)
 				continue
 			}
 			*d.dst = t
@@ -158,20 +158,9 @@ func (f AuditFilter) where() ([]string, []any, error) {
 		where, args = append(where, "created_at < ?"), append(args, ms(to.AddDate(0, 0, 1)))
 	}
 	if !from.IsZero() && !to.IsZero() && to.Before(from) {
-		v.Add("to", "The end date is before the start date.")
+		v.Add("to", domain.MsgDateRangeOrder)
 	}
 	return where, args, v.Err()
-}
-
-func parseAuditCursor(s string) (dir byte, id int64, err error) {
-	if len(s) < 2 || (s[0] != 'n' && s[0] != 'p') {
-		return 0, 0, ErrBadCursor
-	}
-	id, perr := strconv.ParseInt(s[1:], 10, 64)
-	if perr != nil || id <= 0 {
-		return 0, 0, ErrBadCursor
-	}
-	return s[0], id, nil
 }
 
 // ListAuditEvents returns one page of the organization's audit log, newest first, by keyset
@@ -183,7 +172,7 @@ func (s *Store) ListAuditEvents(ctx context.Context, f AuditFilter) (*AuditPage,
 
 func (s *Store) listAuditEvents(ctx context.Context, f AuditFilter) (*AuditPage, error) {
 	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
+		f.Limit = domain.PageSize
 	}
 	where, args, err := f.where()
 	if err != nil {
@@ -191,11 +180,15 @@ func (s *Store) listAuditEvents(ctx context.Context, f AuditFilter) (*AuditPage,
 	}
 	order, backwards := "id DESC", false
 	if f.Cursor != "" {
-		dir, id, err := parseAuditCursor(f.Cursor)
+		c, err := domain.ParseCursor(f.Cursor, 1)
 		if err != nil {
 			return nil, err
 		}
-		if dir == 'n' {
+		id, err := c.Int(0)
+		if err != nil {
+			return nil, err
+		}
+		if !c.Before {
 			where = append(where, "id < ?")
 		} else {
 			where, order, backwards = append(where, "id > ?"), "id ASC", true
@@ -226,10 +219,10 @@ func (s *Store) listAuditEvents(ctx context.Context, f AuditFilter) (*AuditPage,
 	list, hasNext, hasPrev := keysetPage(list, f.Limit, backwards, f.Cursor != "")
 	page := &AuditPage{Events: list}
 	if hasNext {
-		page.Next = "n" + strconv.FormatInt(list[len(list)-1].ID, 10)
+		page.Next = domain.CursorAfter(strconv.FormatInt(list[len(list)-1].ID, 10)).String()
 	}
 	if hasPrev {
-		page.Prev = "p" + strconv.FormatInt(list[0].ID, 10)
+		page.Prev = domain.CursorBefore(strconv.FormatInt(list[0].ID, 10)).String()
 	}
 	return page, nil
 }

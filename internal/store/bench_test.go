@@ -44,7 +44,7 @@ func benchSetup(b *testing.B) (*Store, string) {
 			return
 		}
 		var o *domain.Organization
-		if o, _, benchErr = benchStore.Setup(ctx, SetupInput{OrgName: "Bench", Domain: "bench.example", Name: "Bench Owner",
+		if o, _, benchErr = benchStore.Setup(ctx, domain.SetupInput{OrgName: "Bench", Domain: "bench.example", Name: "Bench Owner",
 			Email: "owner@bench.example", Password: testPassword}, ""); benchErr != nil {
 			return
 		}

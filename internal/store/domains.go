@@ -45,33 +45,11 @@ func (s *Store) ListDomains(ctx context.Context, orgSID string) ([]*domain.OrgDo
 	return out, err
 }
 
-// NormalizeDomain trims and lower-cases a domain typed by a person, and says what is wrong with it.
-func NormalizeDomain(raw string) (string, string) {
-	d := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(raw)), ".")
-	switch {
-	case d == "":
-		return d, "Enter a domain."
-	case strings.ContainsAny(d, " \t\r\n"):
-		return d, "A domain has no spaces: enter it like example.com."
-	case strings.Contains(d, "@"):
-		return d, "Enter only the domain, the part after the @ (like example.com)."
-	case strings.Contains(d, "/") || strings.Contains(d, ":"):
-		return d, "Enter only the domain, without http:// or a path (like example.com)."
-	}
-	if m := domain.ValidateDomainName(d); m != "" {
-		return d, m
-	}
-	if domain.PublicMailDomain(d) {
-		return d, d + " is a public mail provider: anyone can have an address there, so it cannot show who belongs to your organization."
-	}
-	return d, ""
-}
-
 // AddDomain adds an unverified domain to the administrator's organization with a fresh challenge token.
 func (s *Store) AddDomain(ctx context.Context, admin *domain.User, raw, ip string) (*domain.OrgDomain, error) {
-	name, problem := NormalizeDomain(raw)
-	if problem != "" {
-		return nil, domain.Validation{"domain": problem}.Err()
+	name, problem := domain.NormalizeDomain(raw)
+	if err := domain.FieldError("domain", problem); err != nil {
+		return nil, err
 	}
 	now := s.Now()
 	d := &domain.OrgDomain{OrgSID: admin.OrgSID, Domain: name, Token: auth.NewToken(), CreatedAt: now}
@@ -81,9 +59,9 @@ func (s *Store) AddDomain(ctx context.Context, admin *domain.User, raw, ip strin
 			ORDER BY org_sid = ? DESC LIMIT 1`, name, admin.OrgSID, admin.OrgSID).Scan(&owner)
 		switch {
 		case err == nil && owner == admin.OrgSID:
-			return domain.Validation{"domain": name + " is already on this page."}.Err()
+			return domain.FieldError("domain", domain.MsgDomainListed.With(name))
 		case err == nil:
-			return domain.Validation{"domain": name + " is verified by another organization."}.Err()
+			return domain.FieldError("domain", domain.MsgDomainTaken.With(name))
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}

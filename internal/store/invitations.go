@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -12,94 +11,6 @@ import (
 	"admincenter/internal/auth"
 	"admincenter/internal/domain"
 )
-
-// Limits of the Invite User panel.
-const (
-	maxInviteEmails = 20
-	maxRoleValues   = 20
-)
-
-// InviteInput is the Invite User panel: one or more email addresses (separated by commas,
-// semicolons, spaces or new lines) and the roles they get.
-type InviteInput struct {
-	Email  string
-	Roles  []string
-	emails []string
-}
-
-// Emails returns the parsed addresses after Validate.
-func (in *InviteInput) Emails() []string { return in.emails }
-
-// Validate parses and checks the input and returns field errors.
-func (in *InviteInput) Validate() error {
-	v := domain.Validation{}
-	in.emails = nil
-	switch raw := strings.TrimSpace(in.Email); {
-	case raw == "":
-		v.Add("email", "Enter the email address of the person to invite.")
-	case len(raw) > maxInviteEmails*(domain.MaxEmailLen+2):
-		v.Add("email", fmt.Sprintf("That is too long. Invite at most %d people at once.", maxInviteEmails))
-	default:
-		parts := strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' || r == '\t' })
-		seen := map[string]bool{}
-		var bad, dup []string
-		for _, p := range parts {
-			e := domain.NormalizeEmail(p)
-			if domain.ValidateEmail(e) != "" {
-				bad = append(bad, p)
-				continue
-			}
-			if seen[e] {
-				dup = append(dup, e)
-				continue
-			}
-			seen[e] = true
-			in.emails = append(in.emails, e)
-		}
-		switch {
-		case len(bad) > 0:
-			v.Add("email", "“"+shorten(bad[0], 60)+"” is not an email address like name@example.com.")
-		case len(dup) > 0:
-			v.Add("email", dup[0]+" is listed more than once.")
-		case len(in.emails) > maxInviteEmails:
-			v.Add("email", fmt.Sprintf("Invite at most %d people at once.", maxInviteEmails))
-		}
-	}
-	roles, msg := cleanRoles(in.Roles, false)
-	if msg != "" {
-		v.Add("role", msg)
-	}
-	in.Roles = roles
-	return v.Err()
-}
-
-// cleanRoles checks and orders the roles of a form; the owner role is never given this way.
-func cleanRoles(raw []string, allowEmpty bool) ([]string, string) {
-	if len(raw) > maxRoleValues {
-		return nil, "Choose from the listed roles."
-	}
-	for _, r := range raw {
-		if r == domain.RoleOwner {
-			return nil, "The Owner role cannot be given here; the account's owner changes by owner transfer on the General tab."
-		}
-		if !domain.ValidAccountRole(r) {
-			return nil, "Unknown role “" + shorten(r, 40) + "”. Choose from the listed roles."
-		}
-	}
-	roles := sortRoles(raw)
-	if len(roles) == 0 && !allowEmpty {
-		return nil, "Choose at least one role."
-	}
-	return roles, ""
-}
-
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
-}
 
 // accountForPeople is what the people methods need of an account, read inside their transaction.
 type accountForPeople struct {
@@ -170,7 +81,7 @@ func (s *Store) insertInvitationTx(tx *sql.Tx, a *accountForPeople, inviter *dom
 // InviteUsers invites each address of the input to the account with the roles: one pending
 // invitation per address, each emailed with its own link, all or none. Someone who already has
 // access, or has a pending invitation, is refused; an expired invitation is replaced.
-func (s *Store) InviteUsers(ctx context.Context, actor *domain.User, accountSID string, in InviteInput, baseURL, ip string) ([]*domain.Invitation, error) {
+func (s *Store) InviteUsers(ctx context.Context, actor *domain.User, accountSID string, in domain.InviteInput, baseURL, ip string) ([]*domain.Invitation, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -183,14 +94,14 @@ func (s *Store) InviteUsers(ctx context.Context, actor *domain.User, accountSID 
 		if err := a.closedErr(); err != nil {
 			return err
 		}
-		var problems []string
-		for _, email := range in.emails {
+		var problems []domain.Message
+		for _, email := range in.Emails() {
 			has, err := hasAccessTx(tx, a.SID, email)
 			if err != nil {
 				return err
 			}
 			if has {
-				problems = append(problems, email+" already has access to this account; change their roles on the Users tab.")
+				problems = append(problems, domain.MsgInviteHasAccess.With(email))
 				continue
 			}
 			var n int
@@ -199,17 +110,16 @@ func (s *Store) InviteUsers(ctx context.Context, actor *domain.User, accountSID 
 				return err
 			}
 			if n > 0 {
-				problems = append(problems, email+" already has a pending invitation; resend it from the Pending Users tab.")
+				problems = append(problems, domain.MsgInvitePending.With(email))
 			}
 		}
 		if len(problems) > 0 {
-			return &domain.Error{Code: domain.EInvalid, Message: "Please correct the fields marked below.",
-				Fields: map[string]string{"email": strings.Join(problems, " ")}}
+			return domain.FieldError("email", domain.JoinMessages(problems...))
 		}
-		if err := s.invitationQuota(tx, a.SID, len(in.emails)); err != nil {
+		if err := s.invitationQuota(tx, a.SID, len(in.Emails())); err != nil {
 			return err
 		}
-		for _, email := range in.emails {
+		for _, email := range in.Emails() {
 			inv, err := s.insertInvitationTx(tx, a, actor, email, in.Roles, baseURL)
 			if err != nil {
 				return err
@@ -247,7 +157,7 @@ func scanInvitation(row scanner, extra ...any) (*domain.Invitation, error) {
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
-	inv.Roles = sortRoles(strings.Split(roles, ","))
+	inv.Roles = domain.SortRoles(strings.Split(roles, ","))
 	inv.SentAt, inv.ExpiresAt, inv.AnsweredAt = fromMS(sent), fromMS(expires), fromMS(answered)
 	return &inv, nil
 }

@@ -152,28 +152,15 @@ func (s *Store) ReactivateAccount(ctx context.Context, u *domain.User, sid, ip s
 		})
 }
 
-// CloseAccountInput is the close form: the account's name typed again and the acknowledgement.
-type CloseAccountInput struct {
-	ConfirmName string
-	Acknowledge bool
-}
-
 // CloseAccount starts closing an active or suspended account: it becomes pending_closure and
 // is closed for good once grace has passed, unless the closure is cancelled before.
-func (s *Store) CloseAccount(ctx context.Context, u *domain.User, sid string, in CloseAccountInput, grace time.Duration, ip string) (*domain.Account, error) {
+func (s *Store) CloseAccount(ctx context.Context, u *domain.User, sid string, in domain.CloseAccountInput, grace time.Duration, ip string) (*domain.Account, error) {
 	return s.lifecycleTx(ctx, u, sid, ip, "account.close", "close this account",
 		func(a *domain.Account, _ time.Time) error {
 			if a.Status != domain.StatusActive && a.Status != domain.StatusSuspended {
 				return wrongState(a, "Only an active or suspended account can be closed.")
 			}
-			v := domain.Validation{}
-			if strings.TrimSpace(in.ConfirmName) != a.FriendlyName {
-				v.Add("confirm_name", "Type the account name exactly as shown to confirm.")
-			}
-			if !in.Acknowledge {
-				v.Add("acknowledge", "Tick the box to confirm you understand what closing does.")
-			}
-			return v.Err()
+			return in.Validate(a.FriendlyName)
 		},
 		func(tx *sql.Tx, a *domain.Account, now time.Time) error {
 			return setStatusTx(tx, a, domain.StatusPendingClosure, a.Status, now.Add(grace), now)

@@ -33,7 +33,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := s.CreateAccount(ctx, owner, CreateAccountInput{FriendlyName: "Billing EU", Type: "standard"}, "")
+	a, err := s.CreateAccount(ctx, owner, domain.CreateAccountInput{FriendlyName: "Billing EU", Type: "standard"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,14 +78,14 @@ func TestLifecycleTransitions(t *testing.T) {
 	}
 
 	// Close from suspended: the name must match and the box be ticked.
-	for _, in := range []CloseAccountInput{{ConfirmName: "billing eu", Acknowledge: true}, {ConfirmName: "Billing EU"}} {
+	for _, in := range []domain.CloseAccountInput{{ConfirmName: "billing eu", Acknowledge: true}, {ConfirmName: "Billing EU"}} {
 		_, err := f.s.CloseAccount(ctx, f.owner, sid, in, 72*time.Hour, "")
 		wantErrCode(t, err, domain.EInvalid)
 	}
 	if got := f.status(t); got != domain.StatusSuspended {
 		t.Fatalf("a refused close changed the status to %s", got)
 	}
-	a, err := f.s.CloseAccount(ctx, f.owner, sid, CloseAccountInput{ConfirmName: " Billing EU ", Acknowledge: true}, 72*time.Hour, "")
+	a, err := f.s.CloseAccount(ctx, f.owner, sid, domain.CloseAccountInput{ConfirmName: " Billing EU ", Acknowledge: true}, 72*time.Hour, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestLifecycleTransitions(t *testing.T) {
 	if _, err := f.s.ReactivateAccount(ctx, f.owner, sid, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.s.CloseAccount(ctx, f.owner, sid, CloseAccountInput{ConfirmName: "Billing EU", Acknowledge: true}, time.Hour, ""); err != nil {
+	if _, err := f.s.CloseAccount(ctx, f.owner, sid, domain.CloseAccountInput{ConfirmName: "Billing EU", Acknowledge: true}, time.Hour, ""); err != nil {
 		t.Fatal(err)
 	}
 	f.s.Now = func() time.Time { return base.Add(59 * time.Minute) }
@@ -340,7 +340,7 @@ func TestAuditListFiltersAndPages(t *testing.T) {
 		wantErrCode(t, err, domain.EInvalid)
 	}
 	_, err = f.s.ListAuditEvents(ctx, AuditFilter{OrgSID: f.org.SID, Cursor: "x12"})
-	if err != ErrBadCursor {
+	if err != domain.ErrBadCursor {
 		t.Errorf("bad cursor: %v", err)
 	}
 }
@@ -380,7 +380,7 @@ func TestSearchByFragment(t *testing.T) {
 	ctx := context.Background()
 	org, owner := newOrg(t, s, "Alpha", "alpha.com")
 	for _, n := range []string{"Billing EU", "billing US", "Support desk", "100% coverage", "snake_case"} {
-		if _, err := s.CreateAccount(ctx, owner, CreateAccountInput{FriendlyName: n, Type: "standard"}, ""); err != nil {
+		if _, err := s.CreateAccount(ctx, owner, domain.CreateAccountInput{FriendlyName: n, Type: "standard"}, ""); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
@@ -24,7 +23,7 @@ func TestSignUpFromInvitation(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	org, owner := newOrg(t, s, "Alpha", "alpha.com")
-	a, err := s.CreateAccount(ctx, owner, CreateAccountInput{FriendlyName: "Alpha prod", Type: "standard"}, "")
+	a, err := s.CreateAccount(ctx, owner, domain.CreateAccountInput{FriendlyName: "Alpha prod", Type: "standard"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,14 +41,14 @@ func TestSignUpFromInvitation(t *testing.T) {
 		}
 	}
 	// The typed email does not matter: the invitation's wins, and no own account is made.
-	u, acct, err := s.SignUp(ctx, SignUpInput{Name: "Carla", Email: "someone-else@evil.example", Password: testPassword, Invitation: "tok-live"}, "")
+	u, acct, err := s.SignUp(ctx, domain.SignUpInput{Name: "Carla", Email: "someone-else@evil.example", Password: testPassword, Invitation: "tok-live"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if u.Email != "carla@contractor.io" || acct != nil || u.Managed() {
 		t.Errorf("user %+v, account %v", u, acct)
 	}
-	if _, _, err := s.SignUp(ctx, SignUpInput{Name: "Old", Email: "old@contractor.io", Password: testPassword, Invitation: "tok-old"}, ""); err != ErrInvitationGone {
+	if _, _, err := s.SignUp(ctx, domain.SignUpInput{Name: "Old", Email: "old@contractor.io", Password: testPassword, Invitation: "tok-old"}, ""); err != ErrInvitationGone {
 		t.Errorf("sign-up from an expired invitation: %v", err)
 	}
 	if _, err := s.FindUserByEmail(ctx, "old@contractor.io"); domain.ErrorCode(err) != domain.ENotFound {
@@ -82,27 +81,5 @@ func TestMailBackoff(t *testing.T) {
 			t.Errorf("attempt %d: backoff %s shrank from %s", attempts, d, prev)
 		}
 		prev = d
-	}
-}
-
-func TestNormalizeDomain(t *testing.T) {
-	tests := []struct{ in, want, problem string }{
-		{" Example.ORG. ", "example.org", ""},
-		{"sub.example.co.uk", "sub.example.co.uk", ""},
-		{"exa mple.org", "", "no spaces"},
-		{"gmail.com", "", "public mail provider"},
-		{"outlook.com", "", "public mail provider"},
-		{"a@b.org", "", "after the @"},
-		{"example", "", "like example.com"},
-		{"ex_ample.org", "", "letters, digits and hyphens"},
-	}
-	for _, tc := range tests {
-		got, problem := NormalizeDomain(tc.in)
-		if tc.problem == "" && (problem != "" || got != tc.want) {
-			t.Errorf("NormalizeDomain(%q) = %q, %q", tc.in, got, problem)
-		}
-		if tc.problem != "" && !strings.Contains(problem, tc.problem) {
-			t.Errorf("NormalizeDomain(%q) problem = %q, want it to mention %q", tc.in, problem, tc.problem)
-		}
 	}
 }

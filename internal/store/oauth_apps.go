@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
 	"admincenter/internal/auth"
@@ -31,12 +30,9 @@ func scanOAuthApp(row scanner, extra ...any) (*domain.OAuthApp, error) {
 // CreateOAuthApp creates client credentials for the creator's organization. It returns the app
 // and its secret, which is stored only as a hash and cannot be shown again.
 func (s *Store) CreateOAuthApp(ctx context.Context, creator *domain.User, name, ip string) (*domain.OAuthApp, string, error) {
-	name = strings.TrimSpace(name)
-	if m := domain.ValidateText("a name for the app", name, domain.MaxNameLen); m != "" {
-		return nil, "", domain.Validation{"name": m}.Err()
-	}
-	if strings.ContainsAny(name, "\x00\r\n") {
-		return nil, "", domain.Validation{"name": "The name must be on one line."}.Err()
+	name, problem := domain.ValidateAppName(name)
+	if err := domain.FieldError("name", problem); err != nil {
+		return nil, "", err
 	}
 	if !creator.OrgAdmin() {
 		return nil, "", domain.Errorf(domain.EForbidden, "Only the organization's Owner and Administrators may create OAuth apps.")

@@ -4,64 +4,27 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 
 	"admincenter/internal/auth"
 	"admincenter/internal/domain"
 )
 
-// SetupInput is what first-run setup asks for.
-type SetupInput struct {
-	OrgName  string
-	Domain   string
-	Name     string
-	Email    string
-	Password string
-}
-
-// Validate trims the input and returns field errors.
-func (in *SetupInput) Validate() error {
-	in.OrgName = strings.TrimSpace(in.OrgName)
-	in.Domain = strings.ToLower(strings.TrimSpace(in.Domain))
-	in.Name = strings.TrimSpace(in.Name)
-	in.Email = domain.NormalizeEmail(in.Email)
-	v := domain.Validation{}
-	if m := domain.ValidateText("the organization's name", in.OrgName, domain.MaxOrgNameLen); m != "" {
-		v.Add("org_name", m)
-	}
-	if m := domain.ValidateDomainName(in.Domain); m != "" {
-		v.Add("domain", m)
-	}
-	if m := domain.ValidateText("your name", in.Name, domain.MaxPersonNameLen); m != "" {
-		v.Add("name", m)
-	}
-	if m := domain.ValidateEmail(in.Email); m != "" {
-		v.Add("email", m)
-	} else if in.Domain != "" && domain.EmailDomain(in.Email) != in.Domain {
-		v.Add("email", "The Owner's email must be in the organization's domain ("+in.Domain+").")
-	}
-	if m := auth.PasswordProblem(in.Password, in.Email, in.Name, in.OrgName); m != "" {
-		v.Add("password", m)
-	}
-	return v.Err()
-}
-
 // ErrAlreadySetUp is returned by Setup when an organization exists.
 var ErrAlreadySetUp = domain.Errorf(domain.EConflict, "Admin Center is already set up.")
 
 // Setup creates the organization, its trusted first domain and its Owner, on an empty database only.
-func (s *Store) Setup(ctx context.Context, in SetupInput, ip string) (*domain.Organization, *domain.User, error) {
+func (s *Store) Setup(ctx context.Context, in domain.SetupInput, ip string) (*domain.Organization, *domain.User, error) {
 	return s.createOrganization(ctx, in, ip, true)
 }
 
 // AddOrganization creates another organization beside the first, as Setup does. One organization
 // per installation is enough for the console, but nothing below it assumes so; tests use this.
-func (s *Store) AddOrganization(ctx context.Context, in SetupInput, ip string) (*domain.Organization, *domain.User, error) {
+func (s *Store) AddOrganization(ctx context.Context, in domain.SetupInput, ip string) (*domain.Organization, *domain.User, error) {
 	return s.createOrganization(ctx, in, ip, false)
 }
 
-func (s *Store) createOrganization(ctx context.Context, in SetupInput, ip string, first bool) (*domain.Organization, *domain.User, error) {
-	if err := in.Validate(); err != nil {
+func (s *Store) createOrganization(ctx context.Context, in domain.SetupInput, ip string, first bool) (*domain.Organization, *domain.User, error) {
+	if err := in.Validate(auth.PasswordProblem); err != nil {
 		return nil, nil, err
 	}
 	hash, err := auth.HashPassword(in.Password)
@@ -70,7 +33,7 @@ func (s *Store) createOrganization(ctx context.Context, in SetupInput, ip string
 	}
 	now := s.Now()
 	org := &domain.Organization{SID: domain.NewSID(domain.PrefixOrganization), Name: in.OrgName, CreatedAt: now}
-	user := &domain.User{SID: domain.NewSID(domain.PrefixUser), Email: in.Email, Name: in.Name, Status: "active",
+	user := &domain.User{SID: domain.NewSID(domain.PrefixUser), Email: in.Email, Name: in.Name, Status: domain.UserActive,
 		OrgSID: org.SID, OrgRole: domain.OrgRoleOwner, CreatedAt: now}
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		var n int

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"strings"
 
@@ -31,37 +30,25 @@ type OrgUserPage struct {
 	Prev  string
 }
 
-func emailCursor(dir byte, email string) string {
-	return base64.RawURLEncoding.EncodeToString(append([]byte{dir}, email...))
-}
-
-func parseEmailCursor(s string) (byte, string, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) < 2 || (b[0] != 'n' && b[0] != 'p') || len(b) > domain.MaxEmailLen+1 {
-		return 0, "", ErrBadCursor
-	}
-	return b[0], string(b[1:]), nil
-}
-
 // ListOrgUsers returns one page of the organization's managed users by email, keyset-paginated.
 func (s *Store) ListOrgUsers(ctx context.Context, f OrgUserFilter) (*OrgUserPage, error) {
-	if f.Limit <= 0 || f.Limit > 100 {
-		f.Limit = 50
+	if f.Limit <= 0 || f.Limit > domain.MaxPageSize {
+		f.Limit = domain.PageSize
 	}
 	where, args := []string{"u.org_sid = ?"}, []any{f.OrgSID}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		where = append(where, `(u.email LIKE ? ESCAPE '\' OR u.name LIKE ? ESCAPE '\')`)
 		args = append(args, "%"+likeEscape(q)+"%", "%"+likeEscape(q)+"%")
 	}
-	var dir byte
+	var backwards bool
 	order := "u.email ASC"
 	if f.Cursor != "" {
-		d, email, err := parseEmailCursor(f.Cursor)
+		c, err := domain.ParseCursor(f.Cursor, 1)
 		if err != nil {
 			return nil, err
 		}
-		dir = d
-		if d == 'n' {
+		email := c.Key[0]
+		if backwards = c.Before; !backwards {
 			where = append(where, "u.email > ?")
 		} else {
 			where = append(where, "u.email < ?")
@@ -92,13 +79,13 @@ func (s *Store) ListOrgUsers(ctx context.Context, f OrgUserFilter) (*OrgUserPage
 	if err != nil {
 		return nil, err
 	}
-	list, hasNext, hasPrev := keysetPage(list, f.Limit, dir == 'p', dir != 0)
+	list, hasNext, hasPrev := keysetPage(list, f.Limit, backwards, f.Cursor != "")
 	page := &OrgUserPage{Users: list}
 	if hasNext {
-		page.Next = emailCursor('n', list[len(list)-1].User.Email)
+		page.Next = domain.CursorAfter(list[len(list)-1].User.Email).String()
 	}
 	if hasPrev {
-		page.Prev = emailCursor('p', list[0].User.Email)
+		page.Prev = domain.CursorBefore(list[0].User.Email).String()
 	}
 	return page, nil
 }
@@ -141,16 +128,12 @@ var (
 	ErrOnlyOwnerHandsOver = domain.Errorf(domain.EForbidden, "Only the organization's Owner may make someone else the Owner.")
 )
 
-func validOrgRole(r string) bool {
-	return r == domain.OrgRoleOwner || r == domain.OrgRoleAdministrator || r == domain.OrgRoleStandard
-}
-
 // SetOrgRole changes a managed user's organization role. Making someone the Owner is the
 // Owner's own act and makes the former Owner an Administrator, in the same transaction.
 func (s *Store) SetOrgRole(ctx context.Context, actor *domain.User, userSID, role, ip string) (*domain.User, error) {
-	if !validOrgRole(role) {
-		return nil, &domain.Error{Code: domain.EInvalid, Message: "Choose Owner, Administrator or Standard User.",
-			Fields: map[string]string{"role": "Choose Owner, Administrator or Standard User."}}
+	if !domain.ValidOrgRole(role) {
+		return nil, &domain.Error{Code: domain.EInvalid, Message: domain.MsgOrgRoleInvalid.Text,
+			Fields: domain.Validation{"role": domain.MsgOrgRoleInvalid}}
 	}
 	var target *domain.User
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -174,7 +157,7 @@ func (s *Store) SetOrgRole(ctx context.Context, actor *domain.User, userSID, rol
 			if actor.OrgRole != domain.OrgRoleOwner {
 				return ErrOnlyOwnerHandsOver
 			}
-			if u.Status != "active" {
+			if u.Status != domain.UserActive {
 				return domain.Errorf(domain.EConflict, "%s is deactivated; reactivate them before making them the Owner.", u.Email)
 			}
 			if _, err := tx.Exec(`UPDATE users SET org_role = 'administrator', version = version + 1, updated_at = ? WHERE sid = ?`, now, actor.SID); err != nil {
@@ -185,7 +168,7 @@ func (s *Store) SetOrgRole(ctx context.Context, actor *domain.User, userSID, rol
 				After: map[string]string{"email": actor.Email, "org_role": domain.OrgRoleAdministrator}}); err != nil {
 				return err
 			}
-		} else if u.OrgRole == domain.OrgRoleAdministrator && u.Status == "active" {
+		} else if u.OrgRole == domain.OrgRoleAdministrator && u.Status == domain.UserActive {
 			n, err := adminsLeftTx(tx, actor.OrgSID, u.SID)
 			if err != nil {
 				return err
@@ -219,7 +202,7 @@ func (s *Store) DeactivateUser(ctx context.Context, actor *domain.User, userSID,
 			return ErrSelfChange
 		case u.OrgRole == domain.OrgRoleOwner:
 			return ErrOwnerProtected
-		case u.Status == "deactivated":
+		case u.Status == domain.UserDeactivated:
 			return domain.Errorf(domain.EConflict, "%s is already deactivated.", u.Email)
 		}
 		if u.OrgRole == domain.OrgRoleAdministrator {
@@ -239,10 +222,10 @@ func (s *Store) DeactivateUser(ctx context.Context, actor *domain.User, userSID,
 			return err
 		}
 		ended, _ := res.RowsAffected()
-		u.Status = "deactivated"
+		u.Status = domain.UserDeactivated
 		return s.audit(tx, auditEntry{OrgSID: actor.OrgSID, Actor: userActor(actor, ip), Action: "user.deactivate", TargetType: "user",
-			TargetSID: u.SID, Before: map[string]string{"email": u.Email, "status": "active"},
-			After: map[string]any{"status": "deactivated", "sessions_ended": ended}})
+			TargetSID: u.SID, Before: map[string]string{"email": u.Email, "status": domain.UserActive},
+			After: map[string]any{"status": domain.UserDeactivated, "sessions_ended": ended}})
 	})
 	return target, err
 }
@@ -256,16 +239,16 @@ func (s *Store) ReactivateUser(ctx context.Context, actor *domain.User, userSID,
 			return err
 		}
 		target = u
-		if u.Status == "active" {
+		if u.Status == domain.UserActive {
 			return domain.Errorf(domain.EConflict, "%s is already active.", u.Email)
 		}
 		if _, err := tx.Exec(`UPDATE users SET status = 'active', version = version + 1, updated_at = ? WHERE sid = ?`, ms(s.Now()), u.SID); err != nil {
 			return err
 		}
-		u.Status = "active"
+		u.Status = domain.UserActive
 		return s.audit(tx, auditEntry{OrgSID: actor.OrgSID, Actor: userActor(actor, ip), Action: "user.reactivate", TargetType: "user",
-			TargetSID: u.SID, Before: map[string]string{"email": u.Email, "status": "deactivated"},
-			After: map[string]string{"status": "active"}})
+			TargetSID: u.SID, Before: map[string]string{"email": u.Email, "status": domain.UserDeactivated},
+			After: map[string]string{"status": domain.UserActive}})
 	})
 	return target, err
 }
@@ -331,9 +314,6 @@ func (s *Store) PlanUserRemoval(ctx context.Context, actor *domain.User, userSID
 	return &plan, err
 }
 
-// OwnerField is the form field that names the new owner of an account in the removal form.
-func OwnerField(accountSID string) string { return "owner_" + accountSID }
-
 // RemoveUserFromOrg hands each managed account the user owns to the chosen new owner, takes
 // every role on the organization's managed accounts from them and makes them an external user,
 // all in one transaction.
@@ -390,7 +370,7 @@ func checkRemovableTx(tx *sql.Tx, actor, u *domain.User) error {
 	if u.OrgRole == domain.OrgRoleOwner {
 		return domain.Errorf(domain.EConflict, "The organization's Owner cannot be removed. They must first make someone else the Owner.")
 	}
-	if u.OrgRole == domain.OrgRoleAdministrator && u.Status == "active" {
+	if u.OrgRole == domain.OrgRoleAdministrator && u.Status == domain.UserActive {
 		if n, err := adminsLeftTx(tx, actor.OrgSID, u.SID); err != nil || n == 0 {
 			if err == nil {
 				err = ErrLastAdmin
@@ -413,15 +393,15 @@ func chooseNewOwnersTx(tx *sql.Tx, actor, u *domain.User, owned []OwnedAccount, 
 	v := domain.Validation{}
 	var out []handover
 	for _, a := range owned {
-		field := OwnerField(a.SID)
+		field := domain.OwnerField(a.SID)
 		sid := newOwners[a.SID]
 		if sid == "" {
-			v.Add(field, "Choose a new owner for “"+a.Name+"”.")
+			v.Add(field, domain.MsgSuccessorMissing.With(a.Name))
 			continue
 		}
 		o, err := scanUser(tx.QueryRow(`SELECT `+userColumns+` FROM users u WHERE u.sid = ? AND u.org_sid = ? AND u.status = 'active'`, sid, actor.OrgSID))
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && o.SID == u.SID) {
-			v.Add(field, "Choose an active member of the organization as the new owner of “"+a.Name+"”.")
+			v.Add(field, domain.MsgSuccessorInvalid.With(a.Name))
 			continue
 		}
 		if err != nil {

@@ -154,11 +154,11 @@ func TestRemoveUserFromOrgNeedsNewOwners(t *testing.T) {
 	ctx := context.Background()
 	org, owner := newOrg(t, s, "Alpha", "alpha.dev")
 	std := member(t, s, org, "std@alpha.dev", domain.OrgRoleStandard)
-	theirs, err := s.CreateAccount(ctx, std, CreateAccountInput{FriendlyName: "Std's account", Type: "standard"}, "")
+	theirs, err := s.CreateAccount(ctx, std, domain.CreateAccountInput{FriendlyName: "Std's account", Type: "standard"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ours, err := s.CreateAccount(ctx, owner, CreateAccountInput{FriendlyName: "Ours", Type: "standard"}, "")
+	ours, err := s.CreateAccount(ctx, owner, domain.CreateAccountInput{FriendlyName: "Ours", Type: "standard"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestRemoveUserFromOrgNeedsNewOwners(t *testing.T) {
 	if err != nil || len(plan.Owned) != 1 || plan.Owned[0].SID != theirs.SID || len(plan.Candidates) != 1 {
 		t.Fatalf("plan = %+v, err %v", plan, err)
 	}
-	field := OwnerField(theirs.SID)
+	field := domain.OwnerField(theirs.SID)
 	for name, owners := range map[string]map[string]string{
 		"no new owner":            nil,
 		"the leaving user":        {theirs.SID: std.SID},
@@ -266,7 +266,7 @@ func TestListOrgUsersKeyset(t *testing.T) {
 	if err != nil || len(back.Users) != 50 || back.Next == "" || back.Prev == "" {
 		t.Fatalf("previous page: %d users, next %q prev %q, err %v", len(back.Users), back.Next, back.Prev, err)
 	}
-	if _, err := s.ListOrgUsers(ctx, OrgUserFilter{OrgSID: org.SID, Cursor: "%%%"}); err != ErrBadCursor {
+	if _, err := s.ListOrgUsers(ctx, OrgUserFilter{OrgSID: org.SID, Cursor: "%%%"}); err != domain.ErrBadCursor {
 		t.Errorf("bad cursor: %v", err)
 	}
 	p, _ := s.ListOrgUsers(ctx, OrgUserFilter{OrgSID: org.SID, Query: "u07"})

@@ -26,13 +26,13 @@ const resetLinkUsed = "This link was used already, or a newer one was sent. Ask 
 // A new link retires the user's earlier ones.
 func (s *Store) RequestPasswordReset(ctx context.Context, email, ip string) error {
 	email = domain.NormalizeEmail(email)
-	if m := domain.ValidateEmail(email); m != "" {
-		return domain.Validation{"email": m}.Err()
+	if err := domain.FieldError("email", domain.ValidateEmail(email)); err != nil {
+		return err
 	}
 	// An address of nobody costs one read, no write (and retires no cached page). A user
 	// deactivated after this read gets a link that its page and ResetPassword refuse.
 	u, err := s.FindUserByEmail(ctx, email)
-	if domain.ErrorCode(err) == domain.ENotFound || (err == nil && u.Status != "active") {
+	if domain.ErrorCode(err) == domain.ENotFound || (err == nil && u.Status != domain.UserActive) {
 		return nil
 	}
 	if err != nil {
@@ -102,7 +102,7 @@ func (s *Store) FindPasswordReset(ctx context.Context, token string) (*PasswordR
 		r.Gone = resetLinkUsed
 	case !s.Now().Before(time.UnixMilli(expires)):
 		r.Gone = "This link has expired: links work for an hour. Ask for a new one."
-	case u.Status != "active":
+	case u.Status != domain.UserActive:
 		r.Gone = "This user is deactivated. Ask your administrator."
 	}
 	return r, nil
@@ -120,8 +120,8 @@ func (s *Store) ResetPassword(ctx context.Context, token, password, ip string) (
 		return nil, domain.Errorf(domain.EConflict, "%s", r.Gone)
 	}
 	u := r.User
-	if m := auth.PasswordProblem(password, u.Email, u.Name); m != "" {
-		return nil, domain.Validation{"new_password": m}.Err()
+	if err := domain.FieldError("new_password", auth.PasswordProblem(password, u.Email, u.Name)); err != nil {
+		return nil, err
 	}
 	hash, err := auth.HashPassword(password)
 	if err != nil {

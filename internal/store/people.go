@@ -57,12 +57,12 @@ func (s *Store) SetAccountUserRoles(ctx context.Context, actor *domain.User, acc
 		}
 		target = u
 		isOwner := containsRole(held, domain.RoleOwner)
-		want, msg := cleanRoles(roles, isOwner)
-		if msg != "" {
+		want, msg := domain.CleanRoles(roles, isOwner)
+		if !msg.IsZero() {
 			if len(roles) == 0 {
-				msg = "Choose at least one role, or remove the user from the account."
+				msg = domain.MsgRoleMissingOrRemove
 			}
-			return &domain.Error{Code: domain.EInvalid, Message: "Please correct the fields marked below.", Fields: map[string]string{"role": msg}}
+			return domain.FieldError("role", msg)
 		}
 		if err := a.closedErr(); err != nil {
 			return err

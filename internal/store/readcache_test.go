@@ -30,7 +30,7 @@ func TestCachedReadsSeeEveryCommit(t *testing.T) {
 		t.Fatalf("list = %q", got)
 	}
 	c, _ := f.s.CountAccounts(ctx, f.org.SID)
-	if _, err := f.s.CreateAccount(ctx, f.owner, CreateAccountInput{FriendlyName: "Support US", Type: "standard"}, ""); err != nil {
+	if _, err := f.s.CreateAccount(ctx, f.owner, domain.CreateAccountInput{FriendlyName: "Support US", Type: "standard"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if got := list(); len(got) != 2 || got[0] != "Support US" {
@@ -209,8 +209,8 @@ func TestReadCacheRules(t *testing.T) {
 	// Errors are not kept.
 	fails := 0
 	for range 2 {
-		_, err := cachedRead(&c, "bad", func() (int, error) { fails++; return 0, ErrBadCursor })
-		if err != ErrBadCursor {
+		_, err := cachedRead(&c, "bad", func() (int, error) { fails++; return 0, domain.ErrBadCursor })
+		if err != domain.ErrBadCursor {
 			t.Fatalf("error = %v", err)
 		}
 	}
@@ -253,7 +253,7 @@ func TestReadCacheSharesAReadUnderWay(t *testing.T) {
 			if me {
 				<-release
 				if fail {
-					return 0, ErrBadCursor
+					return 0, domain.ErrBadCursor
 				}
 			}
 			return 42, nil

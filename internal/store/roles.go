@@ -124,36 +124,31 @@ type RoleAssignmentFilter struct {
 
 // ListRoleAssignments returns up to f.Limit role assignments ordered by SID, after f.AfterSID.
 func (s *Store) ListRoleAssignments(ctx context.Context, f RoleAssignmentFilter) ([]RoleAssignment, error) {
-	cursor := ""
-	if f.AfterSID != "" {
-		cursor = "n" + f.AfterSID
-	}
-	page, err := s.ListRoleAssignmentPage(ctx, f, cursor)
+	page, err := s.ListRoleAssignmentPage(ctx, f, f.AfterSID) // a bare SID is the page after it
 	if err != nil {
 		return nil, err
 	}
 	return page.Assignments, nil
 }
 
-// RoleAssignmentPage is one page of role assignments by SID with the cursors of its neighbours:
-// "n<SID>" is the page after that assignment, "p<SID>" the page before it.
+// RoleAssignmentPage is one page of role assignments by SID with the cursors of its neighbours.
 type RoleAssignmentPage struct {
 	Assignments []RoleAssignment
 	Next, Prev  string
 }
 
 // ListRoleAssignmentPage returns the page of the filter's role assignments at cursor ("" for
-// the first; a bare RA SID is read as "n" and that SID). f.AfterSID is ignored.
+// the first; a bare RA SID is the page after that assignment). f.AfterSID is ignored.
 func (s *Store) ListRoleAssignmentPage(ctx context.Context, f RoleAssignmentFilter, cursor string) (*RoleAssignmentPage, error) {
-	if f.Limit <= 0 || f.Limit > 100 {
-		f.Limit = 50
+	if f.Limit <= 0 || f.Limit > domain.MaxPageSize {
+		f.Limit = domain.PageSize
 	}
-	dir, sid := byte('n'), cursor
-	if len(cursor) > 0 && (cursor[0] == 'n' || cursor[0] == 'p') {
-		dir, sid = cursor[0], cursor[1:]
-	}
-	if cursor != "" && !domain.ValidSID(domain.PrefixRoleAssignment, sid) {
-		return nil, ErrBadCursor
+	var c domain.Cursor
+	if cursor != "" {
+		var err error
+		if c, err = parseRoleAssignmentCursor(cursor); err != nil {
+			return nil, err
+		}
 	}
 	where := []string{"a.org_sid = ?", "a.org_relation = 'managed'"}
 	args := []any{f.OrgSID}
@@ -165,7 +160,7 @@ func (s *Store) ListRoleAssignmentPage(ctx context.Context, f RoleAssignmentFilt
 	}
 	order, backwards := "r.sid", false
 	if cursor != "" {
-		if dir == 'n' {
+		if sid := c.Key[0]; !c.Before {
 			where, args = append(where, "r.sid > ?"), append(args, sid)
 		} else {
 			where, args, order, backwards = append(where, "r.sid < ?"), append(args, sid), "r.sid DESC", true
@@ -196,10 +191,23 @@ func (s *Store) ListRoleAssignmentPage(ctx context.Context, f RoleAssignmentFilt
 	list, hasNext, hasPrev := keysetPage(list, f.Limit, backwards, cursor != "")
 	page := &RoleAssignmentPage{Assignments: list}
 	if hasNext {
-		page.Next = "n" + list[len(list)-1].SID
+		page.Next = domain.CursorAfter(list[len(list)-1].SID).String()
 	}
 	if hasPrev {
-		page.Prev = "p" + list[0].SID
+		page.Prev = domain.CursorBefore(list[0].SID).String()
 	}
 	return page, nil
+}
+
+// parseRoleAssignmentCursor reads a page token of the role assignments. A bare RA SID, the
+// token the API has always taken, is the page after that assignment.
+func parseRoleAssignmentCursor(token string) (domain.Cursor, error) {
+	if domain.ValidSID(domain.PrefixRoleAssignment, token) {
+		return domain.CursorAfter(token), nil
+	}
+	c, err := domain.ParseCursor(token, 1)
+	if err == nil && !domain.ValidSID(domain.PrefixRoleAssignment, c.Key[0]) {
+		err = domain.ErrBadCursor
+	}
+	return c, err
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"admincenter/internal/auth"
 	"admincenter/internal/domain"
@@ -23,49 +21,7 @@ type SCIMUser struct {
 }
 
 // Active reports whether the user may sign in.
-func (u *SCIMUser) Active() bool { return u.Status == "active" }
-
-// SCIMUserInput is what SCIM may set on a user.
-type SCIMUserInput struct {
-	UserName    string // the email
-	DisplayName string
-	GivenName   string
-	FamilyName  string
-	ExternalID  string
-	Active      bool
-}
-
-// Validate trims the input, fills the display name when empty and returns field errors.
-func (in *SCIMUserInput) Validate() error {
-	in.UserName = domain.NormalizeEmail(in.UserName)
-	in.DisplayName = strings.TrimSpace(in.DisplayName)
-	in.GivenName = strings.TrimSpace(in.GivenName)
-	in.FamilyName = strings.TrimSpace(in.FamilyName)
-	in.ExternalID = strings.TrimSpace(in.ExternalID)
-	if in.DisplayName == "" {
-		in.DisplayName = strings.TrimSpace(in.GivenName + " " + in.FamilyName)
-	}
-	if in.DisplayName == "" {
-		in.DisplayName = in.UserName[:max(0, strings.IndexByte(in.UserName, '@'))]
-	}
-	v := domain.Validation{}
-	if m := domain.ValidateEmail(in.UserName); m != "" {
-		v.Add("userName", "userName must be an email address.")
-	}
-	for field, val := range map[string]string{"displayName": in.DisplayName, "name.givenName": in.GivenName,
-		"name.familyName": in.FamilyName, "externalId": in.ExternalID} {
-		if utf8.RuneCountInString(val) > domain.MaxPersonNameLen {
-			v.Add(field, field+" must be at most 100 characters.")
-		}
-		if strings.ContainsAny(val, "\x00\r\n") {
-			v.Add(field, field+" must be on one line.")
-		}
-	}
-	if in.DisplayName == "" {
-		v.Add("displayName", "displayName is required.")
-	}
-	return v.Err()
-}
+func (u *SCIMUser) Active() bool { return u.Status == domain.UserActive }
 
 const scimUserColumns = userColumns + `, coalesce(p.external_id, ''), coalesce(p.given_name, ''), coalesce(p.family_name, ''), u.updated_at`
 
@@ -143,14 +99,14 @@ func verifiedDomainTx(tx *sql.Tx, orgSID, email string) error {
 		return err
 	}
 	if n == 0 {
-		return domain.Validation{"userName": "userName must be an email address in a verified domain of the organization."}.Err()
+		return domain.FieldError("userName", domain.MsgSCIMUserNameDomain)
 	}
 	return nil
 }
 
 // CreateSCIMUser provisions a managed user of the organization (a Standard User) with an
 // unusable random password: they set their own through password recovery or sign in by SSO.
-func (s *Store) CreateSCIMUser(ctx context.Context, actor domain.Actor, orgSID string, in SCIMUserInput) (*SCIMUser, error) {
+func (s *Store) CreateSCIMUser(ctx context.Context, actor domain.Actor, orgSID string, in domain.SCIMUserInput) (*SCIMUser, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -202,7 +158,7 @@ var ErrStaleVersion = domain.Errorf(domain.EConflict, "The user changed since th
 // user, checks the version (unless ifMatch is AnyVersion), lets change edit the SCIM attributes,
 // then writes them. Deactivating ends every session of the user. The Owner cannot be deactivated,
 // so the organization keeps someone who can run it.
-func (s *Store) UpdateSCIMUser(ctx context.Context, actor domain.Actor, orgSID, sid string, ifMatch int, change func(*SCIMUserInput) error) (*SCIMUser, error) {
+func (s *Store) UpdateSCIMUser(ctx context.Context, actor domain.Actor, orgSID, sid string, ifMatch int, change func(*domain.SCIMUserInput) error) (*SCIMUser, error) {
 	if !domain.ValidSID(domain.PrefixUser, sid) {
 		return nil, notFound("The user")
 	}
@@ -215,7 +171,7 @@ func (s *Store) UpdateSCIMUser(ctx context.Context, actor domain.Actor, orgSID, 
 		if ifMatch != AnyVersion && cur.Version != ifMatch {
 			return ErrStaleVersion
 		}
-		in := SCIMUserInput{UserName: cur.Email, DisplayName: cur.Name, GivenName: cur.GivenName,
+		in := domain.SCIMUserInput{UserName: cur.Email, DisplayName: cur.Name, GivenName: cur.GivenName,
 			FamilyName: cur.FamilyName, ExternalID: cur.ExternalID, Active: cur.Active()}
 		before := in
 		if err := change(&in); err != nil {
@@ -243,7 +199,7 @@ func (s *Store) UpdateSCIMUser(ctx context.Context, actor domain.Actor, orgSID, 
 // writeSCIMUserTx checks the changed input against the organization (a verified domain for a new
 // email; the Owner stays active) and writes it to the user and their SCIM profile. Deactivating
 // ends every session of the user.
-func (s *Store) writeSCIMUserTx(tx *sql.Tx, orgSID string, cur *SCIMUser, in SCIMUserInput) error {
+func (s *Store) writeSCIMUserTx(tx *sql.Tx, orgSID string, cur *SCIMUser, in domain.SCIMUserInput) error {
 	if in.UserName != cur.Email {
 		if err := verifiedDomainTx(tx, orgSID, in.UserName); err != nil {
 			return err
@@ -252,9 +208,9 @@ func (s *Store) writeSCIMUserTx(tx *sql.Tx, orgSID string, cur *SCIMUser, in SCI
 	if !in.Active && cur.OrgRole == domain.OrgRoleOwner {
 		return domain.Errorf(domain.EInvalid, "The organization's Owner cannot be deactivated.")
 	}
-	status := "active"
+	status := domain.UserActive
 	if !in.Active {
-		status = "deactivated"
+		status = domain.UserDeactivated
 	}
 	_, err := tx.Exec(`UPDATE users SET email = ?, name = ?, status = ?, version = version + 1, updated_at = ? WHERE sid = ?`,
 		in.UserName, in.DisplayName, status, ms(s.Now()), cur.SID)
@@ -278,7 +234,7 @@ func (s *Store) writeSCIMUserTx(tx *sql.Tx, orgSID string, cur *SCIMUser, in SCI
 
 // auditSCIMUpdateTx records the update and, when it deactivates or reactivates the user, that
 // as an event of its own, as a deactivation from the console is.
-func (s *Store) auditSCIMUpdateTx(tx *sql.Tx, actor domain.Actor, orgSID, sid string, before, in SCIMUserInput) error {
+func (s *Store) auditSCIMUpdateTx(tx *sql.Tx, actor domain.Actor, orgSID, sid string, before, in domain.SCIMUserInput) error {
 	if err := s.audit(tx, auditEntry{OrgSID: orgSID, Actor: actor, Action: "user.update", TargetType: "user", TargetSID: sid,
 		Before: before, After: in}); err != nil {
 		return err

@@ -186,9 +186,9 @@ func (sd *seeder) users(n int, passwordHash string) error {
 			}
 			sd.managed = append(sd.managed, p)
 		}
-		status := "active"
+		status := domain.UserActive
 		if r.IntN(50) == 0 {
-			status = "deactivated"
+			status = domain.UserDeactivated
 		}
 		var lastLogin sql.NullInt64
 		if r.IntN(4) != 0 {

@@ -14,7 +14,7 @@ import (
 type Session struct {
 	IDHash     []byte
 	UserSID    string
-	State      string // pending_2fa or active
+	State      string // domain.SessionPending2FA or domain.SessionActive
 	IP         string
 	UserAgent  string
 	CreatedAt  time.Time
@@ -37,12 +37,12 @@ type SessionPolicy struct {
 func (s *Store) SignIn(ctx context.Context, u *domain.User, ip, userAgent string, p SessionPolicy) (string, string, error) {
 	id := auth.NewToken()
 	now := s.Now()
-	state := "active"
+	state := domain.SessionActive
 	if u.TOTPEnabled {
-		state = "pending_2fa"
+		state = domain.SessionPending2FA
 	}
 	expires := now.Add(p.Absolute)
-	if state == "pending_2fa" {
+	if state == domain.SessionPending2FA {
 		expires = now.Add(5 * time.Minute)
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -50,7 +50,7 @@ func (s *Store) SignIn(ctx context.Context, u *domain.User, ip, userAgent string
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, auth.HashToken(id), u.SID, state, ip, truncate(userAgent, 300), ms(now), ms(now), ms(expires)); err != nil {
 			return err
 		}
-		if state != "active" {
+		if state != domain.SessionActive {
 			return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: ip},
 				Action: "signin.password", TargetType: "user", TargetSID: u.SID})
 		}
@@ -109,7 +109,7 @@ func (s *Store) FindSession(ctx context.Context, id string, p SessionPolicy) (*S
 	}
 	sess.CreatedAt, sess.LastSeenAt, sess.ExpiresAt = fromMS(created), fromMS(seen), fromMS(expires)
 	now := s.Now()
-	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) >= p.Idle || u.Status != "active" {
+	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) >= p.Idle || u.Status != domain.UserActive {
 		_, _ = s.execWrite(ctx, `DELETE FROM sessions WHERE id_hash = ?`, h)
 		return nil, nil, ErrNoSession
 	}

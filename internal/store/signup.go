@@ -4,38 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"unicode/utf8"
 
 	"admincenter/internal/auth"
 	"admincenter/internal/domain"
 )
-
-// SignUpInput is the sign-up form. Invitation is the token of the invitation link the person
-// came from, if any; its email then wins over the typed one.
-type SignUpInput struct {
-	Name       string
-	Email      string
-	Password   string
-	Invitation string
-}
-
-// Validate trims the input and returns field errors.
-func (in *SignUpInput) Validate() error {
-	in.Name = strings.TrimSpace(in.Name)
-	in.Email = domain.NormalizeEmail(in.Email)
-	v := domain.Validation{}
-	if m := domain.ValidateText("your name", in.Name, domain.MaxPersonNameLen); m != "" {
-		v.Add("name", m)
-	}
-	if m := domain.ValidateEmail(in.Email); m != "" {
-		v.Add("email", m)
-	}
-	if m := auth.PasswordProblem(in.Password, in.Email, in.Name); m != "" {
-		v.Add("password", m)
-	}
-	return v.Err()
-}
 
 // ErrInvitationGone is the answer to a sign-up from an invitation link that no longer works.
 var ErrInvitationGone = domain.Errorf(domain.EInvalid,
@@ -69,16 +42,8 @@ func invitationEmailTx(tx *sql.Tx, token string, now int64) (string, error) {
 // account, outside any organization, as its owner; someone who came from an invitation gets
 // the invitation's email and no account (they are about to join one). Signing up never
 // joins an organization.
-func (s *Store) SignUp(ctx context.Context, in SignUpInput, ip string) (*domain.User, *domain.Account, error) {
-	err := in.Validate()
-	fields := domain.FieldErrors(err)
-	if in.Invitation != "" && fields != nil {
-		delete(fields, "email") // the email comes from the invitation
-		if len(fields) == 0 {
-			err = nil
-		}
-	}
-	if err != nil {
+func (s *Store) SignUp(ctx context.Context, in domain.SignUpInput, ip string) (*domain.User, *domain.Account, error) {
+	if err := in.Validate(auth.PasswordProblem); err != nil {
 		return nil, nil, err
 	}
 	hash, err := auth.HashPassword(in.Password)
@@ -86,7 +51,7 @@ func (s *Store) SignUp(ctx context.Context, in SignUpInput, ip string) (*domain.
 		return nil, nil, err
 	}
 	now := s.Now()
-	u := &domain.User{SID: domain.NewSID(domain.PrefixUser), Email: in.Email, Name: in.Name, Status: "active", CreatedAt: now}
+	u := &domain.User{SID: domain.NewSID(domain.PrefixUser), Email: in.Email, Name: in.Name, Status: domain.UserActive, CreatedAt: now}
 	var a *domain.Account
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		if in.Invitation != "" {

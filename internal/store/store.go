@@ -206,24 +206,6 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	return err
 }
 
-// FieldMessages joins the field messages of a validation error into one line, for the command line.
-func FieldMessages(err error) string {
-	fields := domain.FieldErrors(err)
-	if len(fields) == 0 {
-		return ""
-	}
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = "--" + strings.ReplaceAll(k, "_", "-") + ": " + fields[k]
-	}
-	return strings.Join(parts, "; ")
-}
-
 // keysetPage turns rows fetched with LIMIT limit+1 into one page: it drops the extra row, puts a
 // page read backwards (before a cursor) back in display order, and says whether a page exists
 // after it and before it. The one pagination rule behind every keyset-paged list.

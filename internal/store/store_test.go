@@ -26,7 +26,7 @@ func openTest(t testing.TB) *Store {
 // newOrg creates an organization with the domain and returns its Owner.
 func newOrg(t testing.TB, s *Store, name, dom string) (*domain.Organization, *domain.User) {
 	t.Helper()
-	o, u, err := s.AddOrganization(context.Background(), SetupInput{OrgName: name, Domain: dom, Name: name + " Owner",
+	o, u, err := s.AddOrganization(context.Background(), domain.SetupInput{OrgName: name, Domain: dom, Name: name + " Owner",
 		Email: "owner@" + dom, Password: testPassword}, "127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +55,7 @@ func TestOpenUsesWALAndForeignKeys(t *testing.T) {
 func TestSetupOnlyOnce(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	in := SetupInput{OrgName: "Example", Domain: "example.com", Name: "Olive", Email: "olive@example.com", Password: testPassword}
+	in := domain.SetupInput{OrgName: "Example", Domain: "example.com", Name: "Olive", Email: "olive@example.com", Password: testPassword}
 	if _, _, err := s.Setup(ctx, in, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestSetupOnlyOnce(t *testing.T) {
 func TestSetupRejectsBadInputAndWritesNothing(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	_, _, err := s.Setup(ctx, SetupInput{OrgName: "X", Domain: "example.com", Name: "Olive", Email: "olive@other.com", Password: testPassword}, "")
+	_, _, err := s.Setup(ctx, domain.SetupInput{OrgName: "X", Domain: "example.com", Name: "Olive", Email: "olive@other.com", Password: testPassword}, "")
 	if domain.ErrorCode(err) != domain.EInvalid || domain.FieldErrors(err)["email"] == "" {
 		t.Fatalf("err = %v, want an email field error", err)
 	}
@@ -93,7 +93,7 @@ func TestAccountsAreScopedToTheOrganization(t *testing.T) {
 	ctx := context.Background()
 	orgA, ownerA := newOrg(t, s, "Alpha", "alpha.com")
 	_, ownerB := newOrg(t, s, "Beta", "beta.com")
-	a, err := s.CreateAccount(ctx, ownerA, CreateAccountInput{FriendlyName: "Alpha prod", Type: "standard"}, "")
+	a, err := s.CreateAccount(ctx, ownerA, domain.CreateAccountInput{FriendlyName: "Alpha prod", Type: "standard"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestListAccountsKeysetPagination(t *testing.T) {
 	const n = 120
 	for i := 0; i < n; i++ {
 		s.Now = func() time.Time { return base.Add(time.Duration(i/2) * time.Minute) } // pairs share a timestamp
-		if _, err := s.CreateAccount(ctx, owner, CreateAccountInput{FriendlyName: fmt.Sprintf("acct %03d", i), Type: "standard"}, ""); err != nil {
+		if _, err := s.CreateAccount(ctx, owner, domain.CreateAccountInput{FriendlyName: fmt.Sprintf("acct %03d", i), Type: "standard"}, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -162,7 +162,7 @@ func TestListAccountsKeysetPagination(t *testing.T) {
 	if got, want := back.Accounts[0].SID, pages[1].Accounts[0].SID; got != want {
 		t.Errorf("previous of page 3 starts at %s, want %s", got, want)
 	}
-	if _, err := s.ListAccounts(ctx, AccountFilter{OrgSID: org.SID, Relation: "managed", Cursor: "garbage!"}); err != ErrBadCursor {
+	if _, err := s.ListAccounts(ctx, AccountFilter{OrgSID: org.SID, Relation: "managed", Cursor: "garbage!"}); err != domain.ErrBadCursor {
 		t.Errorf("bad cursor err = %v", err)
 	}
 }

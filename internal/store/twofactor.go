@@ -43,48 +43,23 @@ func (s *Store) FindTwoFactorStatus(ctx context.Context, userSID string) (*TwoFa
 // Errors of the second factor. Neither says whether the code was wrong or already used.
 var (
 	ErrWrongCode = &domain.Error{Code: domain.EUnauthorized, Message: "That code did not work.",
-		Fields: map[string]string{"code": "That code is not right, or it was already used. Wait for the next code in your app, or use a recovery code."}}
-	errEnrollCode = &domain.Error{Code: domain.EInvalid, Message: "Please correct the fields marked below.",
-		Fields: map[string]string{"code": "That code is not right. Check that your phone's clock is correct and enter the code your app shows now."}}
+		Fields: domain.Validation{"code": domain.MsgCodeWrong}}
+	errEnrollCode    = domain.FieldError("code", domain.MsgCodeWrongEnroll)
 	errTOTPAlreadyOn = domain.Errorf(domain.EConflict, "Two-factor sign-in is already on for your user.")
 	errTOTPOff       = domain.Errorf(domain.EConflict, "Two-factor sign-in is not on for your user.")
 )
-
-// ValidateCodeInput returns a field message when code (as typed) is neither a six-digit
-// TOTP code nor a recovery code, so that a typo gets a clear answer without counting as a failure.
-func ValidateCodeInput(code string) string {
-	c := auth.NormalizeCode(code)
-	switch {
-	case c == "":
-		return "Enter the 6-digit code from your authenticator app, or a recovery code."
-	case auth.IsTOTPCode(c) || auth.IsRecoveryCode(c):
-		return ""
-	case len(c) < 16 && onlyDigits(c):
-		return "The code from your app has 6 digits."
-	}
-	return "Enter the 6-digit code from your authenticator app, or a recovery code like abcd-efgh-jkmn-pqrs."
-}
-
-func onlyDigits(s string) bool {
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
 
 // EnableTOTP turns two-factor sign-in on with secret, once code proves the user's app has it.
 // It stores the secret sealed, replaces the recovery codes with hashes of codes, ends the
 // user's other sessions and writes the audit event, all in one transaction.
 func (s *Store) EnableTOTP(ctx context.Context, u *domain.User, keepSession []byte, secret, code string, recoveryCodes []string, ip string) error {
-	if m := ValidateCodeInput(code); m != "" || !auth.IsTOTPCode(auth.NormalizeCode(code)) {
-		if m == "" {
-			m = "Enter the 6-digit code your app shows (recovery codes come after this step)."
+	if m := domain.ValidateCodeInput(code); !m.IsZero() || !domain.IsTOTPCode(domain.NormalizeCode(code)) {
+		if m.IsZero() {
+			m = domain.MsgCodeTOTPOnly
 		}
-		return domain.Validation{"code": m}.Err()
+		return domain.FieldError("code", m)
 	}
-	step, ok := auth.MatchTOTP(secret, auth.NormalizeCode(code), s.Now())
+	step, ok := auth.MatchTOTP(secret, domain.NormalizeCode(code), s.Now())
 	if !ok {
 		return errEnrollCode
 	}
@@ -164,16 +139,7 @@ func (s *Store) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, kee
 // check out. Wrong ones are counted and audited (in a transaction of their own, since the
 // change does not happen) and answered with field errors.
 func (s *Store) reauthenticated(ctx context.Context, u *domain.User, password, code, ip, action string, change func(*sql.Tx, time.Time) error) error {
-	v := domain.Validation{}
-	if password == "" {
-		v.Add("password", "Enter your password.")
-	} else if len(password) > 4*domain.MaxPasswordLen {
-		v.Add("password", "That password is longer than any Admin Center accepts.")
-	}
-	if m := ValidateCodeInput(code); m != "" {
-		v.Add("code", m)
-	}
-	if err := v.Err(); err != nil {
+	if err := domain.ValidateReauthentication(password, code); err != nil {
 		return err
 	}
 	_, pwOK, err := s.checkCurrentPassword(ctx, u, password, ip)
@@ -186,7 +152,7 @@ func (s *Store) reauthenticated(ctx context.Context, u *domain.User, password, c
 		method := ""
 		if pwOK {
 			var err error
-			if method, err = s.consumeSecondFactorTx(tx, u, auth.NormalizeCode(code), now); err != nil {
+			if method, err = s.consumeSecondFactorTx(tx, u, domain.NormalizeCode(code), now); err != nil {
 				return err
 			}
 		}
@@ -195,7 +161,7 @@ func (s *Store) reauthenticated(ctx context.Context, u *domain.User, password, c
 				return err
 			}
 			reason := "wrong password"
-			failed = domain.Validation{"password": "That password is not right."}.Err()
+			failed = domain.FieldError("password", domain.MsgPasswordWrong)
 			if pwOK {
 				reason = "wrong code"
 				failed = &domain.Error{Code: domain.EInvalid, Message: ErrWrongCode.Message, Fields: ErrWrongCode.Fields}
@@ -225,11 +191,11 @@ func (s *Store) CompleteTwoFactorSignIn(ctx context.Context, pendingID, code, ip
 	if err != nil {
 		return "", nil, err
 	}
-	if sess.State != "pending_2fa" {
+	if sess.State != domain.SessionPending2FA {
 		return "", nil, ErrNoSession
 	}
-	if m := ValidateCodeInput(code); m != "" {
-		return "", u, domain.Validation{"code": m}.Err()
+	if err := domain.FieldError("code", domain.ValidateCodeInput(code)); err != nil {
+		return "", u, err
 	}
 	if err := s.CheckSignInThrottle(ctx, u, u.Email, ip); err != nil {
 		return "", u, err
@@ -238,7 +204,7 @@ func (s *Store) CompleteTwoFactorSignIn(ctx context.Context, pendingID, code, ip
 	var failed error
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
-		method, err := s.consumeSecondFactorTx(tx, u, auth.NormalizeCode(code), now)
+		method, err := s.consumeSecondFactorTx(tx, u, domain.NormalizeCode(code), now)
 		if err != nil {
 			return err
 		}
@@ -290,7 +256,7 @@ func (s *Store) CompleteTwoFactorSignIn(ctx context.Context, pendingID, code, ip
 // when the code is not accepted.
 func (s *Store) consumeSecondFactorTx(tx *sql.Tx, u *domain.User, code string, now time.Time) (string, error) {
 	switch {
-	case auth.IsTOTPCode(code):
+	case domain.IsTOTPCode(code):
 		var sealed []byte
 		err := tx.QueryRow(`SELECT totp_secret FROM users WHERE sid = ? AND totp_enabled_at IS NOT NULL`, u.SID).Scan(&sealed)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && sealed == nil) {
@@ -315,7 +281,7 @@ func (s *Store) consumeSecondFactorTx(tx *sql.Tx, u *domain.User, code string, n
 			return "", nil
 		}
 		return "totp", nil
-	case auth.IsRecoveryCode(code):
+	case domain.IsRecoveryCode(code):
 		res, err := tx.Exec(`UPDATE recovery_codes SET used_at = ? WHERE user_sid = ? AND code_hash = ? AND used_at IS NULL
 			AND EXISTS (SELECT 1 FROM users WHERE sid = ? AND totp_enabled_at IS NOT NULL)`,
 			ms(now), u.SID, auth.HashRecoveryCode(code), u.SID)

@@ -34,7 +34,7 @@ func insertUserTx(tx *sql.Tx, u *domain.User, passwordHash string, now time.Time
 		u.SID, u.Email, u.Name, passwordHash, nullString(u.OrgSID), nullString(u.OrgRole), ms(now), ms(now))
 	if isUniqueViolation(err) {
 		return &domain.Error{Code: domain.EConflict, Message: "An account with this email already exists.",
-			Fields: map[string]string{"email": "An account with this email already exists. Sign in instead."}}
+			Fields: domain.Validation{"email": domain.MsgEmailTaken}}
 	}
 	return err
 }

@@ -93,18 +93,7 @@ func endOtherSessionsTx(tx *sql.Tx, userSID string, keep []byte) (int, error) {
 // sessions, emails a notice and writes the audit event. A wrong current password counts as a
 // failed attempt (see MaxAuthFailures).
 func (s *Store) ChangePassword(ctx context.Context, u *domain.User, keep []byte, current, next, ip string) error {
-	v := domain.Validation{}
-	if current == "" {
-		v.Add("current_password", "Enter your current password.")
-	} else if len(current) > 4*domain.MaxPasswordLen {
-		v.Add("current_password", "That password is longer than any Admin Center accepts.")
-	}
-	if m := auth.PasswordProblem(next, u.Email, u.Name); m != "" {
-		v.Add("new_password", m)
-	} else if next == current {
-		v.Add("new_password", "Choose a password different from your current one.")
-	}
-	if err := v.Err(); err != nil {
+	if err := domain.ValidatePasswordChange(current, next, auth.PasswordProblem, u.Email, u.Name); err != nil {
 		return err
 	}
 	oldHash, ok, err := s.checkCurrentPassword(ctx, u, current, ip)
@@ -122,7 +111,7 @@ func (s *Store) ChangePassword(ctx context.Context, u *domain.User, keep []byte,
 		if err != nil {
 			return err
 		}
-		return domain.Validation{"current_password": "That is not your current password."}.Err()
+		return domain.FieldError("current_password", domain.MsgCurrentPasswordWrong)
 	}
 	hash, err := auth.HashPassword(next)
 	if err != nil {

@@ -1,0 +1,105 @@
+package domain
+
+// The messages said about form fields, by ID. The IDs are stable: a translation keys on them.
+// A text with verbs (%s, %d) is filled in with Message.With.
+var (
+	// MsgJoined is several messages about one field said one after the other; its Args are the
+	// messages (see JoinMessages).
+	MsgJoined = Message{ID: "joined"}
+
+	MsgEmailMissing       = Message{ID: "email.missing", Text: "Enter an email address."}
+	MsgEmailTooLong       = Message{ID: "email.too_long", Text: "Email address is too long."}
+	MsgEmailInvalid       = Message{ID: "email.invalid", Text: "Enter an email address like name@example.com."}
+	MsgEmailTaken         = Message{ID: "email.taken", Text: "An account with this email already exists. Sign in instead."}
+	MsgSignInEmailMissing = Message{ID: "signin.email.missing", Text: "Enter your email."}
+
+	MsgPasswordMissing        = Message{ID: "password.missing", Text: "Enter a password."}
+	MsgPasswordTooShort       = Message{ID: "password.too_short", Text: "Use at least %d characters."}
+	MsgPasswordTooLong        = Message{ID: "password.too_long", Text: "Use at most %d characters."}
+	MsgPasswordGuessable      = Message{ID: "password.guessable", Text: "This password is too easy to guess: %s Try a passphrase of four or more unrelated words."}
+	MsgPasswordEnter          = Message{ID: "password.enter", Text: "Enter your password."}
+	MsgPasswordOverlong       = Message{ID: "password.overlong", Text: "That password is longer than any Admin Center accepts."}
+	MsgPasswordWrong          = Message{ID: "password.wrong", Text: "That password is not right."}
+	MsgCurrentPasswordMissing = Message{ID: "password.current.missing", Text: "Enter your current password."}
+	MsgCurrentPasswordWrong   = Message{ID: "password.current.wrong", Text: "That is not your current password."}
+	MsgNewPasswordSame        = Message{ID: "password.new.same", Text: "Choose a password different from your current one."}
+
+	MsgCodeMissing     = Message{ID: "code.missing", Text: "Enter the 6-digit code from your authenticator app, or a recovery code."}
+	MsgCodeSixDigits   = Message{ID: "code.six_digits", Text: "The code from your app has 6 digits."}
+	MsgCodeInvalid     = Message{ID: "code.invalid", Text: "Enter the 6-digit code from your authenticator app, or a recovery code like abcd-efgh-jkmn-pqrs."}
+	MsgCodeTOTPOnly    = Message{ID: "code.totp_only", Text: "Enter the 6-digit code your app shows (recovery codes come after this step)."}
+	MsgCodeWrong       = Message{ID: "code.wrong", Text: "That code is not right, or it was already used. Wait for the next code in your app, or use a recovery code."}
+	MsgCodeWrongEnroll = Message{ID: "code.wrong_enroll", Text: "That code is not right. Check that your phone's clock is correct and enter the code your app shows now."}
+
+	MsgPersonNameMissing  = Message{ID: "person_name.missing", Text: "Enter your name."}
+	MsgPersonNameTooLong  = Message{ID: "person_name.too_long", Text: "Your name must be at most %d characters."}
+	MsgOrgNameMissing     = Message{ID: "org_name.missing", Text: "Enter the organization's name."}
+	MsgOrgNameTooLong     = Message{ID: "org_name.too_long", Text: "The organization's name must be at most %d characters."}
+	MsgOwnerEmailDomain   = Message{ID: "setup.owner_email_domain", Text: "The Owner's email must be in the organization's domain (%s)."}
+	MsgAppNameMissing     = Message{ID: "app_name.missing", Text: "Enter a name for the app."}
+	MsgAppNameTooLong     = Message{ID: "app_name.too_long", Text: "A name for the app must be at most %d characters."}
+	MsgAppNameOneLine     = Message{ID: "app_name.one_line", Text: "The name must be on one line."}
+	MsgAccountNameMissing = Message{ID: "account_name.missing", Text: "Enter an account name."}
+	MsgAccountNameTooLong = Message{ID: "account_name.too_long", Text: "An account name must be at most %d characters."}
+	MsgAccountNameOneLine = Message{ID: "account_name.one_line", Text: "The account name must be on one line."}
+
+	MsgDomainMissing    = Message{ID: "domain.missing", Text: "Enter a domain."}
+	MsgDomainInvalid    = Message{ID: "domain.invalid", Text: "Enter a domain like example.com."}
+	MsgDomainCharacters = Message{ID: "domain.characters", Text: "Enter a domain like example.com (letters, digits and hyphens only)."}
+	MsgDomainSpaces     = Message{ID: "domain.spaces", Text: "A domain has no spaces: enter it like example.com."}
+	MsgDomainWithAt     = Message{ID: "domain.with_at", Text: "Enter only the domain, the part after the @ (like example.com)."}
+	MsgDomainWithScheme = Message{ID: "domain.with_scheme", Text: "Enter only the domain, without http:// or a path (like example.com)."}
+	MsgDomainPublic     = Message{ID: "domain.public", Text: "%s is a public mail provider: anyone can have an address there, so it cannot show who belongs to your organization."}
+	MsgDomainListed     = Message{ID: "domain.listed", Text: "%s is already on this page."}
+	MsgDomainTaken      = Message{ID: "domain.taken", Text: "%s is verified by another organization."}
+
+	MsgAccountType         = Message{ID: "account.type", Text: "Choose Standard or Flex."}
+	MsgFlexRegion          = Message{ID: "account.flex_region", Text: "Choose a region for the Flex account."}
+	MsgFlexTerms           = Message{ID: "account.flex_terms", Text: "Accept the Flex terms to create a Flex account."}
+	MsgRequire2FAFirst     = Message{ID: "account.require_2fa_first", Text: "Turn on two-factor sign-in for yourself first (Two-factor sign-in, in the menu): otherwise this setting would lock you out of the account."}
+	MsgCloseConfirmName    = Message{ID: "account.close.confirm_name", Text: "Type the account name exactly as shown to confirm."}
+	MsgCloseAcknowledge    = Message{ID: "account.close.acknowledge", Text: "Tick the box to confirm you understand what closing does."}
+	MsgNewOwnerMissing     = Message{ID: "account.new_owner.missing", Text: "Enter the new owner's email address or user SID (US…)."}
+	MsgNewOwnerUnknown     = Message{ID: "account.new_owner.unknown", Text: "There is no member of the organization with that email or SID. The new owner must be a managed user of the organization."}
+	MsgNewOwnerDeactivated = Message{ID: "account.new_owner.deactivated", Text: "%s is deactivated; choose an active member of the organization."}
+	MsgNewOwnerAlready     = Message{ID: "account.new_owner.already", Text: "%s already owns this account."}
+
+	MsgInviteEmailMissing  = Message{ID: "invite.email.missing", Text: "Enter the email address of the person to invite."}
+	MsgInviteTooLong       = Message{ID: "invite.email.too_long", Text: "That is too long. Invite at most %d people at once."}
+	MsgInviteEmailInvalid  = Message{ID: "invite.email.invalid", Text: "“%s” is not an email address like name@example.com."}
+	MsgInviteEmailRepeated = Message{ID: "invite.email.repeated", Text: "%s is listed more than once."}
+	MsgInviteTooMany       = Message{ID: "invite.email.too_many", Text: "Invite at most %d people at once."}
+	MsgInviteHasAccess     = Message{ID: "invite.email.has_access", Text: "%s already has access to this account; change their roles on the Users tab."}
+	MsgInvitePending       = Message{ID: "invite.email.pending", Text: "%s already has a pending invitation; resend it from the Pending Users tab."}
+
+	MsgRoleUnlisted        = Message{ID: "role.unlisted", Text: "Choose from the listed roles."}
+	MsgRoleOwnerNotHere    = Message{ID: "role.owner_not_here", Text: "The Owner role cannot be given here; the account's owner changes by owner transfer on the General tab."}
+	MsgRoleUnknown         = Message{ID: "role.unknown", Text: "Unknown role “%s”. Choose from the listed roles."}
+	MsgRoleMissing         = Message{ID: "role.missing", Text: "Choose at least one role."}
+	MsgRoleMissingOrRemove = Message{ID: "role.missing_or_remove", Text: "Choose at least one role, or remove the user from the account."}
+	MsgOrgRoleInvalid      = Message{ID: "org_role.invalid", Text: "Choose Owner, Administrator or Standard User."}
+	MsgSuccessorMissing    = Message{ID: "org_user.remove.successor_missing", Text: "Choose a new owner for “%s”."}
+	MsgSuccessorInvalid    = Message{ID: "org_user.remove.successor_invalid", Text: "Choose an active member of the organization as the new owner of “%s”."}
+
+	MsgRequestSIDMissing         = Message{ID: "request.sid.missing", Text: "Enter the account SID: AC followed by 32 letters and digits."}
+	MsgRequestSIDInvalid         = Message{ID: "request.sid.invalid", Text: "That is not an account SID. An account SID is AC followed by 32 hexadecimal digits (0–9, a–f)."}
+	MsgRequestNoAccount          = Message{ID: "request.no_account", Text: "No account with the SID %s exists. Check the SID with the account's owner."}
+	MsgRequestAlreadyManaged     = Message{ID: "request.already_managed", Text: "“%s” is already in your organization, as a managed account."}
+	MsgRequestAlreadyIndependent = Message{ID: "request.already_independent", Text: "“%s” is already in your organization, as an independent account (relinquish it first to import it)."}
+	MsgRequestClosed             = Message{ID: "request.closed", Text: "“%s” is closed; a closed account cannot join an organization."}
+	MsgRequestOwnerDomain        = Message{ID: "request.owner_domain", Text: "The owner's email is not in one of your organization's verified domains."}
+	MsgRequestOwnerOtherOrg      = Message{ID: "request.owner_other_org", Text: "The owner of “%s” belongs to another organization, so the account cannot join yours."}
+	MsgRequestImportPending      = Message{ID: "request.import_pending", Text: "An import request for “%s” is already pending. Resend or cancel it under Pending."}
+	MsgRequestSharePending       = Message{ID: "request.share_pending", Text: "A share request for “%s” is already pending. Resend or cancel it under Pending."}
+
+	MsgSCIMUserName       = Message{ID: "scim.user_name", Text: "userName must be an email address."}
+	MsgSCIMUserNameDomain = Message{ID: "scim.user_name_domain", Text: "userName must be an email address in a verified domain of the organization."}
+	MsgSCIMTooLong        = Message{ID: "scim.too_long", Text: "%s must be at most %d characters."}
+	MsgSCIMOneLine        = Message{ID: "scim.one_line", Text: "%s must be on one line."}
+	MsgSCIMDisplayName    = Message{ID: "scim.display_name", Text: "displayName is required."}
+
+	MsgAuditAction    = Message{ID: "audit.action", Text: "An action is lower-case words joined by dots, like account.suspend."}
+	MsgAuditAccount   = Message{ID: "audit.account", Text: "Enter an account SID: AC followed by 32 hexadecimal digits."}
+	MsgDate           = Message{ID: "date.invalid", Text: "Enter a date like 2026-01-31."}
+	MsgDateRangeOrder = Message{ID: "date.range_order", Text: "The end date is before the start date."}
+)
