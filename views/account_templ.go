@@ -656,7 +656,7 @@ func settingsCard(p Page, v AccountView, g GeneralView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				for i, u := range g.LockedOut {
-					if i < 50 {
+					if i < domain.MaxLockedOut {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 48, "<li>")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err

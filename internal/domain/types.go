@@ -172,6 +172,10 @@ type AccountSettings struct {
 	PKCVRequired      bool
 }
 
+// MaxLockedOut is how many people the settings page names as those whom Require 2FA would lock
+// out of the account.
+const MaxLockedOut = 50
+
 // AccountUser is a user with their roles on one account.
 type AccountUser struct {
 	User  User

@@ -61,12 +61,10 @@ func settingsMap(a *domain.Account) map[string]any {
 		"webhooks_https_only": a.WebhooksHTTPSOnly, "pkcv_required": a.PKCVRequired}
 }
 
-// MaxLockedOut is how many people ListLockedOut names; it returns one more when there are more.
-const MaxLockedOut = 50
-
 // ListLockedOut returns who could not open the account if it required two-factor sign-in:
 // everyone with a role on it, and (for an account in an organization) the organization's Owner
-// and Administrators, who have not turned on two-factor sign-in.
+// and Administrators, who have not turned on two-factor sign-in. It names at most
+// domain.MaxLockedOut, and one more when there are more.
 func (s *Store) ListLockedOut(ctx context.Context, a *domain.Account) ([]domain.User, error) {
 	type key struct{ account, org string }
 	out, err := cachedRead(&s.cache, key{a.SID, a.OrgSID}, func() ([]domain.User, error) { return s.listLockedOut(ctx, a) })
@@ -84,7 +82,7 @@ func (s *Store) listLockedOut(ctx context.Context, a *domain.Account) ([]domain.
 					AND org_role IN ('owner', 'administrator') AND status = 'active' AND totp_enabled_at IS NULL
 					ORDER BY email LIMIT ?3))
 			AND u.status = 'active' AND u.totp_enabled_at IS NULL
-			ORDER BY u.email LIMIT ?3`, a.SID, a.OrgSID, MaxLockedOut+1)
+			ORDER BY u.email LIMIT ?3`, a.SID, a.OrgSID, domain.MaxLockedOut+1)
 		if err != nil {
 			return err
 		}
