@@ -64,7 +64,7 @@ func AddUser(ctx context.Context, db DB, orgSID, orgRole, email, name, password 
 		orgRole = ""
 	}
 	u := &domain.User{SID: domain.NewSID(domain.PrefixUser), Email: domain.NormalizeEmail(email), Name: name,
-		Status: "active", OrgSID: orgSID, OrgRole: orgRole, CreatedAt: now}
+		Status: domain.UserActive, OrgSID: orgSID, OrgRole: orgRole, CreatedAt: now}
 	err = db.Exec(ctx, `INSERT INTO users (sid, email, name, password_hash, status, org_sid, org_role, created_at, updated_at)
 		VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?)`, u.SID, u.Email, u.Name, h, null(u.OrgSID), null(u.OrgRole), ms(now), ms(now))
 	return u, err
