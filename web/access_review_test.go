@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"admincenter/internal/domain"
+	"admincenter/internal/store/storetest"
 )
 
 func TestAccessReview(t *testing.T) {
@@ -79,8 +79,7 @@ func TestAccessReview(t *testing.T) {
 	// Nobody but the organization's Owner and Administrators, and only their organization.
 	c.signIn("contractor@outside.dev", testPassword)
 	wantStatus(t, c.get("/admin/access-review"), http.StatusNotFound)
-	if _, _, err := app.store.AddOrganization(ctx, domain.SetupInput{OrgName: "Beta", Domain: "beta.dev", Name: "Bo",
-		Email: "bo@beta.dev", Password: testPassword}, ""); err != nil {
+	if _, _, err := storetest.AddOrganization(ctx, app.store, "Beta", "beta.dev", "Bo", "bo@beta.dev", testPassword); err != nil {
 		t.Fatal(err)
 	}
 	b := app.browser()

@@ -12,6 +12,7 @@ import (
 
 	"admincenter/internal/domain"
 	"admincenter/internal/jobs"
+	"admincenter/internal/store/storetest"
 )
 
 // area is an organization with its Owner signed in, a Standard user "dev" with the Developer role
@@ -37,10 +38,10 @@ func newArea(t *testing.T) *area {
 	if ar.ownerUser, err = app.store.FindUserByEmail(ctx, "owner@example.com"); err != nil {
 		t.Fatal(err)
 	}
-	if ar.devUser, err = app.store.AddMemberForTest(ctx, ar.ownerUser.OrgSID, domain.OrgRoleStandard, "dev@example.com", "Dana Dev", testPassword); err != nil {
+	if ar.devUser, err = storetest.AddUser(ctx, app.store, ar.ownerUser.OrgSID, domain.OrgRoleStandard, "dev@example.com", "Dana Dev", testPassword); err != nil {
 		t.Fatal(err)
 	}
-	if ar.adminUser, err = app.store.AddMemberForTest(ctx, ar.ownerUser.OrgSID, domain.OrgRoleAdministrator, "admin@example.com", "Ada Admin", testPassword); err != nil {
+	if ar.adminUser, err = storetest.AddUser(ctx, app.store, ar.ownerUser.OrgSID, domain.OrgRoleAdministrator, "admin@example.com", "Ada Admin", testPassword); err != nil {
 		t.Fatal(err)
 	}
 	a, err := app.store.CreateAccount(ctx, ar.ownerUser, domain.CreateAccountInput{FriendlyName: "Billing EU", Type: "standard"}, "")
@@ -48,11 +49,10 @@ func newArea(t *testing.T) *area {
 		t.Fatal(err)
 	}
 	ar.acct = a.SID
-	if _, err := app.store.GrantRole(ctx, domain.Actor{Type: "system"}, ar.ownerUser.OrgSID, a.SID, ar.devUser.SID, domain.RoleDeveloper); err != nil {
+	if _, err := storetest.GrantRole(ctx, app.store, a.SID, ar.devUser.SID, domain.RoleDeveloper); err != nil {
 		t.Fatal(err)
 	}
-	_, beta, err := app.store.AddOrganization(ctx, domain.SetupInput{OrgName: "Beta", Domain: "beta.example", Name: "Bea Owner",
-		Email: "owner@beta.example", Password: testPassword}, "")
+	_, beta, err := storetest.AddOrganization(ctx, app.store, "Beta", "beta.example", "Bea Owner", "owner@beta.example", testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestAccountListTabsSearchAndBadInput(t *testing.T) {
 
 	// Independent tab and its empty state.
 	wantBody(t, b.get("/admin/accounts?tab=independent"), "No independent accounts")
-	if err := ar.app.store.SetAccountRelationForTest(ctx, ar.acct, ar.ownerUser.OrgSID, domain.RelationIndependent); err != nil {
+	if err := storetest.SetAccountRelation(ctx, ar.app.store, ar.acct, ar.ownerUser.OrgSID, domain.RelationIndependent); err != nil {
 		t.Fatal(err)
 	}
 	res = b.get("/admin/accounts?tab=independent")
@@ -142,14 +142,14 @@ func TestAccountListTabsSearchAndBadInput(t *testing.T) {
 	// Pending tab: rows of account_requests.
 	wantBody(t, b.get("/admin/accounts?tab=pending"), "No pending requests")
 	now := ar.app.store.Now()
-	if err := ar.app.store.AddAccountRequestForTest(ctx, ar.ownerUser.OrgSID, ar.acct, "import", ar.ownerUser.SID, now.Add(7*24*time.Hour).UnixMilli()); err != nil {
+	if err := storetest.AddAccountRequest(ctx, ar.app.store, ar.ownerUser.OrgSID, ar.acct, "import", ar.ownerUser.SID, now.Add(7*24*time.Hour).UnixMilli()); err != nil {
 		t.Fatal(err)
 	}
 	other, err := ar.app.store.CreateAccount(ctx, ar.ownerUser, domain.CreateAccountInput{FriendlyName: "Outside shop", Type: "standard"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ar.app.store.AddAccountRequestForTest(ctx, ar.ownerUser.OrgSID, other.SID, "share", "", now.Add(-time.Hour).UnixMilli()); err != nil {
+	if err := storetest.AddAccountRequest(ctx, ar.app.store, ar.ownerUser.OrgSID, other.SID, "share", "", now.Add(-time.Hour).UnixMilli()); err != nil {
 		t.Fatal(err)
 	}
 	res = b.get("/admin/accounts?tab=pending")
@@ -221,7 +221,7 @@ func TestAccountSettingsRules(t *testing.T) {
 func TestRequire2FALocksOutUsersWithout2FA(t *testing.T) {
 	ar := newArea(t)
 	ctx := context.Background()
-	if err := ar.app.store.SetTOTPEnabledForTest(ctx, ar.ownerUser.SID, true); err != nil {
+	if err := storetest.SetTOTPEnabled(ctx, ar.app.store, ar.ownerUser.SID, true); err != nil {
 		t.Fatal(err)
 	}
 	res := ar.owner.post(ar.path("/settings"), url.Values{"friendly_name": {"Billing EU"}, "require_2fa": {"on"}, "webhooks_https_only": {"on"}})
@@ -249,7 +249,7 @@ func TestRequire2FALocksOutUsersWithout2FA(t *testing.T) {
 	// Another organization's account stays a 404, 2FA or not.
 	wantStatus(t, ar.dev.get("/admin/accounts/"+ar.foreign), http.StatusNotFound)
 	// Once the Developer has 2FA, the account opens.
-	if err := ar.app.store.SetTOTPEnabledForTest(ctx, ar.devUser.SID, true); err != nil {
+	if err := storetest.SetTOTPEnabled(ctx, ar.app.store, ar.devUser.SID, true); err != nil {
 		t.Fatal(err)
 	}
 	wantStatus(t, ar.dev.get(ar.path("")), http.StatusOK)
@@ -258,7 +258,7 @@ func TestRequire2FALocksOutUsersWithout2FA(t *testing.T) {
 func TestOwnerTransferRules(t *testing.T) {
 	ar := newArea(t)
 	ctx := context.Background()
-	if _, err := ar.app.store.AddMemberForTest(ctx, "", "", "friend@gmail.example", "Fred Friend", testPassword); err != nil {
+	if _, err := storetest.AddUser(ctx, ar.app.store, "", "", "friend@gmail.example", "Fred Friend", testPassword); err != nil {
 		t.Fatal(err)
 	}
 	res := ar.admin.get(ar.path(""))
@@ -344,7 +344,7 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	}
 	wantStatus(t, ar.owner.post(ar.path("/reactivate"), nil), http.StatusConflict)
 
-	evs, _ := ar.app.store.ListAuditEventsForTest(ctx, "account.close")
+	evs, _ := storetest.AuditEvents(ctx, ar.app.store, "account.close")
 	if len(evs) != 2 || evs[0].IP == "" {
 		t.Errorf("close audit events = %+v", evs)
 	}
@@ -364,7 +364,7 @@ func TestRemoveAndRelinquishOverHTTP(t *testing.T) {
 	wantStatus(t, ar.admin.get(ar.path("")), http.StatusNotFound)
 	wantStatus(t, ar.owner.get(ar.path("")), http.StatusOK) // its owner keeps it
 
-	if err := ar.app.store.SetAccountRelationForTest(ctx, ar.acct, ar.ownerUser.OrgSID, domain.RelationIndependent); err != nil {
+	if err := storetest.SetAccountRelation(ctx, ar.app.store, ar.acct, ar.ownerUser.OrgSID, domain.RelationIndependent); err != nil {
 		t.Fatal(err)
 	}
 	res = ar.admin.get(ar.path(""))

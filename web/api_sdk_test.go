@@ -13,6 +13,7 @@ import (
 
 	"admincenter/internal/domain"
 	"admincenter/internal/store"
+	"admincenter/internal/store/storetest"
 )
 
 // TestAPIWithTwilioSDK drives the Organizations API with Twilio's own Go SDK (twilio-go,
@@ -27,8 +28,7 @@ func TestAPIWithTwilioSDK(t *testing.T) {
 	accounts := app.seedAccounts(owner, "Project", 5)
 
 	// Another organization with an account, a user and a role assignment of its own.
-	_, otherOwner, err := app.store.AddOrganization(ctx, domain.SetupInput{OrgName: "Other Org", Domain: "other.test",
-		Name: "Oscar Other", Email: "oscar@other.test", Password: testPassword}, "127.0.0.1")
+	_, otherOwner, err := storetest.AddOrganization(ctx, app.store, "Other Org", "other.test", "Oscar Other", "oscar@other.test", testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +246,7 @@ func TestAPIWithTwilioSDK(t *testing.T) {
 		wantTwilioError(t, create(domain.RoleSupport, foreign.SID, ana.Id), 400, 25200)
 		wantTwilioError(t, create(domain.RoleSupport, scope, otherOwner.SID), 400, 20001)
 
-		evs, _ := app.store.ListAuditEventsForTest(ctx, "account.role.grant")
+		evs, _ := storetest.AuditEvents(ctx, app.store, "account.role.grant")
 		if len(evs) == 0 || evs[len(evs)-1].ActorType != "api" || evs[len(evs)-1].ActorSID != creds.ClientID || evs[len(evs)-1].ActorLabel != "HR provisioning" {
 			t.Errorf("grant audit events = %+v", evs)
 		}
@@ -259,7 +259,7 @@ func TestAPIWithTwilioSDK(t *testing.T) {
 			t.Error("the Users tab still lists Ana after the role assignment was deleted")
 		}
 		wantTwilioError(t, c.svc.DeleteRoleAssignment(org, ra.Sid), 404, 20404)
-		evs, _ = app.store.ListAuditEventsForTest(ctx, "account.role.revoke")
+		evs, _ = storetest.AuditEvents(ctx, app.store, "account.role.revoke")
 		if len(evs) != 1 || evs[0].ActorType != "api" {
 			t.Errorf("revoke audit events = %+v", evs)
 		}

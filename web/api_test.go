@@ -14,7 +14,23 @@ import (
 
 	"admincenter/internal/domain"
 	"admincenter/internal/store"
+	"admincenter/internal/store/storetest"
 )
+
+// roleAssignments lists every role assignment the filter selects, page after page.
+func roleAssignments(st *store.Store, f store.RoleAssignmentFilter) ([]store.RoleAssignment, error) {
+	var all []store.RoleAssignment
+	for cursor := ""; ; {
+		page, err := st.ListRoleAssignmentPage(context.Background(), f, cursor)
+		if err != nil {
+			return all, err
+		}
+		all = append(all, page.Assignments...)
+		if cursor = page.Next; cursor == "" {
+			return all, nil
+		}
+	}
+}
 
 // apiFixture is an organization with an OAuth app and a token, and a second organization with its own.
 type apiFixture struct {
@@ -38,8 +54,7 @@ func newAPIFixture(t *testing.T, flags ...string) *apiFixture {
 	f.org, f.token = f.creds.OrgSID, app.token(f.creds)
 	f.account = app.seedAccounts(app.user("owner@example.com"), "Alpha", 1)[0]
 
-	otherOrg, otherOwner, err := app.store.AddOrganization(ctx, domain.SetupInput{OrgName: "Other Org", Domain: "other.test",
-		Name: "Oscar Other", Email: "oscar@other.test", Password: testPassword}, "127.0.0.1")
+	otherOrg, otherOwner, err := storetest.AddOrganization(ctx, app.store, "Other Org", "other.test", "Oscar Other", "oscar@other.test", testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,12 +65,12 @@ func newAPIFixture(t *testing.T, flags ...string) *apiFixture {
 		t.Fatal(err)
 	}
 	f.otherToken = app.token(oauthApp{OrgSID: otherOrg.SID, ClientID: otherApp.SID, Secret: otherSecret})
-	ras, err := app.store.ListRoleAssignments(ctx, store.RoleAssignmentFilter{OrgSID: otherOrg.SID})
+	ras, err := roleAssignments(app.store, store.RoleAssignmentFilter{OrgSID: otherOrg.SID})
 	if err != nil || len(ras) == 0 {
 		t.Fatalf("other organization's role assignments: %v, %v", ras, err)
 	}
 	f.otherRA = ras[0].SID
-	ras, _ = app.store.ListRoleAssignments(ctx, store.RoleAssignmentFilter{OrgSID: f.org})
+	ras, _ = roleAssignments(app.store, store.RoleAssignmentFilter{OrgSID: f.org})
 	f.assignment = ras[0].SID
 	return f
 }
@@ -106,7 +121,7 @@ func TestAPIRejectsBadBodies(t *testing.T) {
 		})
 	}
 	// Nothing was created by any of them.
-	ras, _ := f.app.store.ListRoleAssignments(context.Background(), store.RoleAssignmentFilter{OrgSID: f.org})
+	ras, _ := roleAssignments(f.app.store, store.RoleAssignmentFilter{OrgSID: f.org})
 	if len(ras) != 1 {
 		t.Errorf("%d role assignments after bad requests, want only the owner's", len(ras))
 	}
@@ -186,7 +201,7 @@ func TestAPIAnotherOrganizationsSIDs(t *testing.T) {
 	if u := f.app.user("oscar@other.test"); u.Status != "active" {
 		t.Error("the other organization's user was deactivated")
 	}
-	ras, _ := f.app.store.ListRoleAssignments(context.Background(), store.RoleAssignmentFilter{OrgSID: f.otherOrg})
+	ras, _ := roleAssignments(f.app.store, store.RoleAssignmentFilter{OrgSID: f.otherOrg})
 	if len(ras) != 1 {
 		t.Error("the other organization's role assignment was deleted")
 	}
@@ -318,7 +333,7 @@ func TestAPIPaging(t *testing.T) {
 	}
 
 	// Role assignments page both ways too.
-	all, err := f.app.store.ListRoleAssignments(context.Background(), store.RoleAssignmentFilter{OrgSID: f.org, Limit: 100})
+	all, err := roleAssignments(f.app.store, store.RoleAssignmentFilter{OrgSID: f.org, Limit: 100})
 	if err != nil || len(all) < 7 {
 		t.Fatalf("%d role assignments (%v)", len(all), err)
 	}
@@ -386,7 +401,7 @@ func TestOAuthAppsPage(t *testing.T) {
 	}
 	// The secret is not in the database, only its hash.
 	var n int
-	evs, _ := app.store.ListAuditEventsForTest(context.Background(), "oauth_app.create")
+	evs, _ := storetest.AuditEvents(context.Background(), app.store, "oauth_app.create")
 	for _, e := range evs {
 		if strings.Contains(e.After, creds.Secret) {
 			n++

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"admincenter/internal/domain"
+	"admincenter/internal/store/storetest"
 )
 
 func TestSetupThenNotFound(t *testing.T) {
@@ -169,7 +170,7 @@ func TestCreateAccount(t *testing.T) {
 	wantStatus(t, res, http.StatusOK)
 
 	var events int
-	evs, err := app.store.ListAuditEventsForTest(context.Background(), "account.create")
+	evs, err := storetest.AuditEvents(context.Background(), app.store, "account.create")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +239,7 @@ func TestStandardUserNavigation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.store.AddMemberForTest(context.Background(), owner.OrgSID, domain.OrgRoleStandard, "sam@example.com", "Sam Standard", testPassword); err != nil {
+	if _, err := storetest.AddUser(context.Background(), app.store, owner.OrgSID, domain.OrgRoleStandard, "sam@example.com", "Sam Standard", testPassword); err != nil {
 		t.Fatal(err)
 	}
 	b := app.browser()

@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"admincenter/internal/domain"
+	"admincenter/internal/store/storetest"
 )
 
 // TestJourneyAccounts: the Owner creates a standard and a Flex account, searches, suspends one
@@ -150,11 +151,11 @@ func TestJourneyDeveloperSeesAccountReadOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dev, err := app.store.AddMemberForTest(ctx, owner.OrgSID, domain.OrgRoleStandard, "dev@example.com", "Dana Dev", testPassword)
+	dev, err := storetest.AddUser(ctx, app.store, owner.OrgSID, domain.OrgRoleStandard, "dev@example.com", "Dana Dev", testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.store.GrantRole(ctx, domain.Actor{Type: "system"}, owner.OrgSID, a.SID, dev.SID, domain.RoleDeveloper); err != nil {
+	if _, err := storetest.GrantRole(ctx, app.store, a.SID, dev.SID, domain.RoleDeveloper); err != nil {
 		t.Fatal(err)
 	}
 	bctx := newChrome(t)

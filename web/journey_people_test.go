@@ -9,6 +9,7 @@ import (
 
 	"admincenter/internal/domain"
 	"admincenter/internal/store"
+	"admincenter/internal/store/storetest"
 )
 
 // TestJourneyInviteContractor: the administrator invites a contractor as a developer; the
@@ -139,11 +140,11 @@ func TestJourneyInviteContractor(t *testing.T) {
 	screenshot(t, ctx, "people-9-access-review")
 
 	// Removing a member who owns an account asks for its new owner first.
-	sam, err := app.store.AddUserForTest(bg, "sam@example.com", "Sam Standard", "")
+	sam, err := storetest.AddUser(bg, app.store, "", "", "sam@example.com", "Sam Standard", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := app.store.JoinOrgForTest(bg, sam.SID, owner.OrgSID, "standard"); err != nil {
+	if err := storetest.JoinOrg(bg, app.store, sam.SID, owner.OrgSID, "standard"); err != nil {
 		t.Fatal(err)
 	}
 	sam, _ = app.store.FindUserBySID(bg, sam.SID)

@@ -17,6 +17,7 @@ import (
 	"admincenter/internal/jobs"
 	"admincenter/internal/mail"
 	"admincenter/internal/store"
+	"admincenter/internal/store/storetest"
 )
 
 var accountSIDRE = regexp.MustCompile(`/admin/accounts/(AC[0-9a-f]{32})`)
@@ -90,7 +91,7 @@ func TestSignUp(t *testing.T) {
 		t.Errorf("signed-in /signup = %d, want a redirect", res.Status)
 	}
 	for _, action := range []string{"user.signup", "account.create"} {
-		if evs, _ := app.store.ListAuditEventsForTest(context.Background(), action); len(evs) != 1 {
+		if evs, _ := storetest.AuditEvents(context.Background(), app.store, action); len(evs) != 1 {
 			t.Errorf("%s audit events = %d, want 1", action, len(evs))
 		}
 	}
@@ -183,8 +184,7 @@ func TestDomains(t *testing.T) {
 	}
 
 	// Another organization cannot claim a domain verified here.
-	_, other, err := app.store.AddOrganization(context.Background(), domain.SetupInput{OrgName: "Other", Domain: "other.net",
-		Name: "Otto", Email: "otto@other.net", Password: testPassword}, "")
+	_, other, err := storetest.AddOrganization(context.Background(), app.store, "Other", "other.net", "Otto", "otto@other.net", testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestDomains(t *testing.T) {
 	b.signIn("owner@example.com", testPassword)
 	wantBody(t, b.get("/admin/domains"), "exists but does not hold", "Verified")
 	for _, action := range []string{"domain.add", "domain.verify", "domain.recheck"} {
-		if evs, _ := app.store.ListAuditEventsForTest(context.Background(), action); len(evs) == 0 {
+		if evs, _ := storetest.AuditEvents(context.Background(), app.store, action); len(evs) == 0 {
 			t.Errorf("no %s audit event", action)
 		}
 	}
@@ -240,8 +240,7 @@ func TestAddExistingAccountRules(t *testing.T) {
 	_, outsideSID := app.signUp("Sam Outside", "sam@outside.net")
 	managed := admin.post("/admin/accounts", url.Values{"friendly_name": {"Billing EU"}, "type": {"standard"}})
 	managedSID := accountSIDRE.FindStringSubmatch(managed.Location)[1]
-	_, otherOwner, err := app.store.AddOrganization(context.Background(), domain.SetupInput{OrgName: "Other", Domain: "other.net",
-		Name: "Otto", Email: "otto@other.net", Password: testPassword}, "")
+	_, otherOwner, err := storetest.AddOrganization(context.Background(), app.store, "Other", "other.net", "Otto", "otto@other.net", testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +310,7 @@ func TestAddExistingAccountRules(t *testing.T) {
 		t.Error("the mail still holds the token placeholder")
 	}
 	for _, action := range []string{"account.import.request", "account.share.request"} {
-		if evs, _ := app.store.ListAuditEventsForTest(context.Background(), action); len(evs) != 1 {
+		if evs, _ := storetest.AuditEvents(context.Background(), app.store, action); len(evs) != 1 {
 			t.Errorf("%s audit events = %d, want 1", action, len(evs))
 		}
 	}
@@ -354,7 +353,7 @@ func TestImportConfirm(t *testing.T) {
 	wantStatus(t, stranger.post(link+"/confirm", nil), http.StatusForbidden)
 	wantStatus(t, stranger.post(link+"/decline", nil), http.StatusForbidden)
 	for _, action := range []string{"account.import.accept", "account.import.decline"} {
-		evs, _ := app.store.ListAuditEventsForTest(context.Background(), action)
+		evs, _ := storetest.AuditEvents(context.Background(), app.store, action)
 		if len(evs) != 1 || evs[0].Outcome != "failure" || evs[0].ActorLabel != "stella@outside.net" {
 			t.Errorf("%s: audit events %+v, want one refusal of stella@outside.net", action, evs)
 		}
@@ -400,7 +399,7 @@ func TestImportConfirm(t *testing.T) {
 	}
 	for _, action := range []string{"account.import.accept", "user.join"} {
 		n := 0
-		evs, _ := app.store.ListAuditEventsForTest(context.Background(), action)
+		evs, _ := storetest.AuditEvents(context.Background(), app.store, action)
 		for _, e := range evs {
 			if e.Outcome == "success" {
 				n++
@@ -461,7 +460,7 @@ func TestShareAcceptAndDecline(t *testing.T) {
 		t.Errorf("administrators' mail: %q", subjects)
 	}
 	for _, action := range []string{"account.share.accept", "account.import.decline"} {
-		if evs, _ := app.store.ListAuditEventsForTest(context.Background(), action); len(evs) != 1 {
+		if evs, _ := storetest.AuditEvents(context.Background(), app.store, action); len(evs) != 1 {
 			t.Errorf("%s audit events = %d, want 1", action, len(evs))
 		}
 	}
@@ -493,7 +492,7 @@ func TestShareAcceptAndDecline(t *testing.T) {
 	if got := smtpSrv.to("sam@outside.net"); len(got) != 2 || !strings.Contains(got[1].Subject, "no longer has access") {
 		t.Errorf("owner's mail after relinquish: %d messages", len(got))
 	}
-	if evs, _ := app.store.ListAuditEventsForTest(context.Background(), "account.relinquish"); len(evs) != 1 {
+	if evs, _ := storetest.AuditEvents(context.Background(), app.store, "account.relinquish"); len(evs) != 1 {
 		t.Errorf("account.relinquish audit events = %d, want 1", len(evs))
 	}
 }
@@ -512,7 +511,7 @@ func TestRequestResendCancelAndExpiry(t *testing.T) {
 	wantStatus(t, admin.post("/admin/accounts/import", url.Values{"account_sid": {sid}}), http.StatusSeeOther)
 	sendAll(t, sender)
 	first := smtpSrv.to("ian@example.com")[0].link(t)
-	reqs, _ := app.store.ListAccountRequests(context.Background(), mustOwner(t, app).OrgSID)
+	reqs := pendingRequests(t, app.store, mustOwner(t, app).OrgSID)
 	if len(reqs) != 1 {
 		t.Fatalf("%d pending requests", len(reqs))
 	}
@@ -550,7 +549,7 @@ func TestRequestResendCancelAndExpiry(t *testing.T) {
 	app.store.Now = func() time.Time { return now }
 
 	// Cancel: the link stops working.
-	reqs, _ = app.store.ListAccountRequests(context.Background(), mustOwner(t, app).OrgSID)
+	reqs = pendingRequests(t, app.store, mustOwner(t, app).OrgSID)
 	res = admin.post("/admin/accounts/requests/"+itoa64(reqs[0].ID)+"/cancel", nil)
 	wantStatus(t, res, http.StatusSeeOther)
 	res = ian.get(second)
@@ -561,13 +560,12 @@ func TestRequestResendCancelAndExpiry(t *testing.T) {
 		t.Error("a cancelled import made the owner a member")
 	}
 	for _, action := range []string{"account.import.resend", "account.import.cancel"} {
-		if evs, _ := app.store.ListAuditEventsForTest(context.Background(), action); len(evs) != 1 {
+		if evs, _ := storetest.AuditEvents(context.Background(), app.store, action); len(evs) != 1 {
 			t.Errorf("%s audit events = %d, want 1", action, len(evs))
 		}
 	}
 	// Another organization's administrator cannot touch the request.
-	_, _, err := app.store.AddOrganization(context.Background(), domain.SetupInput{OrgName: "Other", Domain: "other.net",
-		Name: "Otto", Email: "otto@other.net", Password: testPassword}, "")
+	_, _, err := storetest.AddOrganization(context.Background(), app.store, "Other", "other.net", "Otto", "otto@other.net", testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -666,7 +664,7 @@ func TestSenderRetriesAndFailures(t *testing.T) {
 	}
 	wantStatus(t, admin.post(m[1], nil), http.StatusSeeOther) // not failed any more: says so
 	for _, action := range []string{"mail.failed", "mail.retry"} {
-		if evs, _ := app.store.ListAuditEventsForTest(context.Background(), action); len(evs) != 1 {
+		if evs, _ := storetest.AuditEvents(context.Background(), app.store, action); len(evs) != 1 {
 			t.Errorf("%s audit events = %d, want 1", action, len(evs))
 		}
 	}
@@ -821,4 +819,14 @@ func TestSignUpFromInvitation(t *testing.T) {
 	if !strings.Contains(b.get("/accounts").Body, "Carla") {
 		t.Error("not signed in after sign-up")
 	}
+}
+
+// pendingRequests returns the organization's pending import and share requests, newest first.
+func pendingRequests(t *testing.T, st *store.Store, orgSID string) []*domain.AccountRequest {
+	t.Helper()
+	page, err := st.ListAccountRequestPage(context.Background(), orgSID, "", domain.MaxPageSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page.Requests
 }

@@ -8,18 +8,19 @@ import (
 	"testing"
 
 	"admincenter/internal/domain"
+	"admincenter/internal/store/storetest"
 )
 
 // orgMember creates a managed user of the app's organization and a browser signed in as them.
 func (a *peopleApp) orgMember(email, role string) (*domain.User, *browser) {
 	a.t.Helper()
 	ctx := context.Background()
-	u, err := a.store.AddUserForTest(ctx, email, "Member "+email, testPassword)
+	u, err := storetest.AddUser(ctx, a.store, "", "", email, "Member "+email, testPassword)
 	if err != nil {
 		a.t.Fatal(err)
 	}
 	owner, _ := a.store.FindUserByEmail(ctx, "owner@example.com")
-	if err := a.store.JoinOrgForTest(ctx, u.SID, owner.OrgSID, role); err != nil {
+	if err := storetest.JoinOrg(ctx, a.store, u.SID, owner.OrgSID, role); err != nil {
 		a.t.Fatal(err)
 	}
 	b := a.browser()
@@ -34,7 +35,7 @@ func TestOrganizationUsersPage(t *testing.T) {
 	std, stdB := app.orgMember("std@example.com", "standard")
 	admin, adminB := app.orgMember("admin@example.com", "administrator")
 	owner, _ := app.store.FindUserByEmail(ctx, "owner@example.com")
-	app.store.AddUserForTest(ctx, "outsider@outside.dev", "Outsider", testPassword)
+	storetest.AddUser(ctx, app.store, "", "", "outsider@outside.dev", "Outsider", testPassword)
 
 	res := app.owner.get("/admin/users")
 	wantStatus(t, res, http.StatusOK)
@@ -131,7 +132,7 @@ func TestRemoveFromOrganizationChoosesNewOwners(t *testing.T) {
 	}
 	wantStatus(t, stdB.get("/admin/accounts/"+ac), http.StatusNotFound)
 	for _, action := range []string{"user.remove", "account.owner.transfer"} {
-		if evs, _ := app.store.ListAuditEventsForTest(ctx, action); len(evs) != 1 {
+		if evs, _ := storetest.AuditEvents(ctx, app.store, action); len(evs) != 1 {
 			t.Errorf("%s events = %d, want 1", action, len(evs))
 		}
 	}
@@ -142,11 +143,11 @@ func TestOrganizationUsersPagination(t *testing.T) {
 	ctx := context.Background()
 	owner, _ := app.store.FindUserByEmail(ctx, "owner@example.com")
 	for i := 0; i < 55; i++ {
-		u, err := app.store.AddUserForTest(ctx, "p"+string(rune('a'+i/26))+string(rune('a'+i%26))+"@example.com", "P", "")
+		u, err := storetest.AddUser(ctx, app.store, "", "", "p"+string(rune('a'+i/26))+string(rune('a'+i%26))+"@example.com", "P", "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		app.store.JoinOrgForTest(ctx, u.SID, owner.OrgSID, "standard")
+		storetest.JoinOrg(ctx, app.store, u.SID, owner.OrgSID, "standard")
 	}
 	res := app.owner.get("/admin/users")
 	if !strings.Contains(res.Body, `rel="next"`) || strings.Contains(res.Body, `rel="prev"`) {

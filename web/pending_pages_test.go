@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"admincenter/internal/store/storetest"
 )
 
 // TestPendingTabIsPaginated: the Pending tab shows 50 requests a page with next and previous
@@ -19,7 +21,7 @@ func TestPendingTabIsPaginated(t *testing.T) {
 	accounts := app.seedAccounts(owner, "Pending", 120)
 	expires := time.Now().Add(7 * 24 * time.Hour).UnixMilli()
 	for _, a := range accounts {
-		if err := app.store.AddAccountRequestForTest(context.Background(), owner.OrgSID, a.SID, "import", owner.SID, expires); err != nil {
+		if err := storetest.AddAccountRequest(context.Background(), app.store, owner.OrgSID, a.SID, "import", owner.SID, expires); err != nil {
 			t.Fatal(err)
 		}
 	}

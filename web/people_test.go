@@ -13,6 +13,7 @@ import (
 
 	"admincenter/internal/domain"
 	"admincenter/internal/store"
+	"admincenter/internal/store/storetest"
 )
 
 // peopleApp is a set-up app with a clock the test moves, the Owner signed in and one account.
@@ -27,7 +28,7 @@ type peopleApp struct {
 func newPeopleApp(t *testing.T) *peopleApp {
 	t.Helper()
 	app := newTestApp(t)
-	now, advance := store.FixedClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	now, advance := storetest.Clock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	app.store.Now = now
 	app.setup()
 	owner := app.browser()
@@ -67,7 +68,7 @@ func (a *peopleApp) lastToken(email string) string {
 // person creates an external user and returns a browser signed in as them.
 func (a *peopleApp) person(email, name string) *browser {
 	a.t.Helper()
-	if _, err := a.store.AddUserForTest(context.Background(), email, name, testPassword); err != nil {
+	if _, err := storetest.AddUser(context.Background(), a.store, "", "", email, name, testPassword); err != nil {
 		a.t.Fatal(err)
 	}
 	b := a.browser()
@@ -94,7 +95,7 @@ func TestInvitationMailAndLinkPage(t *testing.T) {
 	if !strings.Contains(m.Text, "create your Admin Center user") {
 		t.Errorf("the mail to an unknown email does not ask to sign up:\n%s", m.Text)
 	}
-	if _, err := app.store.AddUserForTest(context.Background(), "known@outside.dev", "Known", ""); err != nil {
+	if _, err := storetest.AddUser(context.Background(), app.store, "", "", "known@outside.dev", "Known", ""); err != nil {
 		t.Fatal(err)
 	}
 	app.invite("known@outside.dev", "support")
@@ -159,7 +160,7 @@ func TestContractorAcceptsAndStaysExternal(t *testing.T) {
 	wantBody(t, res, "already been accepted")
 	wantStatus(t, c.post("/invitations/"+token+"/accept", nil), http.StatusConflict)
 
-	evs, _ := app.store.ListAuditEventsForTest(context.Background(), "invitation.accept")
+	evs, _ := storetest.AuditEvents(context.Background(), app.store, "invitation.accept")
 	if len(evs) != 1 {
 		t.Errorf("invitation.accept events = %d, want 1", len(evs))
 	}
@@ -290,7 +291,7 @@ func TestInvitationAcceptedTwentyTimesAtOnce(t *testing.T) {
 	if counts[http.StatusSeeOther] != 1 || counts[http.StatusConflict] != 19 {
 		t.Fatalf("statuses = %v, want one 303 and nineteen 409", counts)
 	}
-	evs, _ := app.store.ListAuditEventsForTest(context.Background(), "account.role.grant")
+	evs, _ := storetest.AuditEvents(context.Background(), app.store, "account.role.grant")
 	if len(evs) != 1 {
 		t.Errorf("role grants = %d, want 1", len(evs))
 	}
@@ -315,7 +316,7 @@ func TestInvitationOpenedBySomeoneElse(t *testing.T) {
 	wantStatus(t, other.post("/invitations/"+token+"/decline", nil), http.StatusForbidden)
 	// Both refusals are in the audit log, as eve's.
 	for _, action := range []string{"invitation.accept", "invitation.decline"} {
-		evs, _ := app.store.ListAuditEventsForTest(context.Background(), action)
+		evs, _ := storetest.AuditEvents(context.Background(), app.store, action)
 		if len(evs) != 1 || evs[0].Outcome != "failure" || evs[0].ActorLabel != "eve@outside.dev" {
 			t.Errorf("%s: audit events %+v, want one failure by eve@outside.dev", action, evs)
 		}
@@ -501,7 +502,7 @@ func TestAccountUserRolesAndRemoval(t *testing.T) {
 		t.Errorf("removal mail = %q", last.Subject)
 	}
 	for _, action := range []string{"account.user.roles", "account.user.remove", "invitation.create"} {
-		if evs, _ := app.store.ListAuditEventsForTest(ctx, action); len(evs) == 0 {
+		if evs, _ := storetest.AuditEvents(ctx, app.store, action); len(evs) == 0 {
 			t.Errorf("no %s audit event", action)
 		}
 	}
@@ -511,8 +512,7 @@ func TestAdministratorOfAnotherOrganizationSeesNothing(t *testing.T) {
 	app := newPeopleApp(t)
 	ctx := context.Background()
 	app.invite("c@outside.dev", "developer")
-	_, _, err := app.store.AddOrganization(ctx, domain.SetupInput{OrgName: "Beta", Domain: "beta.dev", Name: "Bo Beta",
-		Email: "bo@beta.dev", Password: testPassword}, "")
+	_, _, err := storetest.AddOrganization(ctx, app.store, "Beta", "beta.dev", "Bo Beta", "bo@beta.dev", testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

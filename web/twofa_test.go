@@ -18,7 +18,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"admincenter/internal/auth"
-	"admincenter/internal/domain"
+	"admincenter/internal/store/storetest"
 )
 
 // testClock is an injectable clock for store.Now, safe for the server's goroutines.
@@ -133,7 +133,7 @@ func TestTwoFactorEnrollment(t *testing.T) {
 	wantStatus(t, other.get("/accounts"), http.StatusSeeOther)
 	res = b.post("/settings/2fa", url.Values{"code": {code(t, secret, clk)}})
 	wantStatus(t, res, http.StatusSeeOther)
-	if evs, _ := app.store.ListAuditEventsForTest(context.Background(), "2fa.enable"); len(evs) != 1 {
+	if evs, _ := storetest.AuditEvents(context.Background(), app.store, "2fa.enable"); len(evs) != 1 {
 		t.Errorf("2fa.enable audit events = %d, want 1", len(evs))
 	}
 }
@@ -318,10 +318,10 @@ func TestSignInThrottle(t *testing.T) {
 			t.Errorf("Retry-After = %q, want about 895 seconds", res.Header.Get("Retry-After"))
 		}
 	}
-	if evs, _ := app.store.ListAuditEventsForTest(context.Background(), "signin.throttled"); len(evs) != 2 {
+	if evs, _ := storetest.AuditEvents(context.Background(), app.store, "signin.throttled"); len(evs) != 2 {
 		t.Errorf("signin.throttled audit events = %d, want 2", len(evs))
 	}
-	if evs, _ := app.store.ListAuditEventsForTest(context.Background(), "signin.failure"); len(evs) != 10 || evs[0].IP != "127.0.0.1" {
+	if evs, _ := storetest.AuditEvents(context.Background(), app.store, "signin.failure"); len(evs) != 10 || evs[0].IP != "127.0.0.1" {
 		t.Errorf("signin.failure audit events = %d (first %+v), want 10 from 127.0.0.1", len(evs), evs[0])
 	}
 	// Not for good: once the failures age out, the real user signs in.
@@ -397,7 +397,7 @@ func TestDisableAndRegenerateNeedPasswordAndCode(t *testing.T) {
 	}
 	b.signIn("owner@example.com", testPassword) // straight in: no second step
 	for _, action := range []string{"2fa.disable", "2fa.recovery_codes.regenerate", "2fa.recovery_code.use"} {
-		if evs, _ := app.store.ListAuditEventsForTest(context.Background(), action); len(evs) == 0 {
+		if evs, _ := storetest.AuditEvents(context.Background(), app.store, action); len(evs) == 0 {
 			t.Errorf("no %s audit event", action)
 		}
 	}
@@ -406,8 +406,7 @@ func TestDisableAndRegenerateNeedPasswordAndCode(t *testing.T) {
 func TestSessionsPage(t *testing.T) {
 	app := newTestApp(t)
 	app.setup()
-	if _, _, err := app.store.AddOrganization(context.Background(), domain.SetupInput{OrgName: "Other", Domain: "other.com",
-		Name: "Oscar Other", Email: "oscar@other.com", Password: testPassword}, ""); err != nil {
+	if _, _, err := storetest.AddOrganization(context.Background(), app.store, "Other", "other.com", "Oscar Other", "oscar@other.com", testPassword); err != nil {
 		t.Fatal(err)
 	}
 	b, laptop, phone, oscar := app.browser(), app.browser(), app.browser(), app.browser()
@@ -609,7 +608,7 @@ func TestThrottleCountsForwardedClientsOnlyFromTrustedProxies(t *testing.T) {
 	}
 	wantStatus(t, post("203.0.113.9", "owner@example.com", testPassword), http.StatusTooManyRequests)
 	wantStatus(t, post("198.51.100.4", "owner@example.com", testPassword), http.StatusSeeOther)
-	evs, _ := app.store.ListAuditEventsForTest(context.Background(), "signin.failure")
+	evs, _ := storetest.AuditEvents(context.Background(), app.store, "signin.failure")
 	if len(evs) != 10 || evs[0].IP != "203.0.113.9" {
 		t.Errorf("failures recorded from %q, want the forwarded client 203.0.113.9", evs[0].IP)
 	}

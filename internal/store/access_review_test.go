@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"admincenter/internal/domain"
+	"admincenter/internal/store/storetest"
 )
 
 func TestAccessReviewPagesAndGroupsRoles(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	org, owner := newOrg(t, s, "Alpha", "alpha.dev")
-	outsider, err := s.AddUserForTest(ctx, "c@outside.dev", "C", "")
+	outsider, err := storetest.AddUser(ctx, s, "", "", "c@outside.dev", "C", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +25,7 @@ func TestAccessReviewPagesAndGroupsRoles(t *testing.T) {
 		}
 		if i%10 == 0 {
 			for _, r := range []string{domain.RoleSupport, domain.RoleDeveloper} {
-				if _, err := s.GrantRole(ctx, domain.Actor{Type: "system"}, org.SID, a.SID, outsider.SID, r); err != nil {
+				if _, err := storetest.GrantRole(ctx, s, a.SID, outsider.SID, r); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -200,16 +200,6 @@ func (a accountRow) Scan(dest ...any) error { return a.row.Scan(append(a.before,
 // requestSelect is requestColumns over requestFrom, with the owner joined as o2.
 var requestSelect = `SELECT ` + strings.ReplaceAll(requestColumns, "o.email, o.name", "o2.email, o2.name") + requestFrom
 
-// ListAccountRequests returns the organization's most recent pending import and share requests
-// (at most 500), newest first; ones whose link has expired are included (Expired says so).
-func (s *Store) ListAccountRequests(ctx context.Context, orgSID string) ([]*domain.AccountRequest, error) {
-	page, err := s.ListAccountRequestPage(ctx, orgSID, "", 500)
-	if err != nil {
-		return nil, err
-	}
-	return page.Requests, nil
-}
-
 // RequestPage is one page of pending requests with the cursors of its neighbours.
 type RequestPage struct {
 	Requests   []*domain.AccountRequest

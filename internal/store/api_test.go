@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"admincenter/internal/domain"
+	"admincenter/internal/store/storetest"
 )
 
 func TestOAuthAppCredentials(t *testing.T) {
@@ -58,7 +59,7 @@ func TestOAuthAppCredentials(t *testing.T) {
 	if _, err := s.RevokeOAuthApp(ctx, owner, app.SID, ""); domain.ErrorCode(err) != domain.EConflict {
 		t.Errorf("second revoke: %v, want conflict", err)
 	}
-	if evs, _ := s.ListAuditEventsForTest(ctx, "oauth_app.revoke"); len(evs) != 1 || evs[0].ActorSID != owner.SID {
+	if evs, _ := storetest.AuditEvents(ctx, s, "oauth_app.revoke"); len(evs) != 1 || evs[0].ActorSID != owner.SID {
 		t.Errorf("revoke audit = %+v", evs)
 	}
 }
@@ -112,7 +113,7 @@ func TestSCIMUsers(t *testing.T) {
 	if _, _, err := s.FindSession(ctx, sessionID, SessionPolicy{Idle: time.Hour, Absolute: 2 * time.Hour}); err != ErrNoSession {
 		t.Errorf("session survived deactivation: %v", err)
 	}
-	if evs, _ := s.ListAuditEventsForTest(ctx, "user.deactivate"); len(evs) != 1 || evs[0].ActorType != "api" || evs[0].TargetSID != ann.SID {
+	if evs, _ := storetest.AuditEvents(ctx, s, "user.deactivate"); len(evs) != 1 || evs[0].ActorType != "api" || evs[0].TargetSID != ann.SID {
 		t.Errorf("deactivate audit = %+v", evs)
 	}
 	// The Owner cannot be deactivated through SCIM.

@@ -54,28 +54,6 @@ func jsonOrEmpty(v any) string {
 	return string(b)
 }
 
-// ListAuditEventsForTest returns every audit event with the action, oldest first, in any organization.
-func (s *Store) ListAuditEventsForTest(ctx context.Context, action string) ([]domain.AuditEvent, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, coalesce(org_sid, ''), actor_type, actor_sid, actor_label, action, target_type,
-		target_sid, account_sid, before, after, ip, outcome, created_at FROM audit_events WHERE action = ? ORDER BY id`, action)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []domain.AuditEvent
-	for rows.Next() {
-		var e domain.AuditEvent
-		var created sql.NullInt64
-		if err := rows.Scan(&e.ID, &e.OrgSID, &e.ActorType, &e.ActorSID, &e.ActorLabel, &e.Action, &e.TargetType,
-			&e.TargetSID, &e.AccountSID, &e.Before, &e.After, &e.IP, &e.Outcome, &created); err != nil {
-			return nil, err
-		}
-		e.CreatedAt = fromMS(created)
-		out = append(out, e)
-	}
-	return out, rows.Err()
-}
-
 // AuditFilter selects audit events of one organization. Every field but OrgSID is optional.
 type AuditFilter struct {
 	OrgSID  string

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"admincenter/internal/domain"
+	"admincenter/internal/store/storetest"
 )
 
 // fixture: Alpha's Owner, a Standard user with the Developer role on one account, and a second
@@ -25,11 +26,11 @@ func newFixture(t *testing.T) *fixture {
 	ctx := context.Background()
 	org, owner := newOrg(t, s, "Alpha", "alpha.com")
 	_, beta := newOrg(t, s, "Beta", "beta.com")
-	dev, err := s.AddMemberForTest(ctx, org.SID, domain.OrgRoleStandard, "dev@alpha.com", "Dev Eloper", testPassword)
+	dev, err := storetest.AddUser(ctx, s, org.SID, domain.OrgRoleStandard, "dev@alpha.com", "Dev Eloper", testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin, err := s.AddMemberForTest(ctx, org.SID, domain.OrgRoleAdministrator, "admin@alpha.com", "Ada Admin", testPassword)
+	admin, err := storetest.AddUser(ctx, s, org.SID, domain.OrgRoleAdministrator, "admin@alpha.com", "Ada Admin", testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +38,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.GrantRole(ctx, userActor(owner, ""), org.SID, a.SID, dev.SID, domain.RoleDeveloper); err != nil {
+	if _, err := storetest.GrantRole(ctx, s, a.SID, dev.SID, domain.RoleDeveloper); err != nil {
 		t.Fatal(err)
 	}
 	return &fixture{s: s, org: org, owner: owner, dev: dev, admin: admin, acct: a, betaOwner: beta}
@@ -131,12 +132,12 @@ func TestLifecycleTransitions(t *testing.T) {
 	_, err = f.s.UpdateAccountSettings(ctx, f.owner, sid, domain.AccountSettings{FriendlyName: "New"}, "")
 	wantErrCode(t, err, domain.EConflict)
 
-	evs, _ := f.s.ListAuditEventsForTest(ctx, "account.suspend")
+	evs, _ := storetest.AuditEvents(ctx, f.s, "account.suspend")
 	if len(evs) != 1 || evs[0].IP != "10.0.0.9" || evs[0].ActorLabel != "admin@alpha.com" ||
 		!strings.Contains(evs[0].Before, "active") || !strings.Contains(evs[0].After, "suspended") {
 		t.Errorf("suspend audit = %+v", evs)
 	}
-	if evs, _ := f.s.ListAuditEventsForTest(ctx, "account.closed"); len(evs) != 1 || evs[0].ActorType != "system" {
+	if evs, _ := storetest.AuditEvents(ctx, f.s, "account.closed"); len(evs) != 1 || evs[0].ActorType != "system" {
 		t.Errorf("closed audit = %+v", evs)
 	}
 }
@@ -159,7 +160,7 @@ func TestLifecycleNeedsTheRightRole(t *testing.T) {
 		t.Fatalf("status = %s", got)
 	}
 	// A deactivated administrator can do nothing.
-	if err := f.s.SetUserStatusForTest(ctx, f.admin.SID, "deactivated"); err != nil {
+	if err := storetest.SetUserStatus(ctx, f.s, f.admin.SID, "deactivated"); err != nil {
 		t.Fatal(err)
 	}
 	_, err = f.s.SuspendAccount(ctx, f.admin, f.acct.SID, "")
@@ -184,7 +185,7 @@ func TestRemoveAndRelinquish(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if err := f.s.SetAccountRelationForTest(ctx, f.acct.SID, f.org.SID, domain.RelationIndependent); err != nil {
+	if err := storetest.SetAccountRelation(ctx, f.s, f.acct.SID, f.org.SID, domain.RelationIndependent); err != nil {
 		t.Fatal(err)
 	}
 	_, err = f.s.RemoveFromOrganization(ctx, f.admin, f.acct.SID, "")
@@ -229,14 +230,14 @@ func TestSettingsAndRequire2FA(t *testing.T) {
 	if domain.FieldErrors(err)["require_2fa"] == "" {
 		t.Fatalf("err = %v, want a require_2fa field error", err)
 	}
-	if err := f.s.SetTOTPEnabledForTest(ctx, f.owner.SID, true); err != nil {
+	if err := storetest.SetTOTPEnabled(ctx, f.s, f.owner.SID, true); err != nil {
 		t.Fatal(err)
 	}
 	a, err := f.s.UpdateAccountSettings(ctx, f.owner, sid, domain.AccountSettings{FriendlyName: "Billing Europe", Require2FA: true, PKCVRequired: true}, "")
 	if err != nil || !a.Require2FA || a.WebhooksHTTPSOnly || !a.PKCVRequired || a.FriendlyName != "Billing Europe" {
 		t.Fatalf("update: %v %+v", err, a)
 	}
-	evs, _ := f.s.ListAuditEventsForTest(ctx, "account.settings")
+	evs, _ := storetest.AuditEvents(ctx, f.s, "account.settings")
 	if len(evs) != 1 || !strings.Contains(evs[0].Before, `"friendly_name":"Billing EU"`) || !strings.Contains(evs[0].After, `"require_2fa":true`) {
 		t.Errorf("settings audit = %+v", evs)
 	}
@@ -250,7 +251,7 @@ func TestTransferOwner(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	sid := f.acct.SID
-	outsider, err := f.s.AddMemberForTest(ctx, "", "", "someone@gmail.example", "Out Sider", testPassword)
+	outsider, err := storetest.AddUser(ctx, f.s, "", "", "someone@gmail.example", "Out Sider", testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +277,7 @@ func TestTransferOwner(t *testing.T) {
 	}
 	_, err = f.s.TransferOwner(ctx, f.owner, sid, "owner@alpha.com", "")
 	wantErrCode(t, err, domain.EForbidden) // no longer the owner
-	if evs, _ := f.s.ListAuditEventsForTest(ctx, "account.owner.transfer"); len(evs) != 1 || !strings.Contains(evs[0].After, "dev@alpha.com") {
+	if evs, _ := storetest.AuditEvents(ctx, f.s, "account.owner.transfer"); len(evs) != 1 || !strings.Contains(evs[0].After, "dev@alpha.com") {
 		t.Errorf("audit = %+v", evs)
 	}
 }
@@ -369,7 +370,7 @@ func TestSeedSmall(t *testing.T) {
 			t.Errorf("search billing found %q", a.FriendlyName)
 		}
 	}
-	reqs, err := s.ListAccountRequests(ctx, org.SID)
+	reqs, err := listPending(ctx, s, org.SID)
 	if err != nil || len(reqs) != res.Requests || reqs[0].RequestedByName == "" {
 		t.Fatalf("requests: %v, %d", err, len(reqs))
 	}

@@ -14,16 +14,6 @@ var ErrAlreadySetUp = domain.Errorf(domain.EConflict, "Admin Center is already s
 
 // Setup creates the organization, its trusted first domain and its Owner, on an empty database only.
 func (s *Store) Setup(ctx context.Context, in domain.SetupInput, ip string) (*domain.Organization, *domain.User, error) {
-	return s.createOrganization(ctx, in, ip, true)
-}
-
-// AddOrganization creates another organization beside the first, as Setup does. One organization
-// per installation is enough for the console, but nothing below it assumes so; tests use this.
-func (s *Store) AddOrganization(ctx context.Context, in domain.SetupInput, ip string) (*domain.Organization, *domain.User, error) {
-	return s.createOrganization(ctx, in, ip, false)
-}
-
-func (s *Store) createOrganization(ctx context.Context, in domain.SetupInput, ip string, first bool) (*domain.Organization, *domain.User, error) {
 	if err := in.Validate(auth.PasswordProblem); err != nil {
 		return nil, nil, err
 	}
@@ -40,7 +30,7 @@ func (s *Store) createOrganization(ctx context.Context, in domain.SetupInput, ip
 		if err := tx.QueryRow(`SELECT count(*) FROM organizations`).Scan(&n); err != nil {
 			return err
 		}
-		if first && n > 0 {
+		if n > 0 {
 			return ErrAlreadySetUp
 		}
 		if _, err := tx.Exec(`INSERT INTO organizations (sid, name, created_at) VALUES (?, ?, ?)`, org.SID, org.Name, ms(now)); err != nil {

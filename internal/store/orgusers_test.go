@@ -7,17 +7,18 @@ import (
 	"testing"
 
 	"admincenter/internal/domain"
+	"admincenter/internal/store/storetest"
 )
 
 // member adds a user to the organization with the role.
 func member(t *testing.T, s *Store, org *domain.Organization, email, role string) *domain.User {
 	t.Helper()
 	ctx := context.Background()
-	u, err := s.AddUserForTest(ctx, email, "User "+email, testPassword)
+	u, err := storetest.AddUser(ctx, s, "", "", email, "User "+email, testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.JoinOrgForTest(ctx, u.SID, org.SID, role); err != nil {
+	if err := storetest.JoinOrg(ctx, s, u.SID, org.SID, role); err != nil {
 		t.Fatal(err)
 	}
 	u, _ = s.FindUserBySID(ctx, u.SID)
@@ -71,7 +72,7 @@ func TestOrgRoleGuards(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Errorf("active owners and administrators = %d (err %v), want 1", n, err)
 	}
-	evs, _ := s.ListAuditEventsForTest(ctx, "user.org_role")
+	evs, _ := storetest.AuditEvents(ctx, s, "user.org_role")
 	if len(evs) != 3 {
 		t.Errorf("user.org_role events = %d, want 3", len(evs))
 	}
@@ -143,7 +144,7 @@ func TestDeactivateEndsSessionsAndReactivate(t *testing.T) {
 	if u.Status != "active" {
 		t.Errorf("status after reactivation = %q", u.Status)
 	}
-	evs, _ := s.ListAuditEventsForTest(ctx, "user.deactivate")
+	evs, _ := storetest.AuditEvents(ctx, s, "user.deactivate")
 	if len(evs) != 1 || evs[0].After == "" {
 		t.Errorf("user.deactivate events = %+v", evs)
 	}
@@ -162,7 +163,7 @@ func TestRemoveUserFromOrgNeedsNewOwners(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.GrantRole(ctx, domain.Actor{Type: "user"}, org.SID, ours.SID, std.SID, domain.RoleDeveloper); err != nil {
+	if _, err := storetest.GrantRole(ctx, s, ours.SID, std.SID, domain.RoleDeveloper); err != nil {
 		t.Fatal(err)
 	}
 	plan, err := s.PlanUserRemoval(ctx, owner, std.SID)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"admincenter/internal/domain"
+	"admincenter/internal/store/storetest"
 )
 
 // resetToken asks for a reset link for email and returns its token, from the outbox.
@@ -43,12 +44,12 @@ func TestPasswordResetLinkExpiresAndStopsForADeactivatedUser(t *testing.T) {
 	_, err = s.ResetPassword(ctx, token, "saddle lantern quietly orbit", "")
 	wantErrCode(t, err, domain.EConflict)
 
-	member, err := s.AddMemberForTest(ctx, owner.OrgSID, domain.OrgRoleStandard, "sam@alpha.com", "Sam Standard", testPassword)
+	member, err := storetest.AddUser(ctx, s, owner.OrgSID, domain.OrgRoleStandard, "sam@alpha.com", "Sam Standard", testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
 	token = resetToken(t, s, member.Email)
-	if err := s.SetUserStatusForTest(ctx, member.SID, "deactivated"); err != nil {
+	if err := storetest.SetUserStatus(ctx, s, member.SID, "deactivated"); err != nil {
 		t.Fatal(err)
 	}
 	_, err = s.ResetPassword(ctx, token, "saddle lantern quietly orbit", "")
@@ -63,7 +64,7 @@ func TestPasswordResetLinkExpiresAndStopsForADeactivatedUser(t *testing.T) {
 	}
 
 	// Each request and the reset are in the audit log.
-	events, err := s.ListAuditEventsForTest(ctx, "password.reset.request")
+	events, err := storetest.AuditEvents(ctx, s, "password.reset.request")
 	if err != nil || len(events) != 2 {
 		t.Errorf("%d reset requests in the audit log, want 2 (%v)", len(events), err)
 	}

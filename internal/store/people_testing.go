@@ -2,11 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"time"
-
-	"admincenter/internal/auth"
-	"admincenter/internal/domain"
 )
 
 // The helpers below exist for tests (of this package and of web) and are named so.
@@ -37,45 +32,4 @@ func (s *Store) MailsToForTest(ctx context.Context, to string) ([]Mail, error) {
 		out = append(out, m)
 	}
 	return out, rows.Err()
-}
-
-// AddUserForTest creates an active user outside any organization, as signing up does. With an
-// empty password the user cannot sign in (and no time is spent hashing).
-func (s *Store) AddUserForTest(ctx context.Context, email, name, password string) (*domain.User, error) {
-	hash := "!"
-	if password != "" {
-		var err error
-		if hash, err = auth.HashPassword(password); err != nil {
-			return nil, err
-		}
-	}
-	var err error
-	now := s.Now()
-	u := &domain.User{SID: domain.NewSID(domain.PrefixUser), Email: domain.NormalizeEmail(email), Name: name, Status: "active", CreatedAt: now}
-	err = s.write(ctx, func(tx *sql.Tx) error { return insertUserTx(tx, u, hash, now) })
-	return u, err
-}
-
-// JoinOrgForTest makes the user a member of the organization with the role.
-func (s *Store) JoinOrgForTest(ctx context.Context, userSID, orgSID, role string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.Exec(`UPDATE users SET org_sid = ?, org_role = ? WHERE sid = ?`, orgSID, role, userSID)
-		return err
-	})
-}
-
-// FixedClock returns a clock for Store.Now that tells t until moved by the returned function.
-func FixedClock(t time.Time) (func() time.Time, func(time.Duration)) {
-	cur := t
-	ch := make(chan struct{}, 1)
-	ch <- struct{}{}
-	return func() time.Time {
-			<-ch
-			defer func() { ch <- struct{}{} }()
-			return cur
-		}, func(d time.Duration) {
-			<-ch
-			cur = cur.Add(d)
-			ch <- struct{}{}
-		}
 }

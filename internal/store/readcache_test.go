@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"admincenter/internal/domain"
+	"admincenter/internal/store/storetest"
 )
 
 // Every cached read sees a change as soon as the method that made it returns.
@@ -72,7 +73,7 @@ func TestCachedReadsSeeEveryCommit(t *testing.T) {
 		return len(l)
 	}
 	before := locked()
-	if err := f.s.SetTOTPEnabledForTest(ctx, f.admin.SID, true); err != nil {
+	if err := storetest.SetTOTPEnabled(ctx, f.s, f.admin.SID, true); err != nil {
 		t.Fatal(err)
 	}
 	if after := locked(); after != before-1 {
@@ -161,13 +162,13 @@ func TestPendingCountFollowsRequests(t *testing.T) {
 		}
 		return c.Pending
 	}
-	if err := f.s.AddAccountRequestForTest(ctx, f.org.SID, f.acct.SID, "import", f.owner.SID, ms(f.s.Now())+3600_000); err != nil {
+	if err := storetest.AddAccountRequest(ctx, f.s, f.org.SID, f.acct.SID, "import", f.owner.SID, ms(f.s.Now())+3600_000); err != nil {
 		t.Fatal(err)
 	}
 	if got := pending(); got != 1 {
 		t.Fatalf("pending after a request = %d, want 1", got)
 	}
-	reqs, err := f.s.ListAccountRequests(ctx, f.org.SID)
+	reqs, err := listPending(ctx, f.s, f.org.SID)
 	if err != nil || len(reqs) != 1 {
 		t.Fatalf("requests: %v %d", err, len(reqs))
 	}

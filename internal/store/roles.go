@@ -72,31 +72,6 @@ func managedAccountTx(tx *sql.Tx, orgSID, accountSID string) error {
 	return nil
 }
 
-// GrantRole gives a user a role on a managed account of the organization (the API's create).
-func (s *Store) GrantRole(ctx context.Context, actor domain.Actor, orgSID, accountSID, userSID, role string) (*RoleAssignment, error) {
-	var ra *RoleAssignment
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		if err := managedAccountTx(tx, orgSID, accountSID); err != nil {
-			return err
-		}
-		var email string
-		err := tx.QueryRow(`SELECT email FROM users WHERE sid = ?`, userSID).Scan(&email)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("The user")
-		}
-		if err != nil {
-			return err
-		}
-		sid, err := s.grantRoleTx(tx, actor, orgSID, accountSID, userSID, role)
-		if err != nil {
-			return err
-		}
-		ra = &RoleAssignment{SID: sid, AccountSID: accountSID, UserSID: userSID, UserEmail: email, Role: role}
-		return nil
-	})
-	return ra, err
-}
-
 // RevokeRoleAssignment deletes a role assignment of a managed account of the organization by its SID.
 func (s *Store) RevokeRoleAssignment(ctx context.Context, actor domain.Actor, orgSID, assignmentSID string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
@@ -118,17 +93,7 @@ type RoleAssignmentFilter struct {
 	OrgSID     string
 	AccountSID string // scope; "" for every account
 	UserSID    string // identity; "" for every user
-	AfterSID   string // keyset: assignments with a greater SID
 	Limit      int
-}
-
-// ListRoleAssignments returns up to f.Limit role assignments ordered by SID, after f.AfterSID.
-func (s *Store) ListRoleAssignments(ctx context.Context, f RoleAssignmentFilter) ([]RoleAssignment, error) {
-	page, err := s.ListRoleAssignmentPage(ctx, f, f.AfterSID) // a bare SID is the page after it
-	if err != nil {
-		return nil, err
-	}
-	return page.Assignments, nil
 }
 
 // RoleAssignmentPage is one page of role assignments by SID with the cursors of its neighbours.
@@ -138,7 +103,7 @@ type RoleAssignmentPage struct {
 }
 
 // ListRoleAssignmentPage returns the page of the filter's role assignments at cursor ("" for
-// the first; a bare RA SID is the page after that assignment). f.AfterSID is ignored.
+// the first; a bare RA SID is the page after that assignment).
 func (s *Store) ListRoleAssignmentPage(ctx context.Context, f RoleAssignmentFilter, cursor string) (*RoleAssignmentPage, error) {
 	if f.Limit <= 0 || f.Limit > domain.MaxPageSize {
 		f.Limit = domain.PageSize

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"admincenter/internal/domain"
+	"admincenter/internal/store/storetest"
 )
 
 const testPassword = "correct horse battery staple"
@@ -26,8 +27,7 @@ func openTest(t testing.TB) *Store {
 // newOrg creates an organization with the domain and returns its Owner.
 func newOrg(t testing.TB, s *Store, name, dom string) (*domain.Organization, *domain.User) {
 	t.Helper()
-	o, u, err := s.AddOrganization(context.Background(), domain.SetupInput{OrgName: name, Domain: dom, Name: name + " Owner",
-		Email: "owner@" + dom, Password: testPassword}, "127.0.0.1")
+	o, u, err := storetest.AddOrganization(context.Background(), s, name, dom, name+" Owner", "owner@"+dom, testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestSetupOnlyOnce(t *testing.T) {
 	if u.OrgRole != domain.OrgRoleOwner || !u.Managed() {
 		t.Errorf("owner = %+v", u)
 	}
-	evs, _ := s.ListAuditEventsForTest(ctx, "organization.setup")
+	evs, _ := storetest.AuditEvents(ctx, s, "organization.setup")
 	if len(evs) != 1 {
 		t.Errorf("setup audit events = %d, want 1", len(evs))
 	}
@@ -197,4 +197,13 @@ func TestWriteThatPanicsRollsBack(t *testing.T) {
 	if err := s.r.QueryRow(`SELECT count(*) FROM schema_migrations WHERE name = 'half-done'`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("the panicking write left %d rows (%v)", n, err)
 	}
+}
+
+// listPending returns the organization's pending import and share requests, newest first.
+func listPending(ctx context.Context, s *Store, orgSID string) ([]*domain.AccountRequest, error) {
+	page, err := s.ListAccountRequestPage(ctx, orgSID, "", domain.MaxPageSize)
+	if err != nil {
+		return nil, err
+	}
+	return page.Requests, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"admincenter/internal/auth"
 	"admincenter/internal/domain"
+	"admincenter/internal/store/storetest"
 )
 
 // clock is an injectable clock for Store.Now, safe to read from many goroutines.
@@ -160,7 +161,7 @@ func TestRecoveryCodeWorksOnce(t *testing.T) {
 	if st.RecoveryCodesLeft != 9 {
 		t.Errorf("recovery codes left = %d, want 9", st.RecoveryCodesLeft)
 	}
-	evs, _ := s.ListAuditEventsForTest(context.Background(), "2fa.recovery_code.use")
+	evs, _ := storetest.AuditEvents(context.Background(), s, "2fa.recovery_code.use")
 	if len(evs) != 1 || !strings.Contains(evs[0].After, `"recovery_codes_left":9`) {
 		t.Errorf("recovery code audit = %+v", evs)
 	}
@@ -264,7 +265,7 @@ func TestThrottleSurvivesRestart(t *testing.T) {
 	if err := s.CheckSignInThrottle(ctx, nil, "victim@example.com", "192.0.2.7"); err != nil {
 		t.Errorf("after the window: %v, want allowed", err)
 	}
-	evs, _ := s.ListAuditEventsForTest(ctx, "signin.throttled")
+	evs, _ := storetest.AuditEvents(ctx, s, "signin.throttled")
 	if len(evs) != 2 || evs[0].Outcome != "denied" {
 		t.Errorf("throttled audit events = %+v", evs)
 	}
@@ -343,7 +344,7 @@ func TestSessionsListRevokeAndScope(t *testing.T) {
 		t.Errorf("another user's session ended: %v", err)
 	}
 	for _, action := range []string{"session.revoke", "session.revoke_others"} {
-		if evs, _ := s.ListAuditEventsForTest(ctx, action); len(evs) != 1 {
+		if evs, _ := storetest.AuditEvents(ctx, s, action); len(evs) != 1 {
 			t.Errorf("%s audit events = %d, want 1", action, len(evs))
 		}
 	}

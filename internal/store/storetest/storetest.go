@@ -155,3 +155,12 @@ func Clock(t time.Time) (now func() time.Time, advance func(time.Duration)) {
 			mu.Unlock()
 		}
 }
+
+// GrantRole gives the user the role on the account, whoever the user is (an outsider included),
+// without an audit event.
+func GrantRole(ctx context.Context, db DB, accountSID, userSID, role string) (string, error) {
+	sid := domain.NewSID(domain.PrefixRoleAssignment)
+	err := db.Exec(ctx, `INSERT INTO account_roles (sid, account_sid, user_sid, role, created_at) VALUES (?, ?, ?, ?, ?)`,
+		sid, accountSID, userSID, role, ms(time.Now()))
+	return sid, err
+}
