@@ -38,7 +38,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := storetest.GrantRole(ctx, s, a.SID, dev.SID, domain.RoleDeveloper); err != nil {
+	if _, err := s.CreateRoleAssignment(ctx, userActor(owner, ""), org.SID, a.SID, dev.SID, domain.RoleDeveloper); err != nil {
 		t.Fatal(err)
 	}
 	return &fixture{s: s, org: org, owner: owner, dev: dev, admin: admin, acct: a, betaOwner: beta}
