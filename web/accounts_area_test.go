@@ -49,7 +49,7 @@ func newArea(t *testing.T) *area {
 		t.Fatal(err)
 	}
 	ar.acct = a.SID
-	if _, err := storetest.GrantRole(ctx, app.store, a.SID, ar.devUser.SID, domain.RoleDeveloper); err != nil {
+	if _, err := app.store.CreateRoleAssignment(ctx, domain.Actor{Type: "system"}, ar.ownerUser.OrgSID, a.SID, ar.devUser.SID, domain.RoleDeveloper); err != nil {
 		t.Fatal(err)
 	}
 	_, beta, err := storetest.AddOrganization(ctx, app.store, "Beta", "beta.example", "Bea Owner", "owner@beta.example", testPassword)

@@ -155,7 +155,7 @@ func TestJourneyDeveloperSeesAccountReadOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := storetest.GrantRole(ctx, app.store, a.SID, dev.SID, domain.RoleDeveloper); err != nil {
+	if _, err := app.store.CreateRoleAssignment(ctx, domain.Actor{Type: "system"}, owner.OrgSID, a.SID, dev.SID, domain.RoleDeveloper); err != nil {
 		t.Fatal(err)
 	}
 	bctx := newChrome(t)

@@ -163,7 +163,7 @@ func TestRemoveUserFromOrgNeedsNewOwners(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := storetest.GrantRole(ctx, s, ours.SID, std.SID, domain.RoleDeveloper); err != nil {
+	if _, err := s.CreateRoleAssignment(ctx, domain.Actor{Type: "user"}, org.SID, ours.SID, std.SID, domain.RoleDeveloper); err != nil {
 		t.Fatal(err)
 	}
 	plan, err := s.PlanUserRemoval(ctx, owner, std.SID)
