@@ -62,7 +62,7 @@ func (s *Server) handleInviteUsers(c echo.Context) error {
 	form, _ := c.FormParams()
 	in := domain.InviteInput{Email: strings.Join(form["email"], ", "), Roles: form["role"]}
 	acc := currentAccess(c)
-	invs, err := s.store.InviteUsers(c.Request().Context(), currentUser(c), acc.Account.SID, in, s.cfg.BaseURL, clientIP(c))
+	invs, err := s.store.InviteUsers(c.Request().Context(), currentUser(c), acc.Account.SID, in, clientIP(c))
 	if code := domain.ErrorCode(err); isInvalid(err) || code == domain.ETooMany || code == domain.EConflict {
 		status := http.StatusUnprocessableEntity
 		if code == domain.ETooMany {
@@ -119,7 +119,7 @@ func (s *Server) handleAccountUserRoles(c echo.Context) error {
 	}
 	acc := currentAccess(c)
 	roles := formRoles(c)
-	u, changed, err := s.store.SetAccountUserRoles(c.Request().Context(), currentUser(c), acc.Account.SID, c.Param("user"), roles, s.cfg.BaseURL, clientIP(c))
+	u, changed, err := s.store.SetAccountUserRoles(c.Request().Context(), currentUser(c), acc.Account.SID, c.Param("user"), roles, clientIP(c))
 	if isInvalid(err) || domain.ErrorCode(err) == domain.EConflict {
 		return s.rerenderUsers(c, err, func(v *views.AccountUsersView) {
 			v.RolesFor, v.RolesForm, v.RolesChecked = c.Param("user"), formOf(c, err), validRoles(roles)
@@ -205,7 +205,7 @@ func (s *Server) handleInvitationResend(c echo.Context) error {
 		return err
 	}
 	acc := currentAccess(c)
-	inv, err := s.store.ResendInvitation(c.Request().Context(), currentUser(c), acc.Account.SID, id, s.cfg.BaseURL, clientIP(c))
+	inv, err := s.store.ResendInvitation(c.Request().Context(), currentUser(c), acc.Account.SID, id, clientIP(c))
 	if code := domain.ErrorCode(err); code == domain.EConflict || code == domain.ETooMany {
 		status := http.StatusConflict
 		if code == domain.ETooMany {

@@ -71,7 +71,7 @@ func (s *Server) handleInvitationAccept(c echo.Context) error {
 		}
 		return s.invitationPage(c, http.StatusUnauthorized, token, inv, "Sign in as "+inv.Email+" to accept this invitation.")
 	}
-	inv, err := s.store.AcceptInvitation(ctx, u, token, s.cfg.BaseURL, clientIP(c))
+	inv, err := s.store.AcceptInvitation(ctx, u, token, clientIP(c))
 	if err != nil {
 		return s.invitationRefused(c, token, err)
 	}

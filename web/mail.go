@@ -3,19 +3,24 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"admincenter/internal/domain"
+	"admincenter/internal/mail"
 	"admincenter/internal/store"
 	"admincenter/views"
 )
 
-func mailRow(m *store.OutboxMail) views.MailRow {
-	return views.MailRow{ID: m.ID, To: m.To, Subject: m.Subject, State: m.State, Attempts: m.Attempts, LastError: m.LastError,
-		NextAttemptAt: m.NextAttemptAt, CreatedAt: m.CreatedAt, SentAt: m.SentAt, Text: m.Text,
-		LinkErased: m.State == store.MailSent && m.HasLink && strings.Contains(m.Text, store.MailTokenPlaceholder)}
+// mailRow shows an outbox message as its recipient gets it.
+func (s *Server) mailRow(m *store.OutboxMail) (views.MailRow, error) {
+	msg, err := mail.Compose(m, s.cfg.BaseURL)
+	if err != nil {
+		return views.MailRow{}, err
+	}
+	return views.MailRow{ID: m.ID, To: m.To, Subject: msg.Subject, State: m.State, Attempts: m.Attempts, LastError: m.LastError,
+		NextAttemptAt: m.NextAttemptAt, CreatedAt: m.CreatedAt, SentAt: m.SentAt, Text: msg.Text,
+		LinkErased: m.State == store.MailSent && msg.LinkErased}, nil
 }
 
 // handleDevMail is the development mailbox: only in development mode without an SMTP server.
@@ -29,7 +34,11 @@ func (s *Server) handleDevMail(c echo.Context) error {
 	}
 	v := views.DevMailView{}
 	for _, m := range list {
-		v.Messages = append(v.Messages, mailRow(m))
+		row, err := s.mailRow(m)
+		if err != nil {
+			return err
+		}
+		v.Messages = append(v.Messages, row)
 	}
 	return s.render(c, http.StatusOK, views.DevMailPage(s.page(c, "Development mailbox", "dev-mail"), v))
 }
@@ -41,7 +50,11 @@ func (s *Server) handleMailPage(c echo.Context) error {
 	}
 	v := views.MailView{Queued: o.Queued, Sent: o.Sent, SMTP: s.cfg.SMTPURL != ""}
 	for _, m := range o.Problems {
-		v.Problems = append(v.Problems, mailRow(m))
+		row, err := s.mailRow(m)
+		if err != nil {
+			return err
+		}
+		v.Problems = append(v.Problems, row)
 	}
 	return s.render(c, http.StatusOK, views.MailPage(s.page(c, "Mail", "mail"), v))
 }

@@ -132,7 +132,7 @@ func (s *Server) handleOrgUserRemove(c echo.Context) error {
 			owners[sid], values[k] = vs[0], vs[0]
 		}
 	}
-	u, err := s.store.RemoveUserFromOrg(c.Request().Context(), currentUser(c), c.Param("user"), owners, s.cfg.BaseURL, clientIP(c))
+	u, err := s.store.RemoveUserFromOrg(c.Request().Context(), currentUser(c), c.Param("user"), owners, clientIP(c))
 	if code := domain.ErrorCode(err); code == domain.EInvalid || code == domain.EConflict {
 		status := http.StatusUnprocessableEntity
 		if code == domain.EConflict {

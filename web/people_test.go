@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"admincenter/internal/domain"
-	"admincenter/internal/store"
+	"admincenter/internal/mail/mailtest"
 	"admincenter/internal/store/storetest"
 )
 
@@ -52,10 +52,7 @@ func (a *peopleApp) invite(email string, roles ...string) string {
 // lastToken returns the link token of the newest email to the address.
 func (a *peopleApp) lastToken(email string) string {
 	a.t.Helper()
-	mails, err := a.store.MailsToForTest(context.Background(), email)
-	if err != nil {
-		a.t.Fatal(err)
-	}
+	mails := mailtest.MailsTo(a.t, a.store, a.cfg.BaseURL, email)
 	for i := len(mails) - 1; i >= 0; i-- {
 		if mails[i].Token != "" {
 			return mails[i].Token
@@ -80,14 +77,14 @@ func TestInvitationMailAndLinkPage(t *testing.T) {
 	app := newPeopleApp(t)
 	token := app.invite("Contractor@Outside.dev", "developer")
 
-	mails, _ := app.store.MailsToForTest(context.Background(), "contractor@outside.dev")
+	mails := mailtest.MailsTo(t, app.store, app.cfg.BaseURL, "contractor@outside.dev")
 	if len(mails) != 1 {
 		t.Fatalf("%d emails to the invitee, want 1", len(mails))
 	}
 	m := mails[0]
-	link := app.cfg.BaseURL + "/invitations/" + store.MailTokenPlaceholder
-	if !strings.Contains(m.Text, link) || !strings.Contains(m.HTML, link) || strings.Contains(m.Text, token) {
-		t.Errorf("mail bodies lack the link with the placeholder (or hold the raw token):\n%s", m.Text)
+	link := app.cfg.BaseURL + "/invitations/" + token
+	if !strings.Contains(m.Text, link) || !strings.Contains(m.HTML, `href="`+link+`"`) {
+		t.Errorf("mail bodies lack the link:\n%s", m.Text)
 	}
 	if !strings.Contains(m.Subject, "Billing EU") || !strings.Contains(m.Text, "Developer") {
 		t.Errorf("mail = %q\n%s", m.Subject, m.Text)
@@ -99,7 +96,7 @@ func TestInvitationMailAndLinkPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	app.invite("known@outside.dev", "support")
-	if km, _ := app.store.MailsToForTest(context.Background(), "known@outside.dev"); len(km) != 1 || !strings.Contains(km[0].Text, "sign in as known@outside.dev") {
+	if km := mailtest.MailsTo(t, app.store, app.cfg.BaseURL, "known@outside.dev"); len(km) != 1 || !strings.Contains(km[0].Text, "sign in as known@outside.dev") {
 		t.Errorf("the mail to an existing user does not ask to sign in: %+v", km)
 	}
 
@@ -164,7 +161,7 @@ func TestContractorAcceptsAndStaysExternal(t *testing.T) {
 	if len(evs) != 1 {
 		t.Errorf("invitation.accept events = %d, want 1", len(evs))
 	}
-	mails, _ := app.store.MailsToForTest(context.Background(), "contractor@outside.dev")
+	mails := mailtest.MailsTo(t, app.store, app.cfg.BaseURL, "contractor@outside.dev")
 	if last := mails[len(mails)-1]; !strings.Contains(last.Subject, "You were added to Billing EU") {
 		t.Errorf("last mail to the contractor = %q", last.Subject)
 	}
@@ -339,10 +336,7 @@ func TestInvitationOpenedBySomeoneElse(t *testing.T) {
 	wantStatus(t, res, http.StatusGone)
 	wantBody(t, res, "declined")
 	// The one who invited is told.
-	mails, err := app.store.MailsToForTest(context.Background(), "owner@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
+	mails := mailtest.MailsTo(t, app.store, app.cfg.BaseURL, "owner@example.com")
 	told := false
 	for _, m := range mails {
 		told = told || (m.Subject == "d@outside.dev declined your invitation to Billing EU" && strings.Contains(m.Text, "were not given access"))
@@ -394,7 +388,7 @@ func TestInviteBadInput(t *testing.T) {
 	if got := strings.Count(res.Body, "/resend"); got != 1 {
 		t.Errorf("%d pending invitations after bad input, want 1", got)
 	}
-	if mails, _ := app.store.MailsToForTest(context.Background(), "x@outside.dev"); len(mails) != 0 {
+	if mails := mailtest.MailsTo(t, app.store, app.cfg.BaseURL, "x@outside.dev"); len(mails) != 0 {
 		t.Errorf("bad input sent %d emails", len(mails))
 	}
 }
@@ -479,7 +473,7 @@ func TestAccountUserRolesAndRemoval(t *testing.T) {
 	if users, _ := app.store.ListAccountUsers(ctx, app.account, "support"); len(users) != 1 {
 		t.Error("support role not granted")
 	}
-	mails, _ := app.store.MailsToForTest(ctx, "c@outside.dev")
+	mails := mailtest.MailsTo(t, app.store, app.cfg.BaseURL, "c@outside.dev")
 	if last := mails[len(mails)-1]; !strings.Contains(last.Subject, "Your roles on Billing EU changed") || !strings.Contains(last.Text, "Billing Manager, Support") {
 		t.Errorf("roles mail = %q\n%s", last.Subject, last.Text)
 	}
@@ -497,7 +491,7 @@ func TestAccountUserRolesAndRemoval(t *testing.T) {
 		t.Error("removed user still listed")
 	}
 	wantStatus(t, c.get(app.users()), http.StatusNotFound)
-	mails, _ = app.store.MailsToForTest(ctx, "c@outside.dev")
+	mails = mailtest.MailsTo(t, app.store, app.cfg.BaseURL, "c@outside.dev")
 	if last := mails[len(mails)-1]; !strings.Contains(last.Subject, "Your access to Billing EU was removed") {
 		t.Errorf("removal mail = %q", last.Subject)
 	}

@@ -38,7 +38,6 @@ func New(cfg *config.Config, st *store.Store, keys *auth.Keys, log *slog.Logger)
 	s := &Server{cfg: cfg, store: st, keys: keys, log: log,
 		secure: strings.HasPrefix(cfg.BaseURL, "https://"),
 		policy: store.SessionPolicy{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute}}
-	st.BaseURL = cfg.BaseURL
 	s.flashes = sessions.NewCookieStore(keys.Session)
 	s.flashes.Options = &sessions.Options{Path: "/", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode}
 	s.dns = dnscheck.New(cfg.DNS)

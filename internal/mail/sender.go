@@ -1,5 +1,6 @@
-// Package mail delivers the outbox over SMTP: one message at a time, retried with backoff on
-// temporary failures, never on permanent ones.
+// Package mail writes every email Admin Center sends and delivers the outbox over SMTP: one
+// message at a time, composed when it goes out, retried with backoff on temporary failures,
+// never on permanent ones.
 package mail
 
 import (
@@ -21,6 +22,7 @@ type Sender struct {
 	Store   *store.Store
 	SMTP    *config.SMTP
 	From    string
+	BaseURL string        // emailed links start with it
 	Host    string        // the host part of Message-IDs: the base URL's host
 	Timeout time.Duration // for one message, connection included
 	Poll    time.Duration // how often to look for due mail when the queue is empty
@@ -41,7 +43,7 @@ func NewSender(cfg *config.Config, st *store.Store, log *slog.Logger) (*Sender, 
 	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
 	}
-	return &Sender{Store: st, SMTP: smtp, From: cfg.MailFrom, Host: host, Timeout: 30 * time.Second,
+	return &Sender{Store: st, SMTP: smtp, From: cfg.MailFrom, BaseURL: cfg.BaseURL, Host: host, Timeout: 30 * time.Second,
 		Poll: 2 * time.Second, Log: log}, nil
 }
 
@@ -109,6 +111,10 @@ func (s *Sender) deliver(ctx context.Context, m *store.OutboxMail) error {
 }
 
 func (s *Sender) send(ctx context.Context, m *store.OutboxMail) error {
+	body, err := Compose(m, s.BaseURL)
+	if err != nil {
+		return permanentError{err}
+	}
 	msg := gomail.NewMsg()
 	if err := msg.From(s.From); err != nil {
 		return permanentError{fmt.Errorf("from address %q: %w", s.From, err)}
@@ -116,13 +122,13 @@ func (s *Sender) send(ctx context.Context, m *store.OutboxMail) error {
 	if err := msg.To(m.To); err != nil {
 		return permanentError{fmt.Errorf("recipient %q: %w", m.To, err)}
 	}
-	msg.Subject(m.Subject)
+	msg.Subject(body.Subject)
 	msg.SetMessageIDWithValue(m.MessageID(s.Host))
 	msg.SetDateWithValue(m.CreatedAt)
 	msg.SetGenHeader("Auto-Submitted", "auto-generated")
-	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
-	if m.HTML != "" {
-		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	msg.SetBodyString(gomail.TypeTextPlain, body.Text)
+	if body.HTML != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, body.HTML)
 	}
 	opts := []gomail.Option{gomail.WithPort(s.SMTP.Port), gomail.WithTimeout(s.Timeout)}
 	switch s.SMTP.TLS {

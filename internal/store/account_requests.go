@@ -132,40 +132,19 @@ func (s *Store) insertRequestTx(tx *sql.Tx, admin *domain.User, a *domain.Accoun
 		AccountSID: a.SID, After: after}); err != nil {
 		return nil, err
 	}
-	return r, s.enqueueLetter(tx, requestLetter(r, admin), r.OrgSID, a.OwnerEmail, token)
+	mailKind := domain.EmailImportRequest
+	if kind == domain.RequestShare {
+		mailKind = domain.EmailShareRequest
+	}
+	return r, s.enqueueEmail(tx, domain.Email{Kind: mailKind, OrgSID: r.OrgSID, To: a.OwnerEmail, Token: token,
+		Data: domain.EmailData{Name: a.OwnerName, ActorName: admin.Name, ActorEmail: admin.Email, OrgName: org,
+			AccountSID: a.SID, AccountName: a.FriendlyName, ExpiresAt: r.ExpiresAt}})
 }
 
 func orgNameTx(tx *sql.Tx, orgSID string) (string, error) {
 	var name string
 	err := tx.QueryRow(`SELECT name FROM organizations WHERE sid = ?`, orgSID).Scan(&name)
 	return name, err
-}
-
-func requestLetter(r *domain.AccountRequest, admin *domain.User) letter {
-	a := r.Account
-	asker := admin.Name + " (" + admin.Email + ")"
-	until := r.ExpiresAt.UTC().Format("January 2, 2006 at 15:04 UTC")
-	l := letter{Greeting: "Hello " + a.OwnerName + ",",
-		Note: "You received this email because you own the account “" + a.FriendlyName + "” (" + a.SID + "). If you do not know " +
-			r.OrgName + ", decline or simply ignore this email: nothing changes without your answer."}
-	if r.Kind == domain.RequestImport {
-		l.Subject = r.OrgName + " asks to manage your account “" + a.FriendlyName + "”"
-		l.Paragraphs = []string{
-			asker + " asks for your account “" + a.FriendlyName + "” to join the organization " + r.OrgName + " in Admin Center.",
-			"If you confirm, the account becomes managed by " + r.OrgName + ": its Owner and Administrators can change the account's settings, decide who may use it, and suspend or close it. You stay the account's owner, and you become a member of " + r.OrgName + ".",
-			"The link works until " + until + ". Opening it changes nothing: you sign in, read what joining means, then confirm or decline.",
-		}
-		l.Action, l.Path = "Review the request", "/imports/"+linkToken
-	} else {
-		l.Subject = r.OrgName + " asks you to share your account “" + a.FriendlyName + "”"
-		l.Paragraphs = []string{
-			asker + " asks you to share your account “" + a.FriendlyName + "” with the organization " + r.OrgName + " in Admin Center.",
-			"If you accept, " + r.OrgName + "'s administrators can see the account and who has access to it. They cannot change its settings, its users or its lifecycle: you keep full control, and the organization can give up its access at any time.",
-			"The link works until " + until + ". Opening it changes nothing: you sign in, read what sharing means, then accept or decline.",
-		}
-		l.Action, l.Path = "Review the request", "/shares/"+linkToken
-	}
-	return l
 }
 
 const requestColumns = `r.id, r.org_sid, o.name, r.kind, r.state, coalesce(r.requested_by, ''), coalesce(q.name, ''),
@@ -473,27 +452,18 @@ func (s *Store) notifyAdminsTx(tx *sql.Tx, r *domain.AccountRequest, owner *doma
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	a := r.Account
-	who := owner.Name + " (" + owner.Email + ")"
+	kind := domain.EmailRequestDeclined
+	switch {
+	case r.Kind == domain.RequestImport && r.State == domain.StateAccepted:
+		kind = domain.EmailImportAccepted
+	case r.Kind == domain.RequestShare && r.State == domain.StateAccepted:
+		kind = domain.EmailShareAccepted
+	}
 	for _, p := range admins {
-		l := letter{Greeting: "Hello " + p.name + ",",
-			Note: "You received this email because you are an Owner or Administrator of " + r.OrgName + " in Admin Center."}
-		switch {
-		case r.Kind == domain.RequestImport && r.State == domain.StateAccepted:
-			l.Subject = "“" + a.FriendlyName + "” joined " + r.OrgName
-			l.Paragraphs = []string{who + " confirmed: the account “" + a.FriendlyName + "” (" + a.SID + ") is now managed by " + r.OrgName + ", and " + owner.Name + " is now a Standard User of the organization."}
-			l.Action, l.Path = "Open the account", "/admin/accounts/"+a.SID
-		case r.Kind == domain.RequestShare && r.State == domain.StateAccepted:
-			l.Subject = "“" + a.FriendlyName + "” is shared with " + r.OrgName
-			l.Paragraphs = []string{who + " accepted: the account “" + a.FriendlyName + "” (" + a.SID + ") is now an independent account of " + r.OrgName + ". You can see its users; its owner keeps control of its settings and lifecycle."}
-			l.Action, l.Path = "Open the account", "/admin/accounts/"+a.SID
-		default:
-			verb := map[string]string{domain.RequestImport: "join", domain.RequestShare: "be shared with"}[r.Kind]
-			l.Subject = "The owner of “" + a.FriendlyName + "” declined"
-			l.Paragraphs = []string{who + " declined the request for the account “" + a.FriendlyName + "” (" + a.SID + ") to " + verb + " " + r.OrgName + ". Nothing changed."}
-			l.Action, l.Path = "See pending requests", "/admin/accounts?tab=pending"
-		}
-		if err := s.enqueueLetter(tx, l, r.OrgSID, p.email, ""); err != nil {
+		err := s.enqueueEmail(tx, domain.Email{Kind: kind, OrgSID: r.OrgSID, To: p.email,
+			Data: domain.EmailData{Name: p.name, ActorName: owner.Name, ActorEmail: owner.Email, OrgName: r.OrgName,
+				AccountSID: r.Account.SID, AccountName: r.Account.FriendlyName, RequestKind: r.Kind}})
+		if err != nil {
 			return fmt.Errorf("email to an administrator: %w", err)
 		}
 	}
@@ -531,12 +501,10 @@ func (s *Store) RelinquishAccount(ctx context.Context, admin *domain.User, sid, 
 		if err != nil {
 			return err
 		}
-		l := letter{Subject: org + " no longer has access to “" + a.FriendlyName + "”", Greeting: "Hello " + a.OwnerName + ",",
-			Paragraphs: []string{admin.Name + " (" + admin.Email + ") gave up " + org + "'s access to your account “" + a.FriendlyName +
-				"” (" + a.SID + "). The organization no longer sees the account or its users. Nothing else changed."},
-			Note: "You received this email because you own the account."}
 		a.OrgSID, a.Relation = "", ""
-		return s.enqueueLetter(tx, l, admin.OrgSID, a.OwnerEmail, "")
+		return s.enqueueEmail(tx, domain.Email{Kind: domain.EmailRelinquished, OrgSID: admin.OrgSID, To: a.OwnerEmail,
+			Data: domain.EmailData{Name: a.OwnerName, ActorName: admin.Name, ActorEmail: admin.Email, OrgName: org,
+				AccountSID: a.SID, AccountName: a.FriendlyName}})
 	})
 	return a, err
 }

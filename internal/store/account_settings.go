@@ -163,9 +163,8 @@ func (s *Store) TransferOwner(ctx context.Context, u *domain.User, sid, newOwner
 			TargetType: "account", TargetSID: a.SID, AccountSID: a.SID, Before: before, After: map[string]string{"owner": to.Email}}); err != nil {
 			return err
 		}
-		return s.enqueueMail(tx, Mail{OrgSID: a.OrgSID, To: to.Email, Subject: "You now own the account " + a.FriendlyName,
-			Text: "Hello " + to.Name + ",\n\n" + acc.User.Name + " (" + acc.User.Email + ") has made you the owner of the account \"" +
-				a.FriendlyName + "\" (" + a.SID + ") in Admin Center.\n\nYou can find it under My accounts.\n"})
+		return s.enqueueEmail(tx, domain.Email{Kind: domain.EmailOwnerTransfer, OrgSID: a.OrgSID, To: to.Email,
+			Data: domain.EmailData{Name: to.Name, ActorName: acc.User.Name, ActorEmail: acc.User.Email, AccountSID: a.SID, AccountName: a.FriendlyName}})
 	})
 	return out, err
 }

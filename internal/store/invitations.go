@@ -57,7 +57,7 @@ func hasAccessTx(tx *sql.Tx, accountSID, email string) (bool, error) {
 }
 
 // insertInvitationTx writes a pending invitation with a fresh token and enqueues its email.
-func (s *Store) insertInvitationTx(tx *sql.Tx, a *accountForPeople, inviter *domain.User, email string, roles []string, baseURL string) (*domain.Invitation, error) {
+func (s *Store) insertInvitationTx(tx *sql.Tx, a *accountForPeople, inviter *domain.User, email string, roles []string) (*domain.Invitation, error) {
 	now := s.Now()
 	token := auth.NewToken()
 	inv := &domain.Invitation{OrgSID: a.OrgSID, OrgName: a.OrgName, AccountSID: a.SID, AccountName: a.Name, Email: email, Roles: roles,
@@ -75,13 +75,15 @@ func (s *Store) insertInvitationTx(tx *sql.Tx, a *accountForPeople, inviter *dom
 	if err := tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM users WHERE email = ?)`, email).Scan(&inv.InviteeExists); err != nil {
 		return nil, err
 	}
-	return inv, s.enqueueMail(tx, invitationMail(inv, inviter, baseURL, token))
+	return inv, s.enqueueEmail(tx, domain.Email{Kind: domain.EmailInvitation, OrgSID: inv.OrgSID, To: inv.Email, Token: token,
+		Data: domain.EmailData{ActorName: inviter.Name, ActorEmail: inviter.Email, Email: inv.Email, OrgName: inv.OrgName,
+			AccountName: inv.AccountName, Roles: inv.Roles, InviteeExists: inv.InviteeExists, ExpiresAt: inv.ExpiresAt}})
 }
 
 // InviteUsers invites each address of the input to the account with the roles: one pending
 // invitation per address, each emailed with its own link, all or none. Someone who already has
 // access, or has a pending invitation, is refused; an expired invitation is replaced.
-func (s *Store) InviteUsers(ctx context.Context, actor *domain.User, accountSID string, in domain.InviteInput, baseURL, ip string) ([]*domain.Invitation, error) {
+func (s *Store) InviteUsers(ctx context.Context, actor *domain.User, accountSID string, in domain.InviteInput, ip string) ([]*domain.Invitation, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -120,7 +122,7 @@ func (s *Store) InviteUsers(ctx context.Context, actor *domain.User, accountSID 
 			return err
 		}
 		for _, email := range in.Emails() {
-			inv, err := s.insertInvitationTx(tx, a, actor, email, in.Roles, baseURL)
+			inv, err := s.insertInvitationTx(tx, a, actor, email, in.Roles)
 			if err != nil {
 				return err
 			}
@@ -215,7 +217,7 @@ func InvitationGone(inv *domain.Invitation, now time.Time) error {
 			msg = "This invitation was revoked. Ask " + inviterName(inv) + " for a new one if you still need access."
 		}
 	case domain.InviteExpired:
-		msg = "This invitation expired on " + mailTime(inv.ExpiresAt) + ". Ask " + inviterName(inv) + " to send a new one."
+		msg = "This invitation expired on " + inv.ExpiresAt.UTC().Format("Jan 2, 2006 15:04 UTC") + ". Ask " + inviterName(inv) + " to send a new one."
 	}
 	return domain.Errorf(domain.EConflict, "%s", msg)
 }
@@ -237,7 +239,7 @@ func errWrongInvitee(inv *domain.Invitation, u *domain.User) error {
 // transaction. Only one of any number of concurrent accepts succeeds. An invitee whose email is in
 // a verified domain of the account's organization, and who belongs to no organization, joins it as
 // a Standard User; everyone else stays external.
-func (s *Store) AcceptInvitation(ctx context.Context, u *domain.User, token, baseURL, ip string) (*domain.Invitation, error) {
+func (s *Store) AcceptInvitation(ctx context.Context, u *domain.User, token, ip string) (*domain.Invitation, error) {
 	var inv *domain.Invitation
 	wrongUser := false
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -297,7 +299,8 @@ func (s *Store) AcceptInvitation(ctx context.Context, u *domain.User, token, bas
 			return err
 		}
 		inv.State, inv.AnsweredAt = domain.InviteAccepted, now
-		return s.enqueueMail(tx, addedMail(inv.OrgSID, u.Email, inv.AccountName, inv.AccountSID, inv.Roles, baseURL))
+		return s.enqueueEmail(tx, domain.Email{Kind: domain.EmailAccessAdded, OrgSID: inv.OrgSID, To: u.Email,
+			Data: domain.EmailData{AccountSID: inv.AccountSID, AccountName: inv.AccountName, Roles: inv.Roles}})
 	})
 	if wrongUser {
 		return inv, s.recordRefusedLink(ctx, inv.OrgSID, u, ip, "invitation.accept", "invitation", strconv.FormatInt(inv.ID, 10), inv.AccountSID, err)
@@ -344,14 +347,8 @@ func (s *Store) DeclineInvitation(ctx context.Context, u *domain.User, token, ip
 			return nil
 		}
 		// The one who invited hears of it, so that nobody waits for an answer that came.
-		return s.enqueueLetter(tx, letter{
-			Subject:    inv.Email + " declined your invitation to " + inv.AccountName,
-			Greeting:   "Hello " + inv.InvitedByName + ",",
-			Paragraphs: []string{inv.Email + " declined your invitation to the account " + inv.AccountName + " (" + inv.AccountSID + "). They were not given access."},
-			Action:     "See the account's users",
-			Path:       "/admin/accounts/" + inv.AccountSID + "/users",
-			Note:       "You get this email because you sent that invitation from Admin Center.",
-		}, inv.OrgSID, inv.InvitedByEmail, "")
+		return s.enqueueEmail(tx, domain.Email{Kind: domain.EmailInvitationDeclined, OrgSID: inv.OrgSID, To: inv.InvitedByEmail,
+			Data: domain.EmailData{Name: inv.InvitedByName, Email: inv.Email, AccountSID: inv.AccountSID, AccountName: inv.AccountName}})
 	})
 	if wrongUser {
 		return inv, s.recordRefusedLink(ctx, inv.OrgSID, u, ip, "invitation.decline", "invitation", strconv.FormatInt(inv.ID, 10), inv.AccountSID, err)
@@ -392,7 +389,7 @@ func pendingInvitationTx(tx *sql.Tx, accountSID string, id int64) (*domain.Invit
 
 // ResendInvitation sends a pending or expired invitation again with a new link and a new expiry.
 // The old link stops working in the same transaction.
-func (s *Store) ResendInvitation(ctx context.Context, actor *domain.User, accountSID string, id int64, baseURL, ip string) (*domain.Invitation, error) {
+func (s *Store) ResendInvitation(ctx context.Context, actor *domain.User, accountSID string, id int64, ip string) (*domain.Invitation, error) {
 	var inv *domain.Invitation
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		old, err := pendingInvitationTx(tx, accountSID, id)
@@ -415,7 +412,7 @@ func (s *Store) ResendInvitation(ctx context.Context, actor *domain.User, accoun
 		if err := s.invitationQuota(tx, a.SID, 1); err != nil {
 			return err
 		}
-		if inv, err = s.insertInvitationTx(tx, a, actor, old.Email, old.Roles, baseURL); err != nil {
+		if inv, err = s.insertInvitationTx(tx, a, actor, old.Email, old.Roles); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(`UPDATE invitations SET state = 'revoked', answered_at = ?, superseded_by = ? WHERE id = ?`,

@@ -5,10 +5,10 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"admincenter/internal/domain"
@@ -25,12 +25,17 @@ const (
 // MaxMailAttempts is how often the sender tries one message before it is dead.
 const MaxMailAttempts = 8
 
-// OutboxMail is one outbox row. Text and HTML have the link token put back in only
-// while the row still holds it (ClaimMail, ListDevMail); elsewhere they are empty.
+// OutboxMail is one outbox row: an email's kind and data, which internal/mail composes, or, for
+// a row queued before kinds (Kind ""), its rendered subject and bodies. Token is the opened link
+// token, only while the row still holds it (ClaimMail, ListDevMail); Text and HTML are read
+// there too.
 type OutboxMail struct {
 	ID            int64
 	OrgSID        string
 	To            string
+	Kind          domain.EmailKind
+	Data          domain.EmailData
+	Token         string
 	Subject       string
 	Text          string
 	HTML          string
@@ -40,7 +45,6 @@ type OutboxMail struct {
 	NextAttemptAt time.Time
 	CreatedAt     time.Time
 	SentAt        time.Time
-	HasLink       bool // the body has a link whose token was erased once sent
 }
 
 // MessageID is the row's Message-ID (without angle brackets): the same at every attempt, so a
@@ -51,49 +55,47 @@ func (m *OutboxMail) MessageID(host string) string {
 }
 
 // ClaimMail takes the oldest due message for one sender for lease long and returns it with its
-// link token put back in the bodies, or nil when nothing is due. A sender that dies lets the
+// link token opened, or nil when nothing is due. A sender that dies lets the
 // lease run out; the message is then due again.
 func (s *Store) ClaimMail(ctx context.Context, lease time.Duration) (*OutboxMail, error) {
 	now := s.Now()
-	var m OutboxMail
-	var secret []byte
-	var created sql.NullInt64
+	var m *OutboxMail
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRow(`UPDATE outbox SET locked_until = ?, attempts = attempts + 1
+		var err error
+		m, err = s.scanOutboxBody(tx.QueryRow(`UPDATE outbox SET locked_until = ?, attempts = attempts + 1
 			WHERE id = (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?
 				AND coalesce(locked_until, 0) <= ? ORDER BY next_attempt_at, id LIMIT 1)
-			RETURNING id, coalesce(org_sid, ''), to_addr, subject, text_body, html_body, secret, attempts, created_at`,
-			ms(now.Add(lease)), ms(now), ms(now)).
-			Scan(&m.ID, &m.OrgSID, &m.To, &m.Subject, &m.Text, &m.HTML, &secret, &m.Attempts, &created)
+			RETURNING `+outboxColumns+`, text_body, html_body, secret`,
+			ms(now.Add(lease)), ms(now), ms(now)))
+		return err
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
+	return m, err
+}
+
+// scanOutboxBody scans outboxColumns followed by the bodies and the sealed token, and opens the token.
+func (s *Store) scanOutboxBody(row scanner) (*OutboxMail, error) {
+	var secret []byte
+	var text, html string
+	m, err := scanOutbox(row, &text, &html, &secret)
 	if err != nil {
 		return nil, err
 	}
-	m.State, m.CreatedAt = MailPending, fromMS(created)
-	if err := s.putToken(&m, secret); err != nil {
-		return nil, err
-	}
-	return &m, nil
-}
-
-// putToken replaces the token placeholder in the bodies with the opened secret.
-func (s *Store) putToken(m *OutboxMail, secret []byte) error {
+	m.Text, m.HTML = text, html
 	if secret == nil {
-		return nil
+		return m, nil
 	}
 	if s.sealer == nil {
-		return errors.New("store: outbox row holds a token but the store was opened without Options.Sealer")
+		return nil, errors.New("store: outbox row holds a token but the store was opened without Options.Sealer")
 	}
 	tok, err := s.sealer.Open(secret)
 	if err != nil {
-		return fmt.Errorf("opening the token of outbox row %d: %w", m.ID, err)
+		return nil, fmt.Errorf("opening the token of outbox row %d: %w", m.ID, err)
 	}
-	m.Text = strings.ReplaceAll(m.Text, MailTokenPlaceholder, string(tok))
-	m.HTML = strings.ReplaceAll(m.HTML, MailTokenPlaceholder, string(tok))
-	return nil
+	m.Token = string(tok)
+	return m, nil
 }
 
 // MarkMailSent records delivery and erases the link token.
@@ -167,15 +169,19 @@ func (s *Store) FailMail(ctx context.Context, id int64, reason string) error {
 
 var systemActor = domain.Actor{Type: "system", Label: "mail sender"}
 
-const outboxColumns = `id, coalesce(org_sid, ''), to_addr, subject, state, attempts, last_error, next_attempt_at,
-	created_at, sent_at, secret IS NOT NULL OR instr(text_body, '` + MailTokenPlaceholder + `') > 0`
+const outboxColumns = `id, coalesce(org_sid, ''), to_addr, kind, data, subject, state, attempts, last_error, next_attempt_at,
+	created_at, sent_at`
 
 func scanOutbox(row scanner, extra ...any) (*OutboxMail, error) {
 	var m OutboxMail
+	var data string
 	var next, created, sent sql.NullInt64
-	dest := append([]any{&m.ID, &m.OrgSID, &m.To, &m.Subject, &m.State, &m.Attempts, &m.LastError, &next, &created, &sent, &m.HasLink}, extra...)
+	dest := append([]any{&m.ID, &m.OrgSID, &m.To, &m.Kind, &data, &m.Subject, &m.State, &m.Attempts, &m.LastError, &next, &created, &sent}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
+	}
+	if err := json.Unmarshal([]byte(data), &m.Data); err != nil {
+		return nil, fmt.Errorf("the data of outbox row %d: %w", m.ID, err)
 	}
 	m.NextAttemptAt, m.CreatedAt, m.SentAt = fromMS(next), fromMS(created), fromMS(sent)
 	return &m, nil
@@ -241,8 +247,8 @@ func (s *Store) RetryMail(ctx context.Context, admin *domain.User, id int64, ip 
 	return m, err
 }
 
-// ListDevMail returns the newest messages of every organization with their links restored, for
-// the development mailbox.
+// ListDevMail returns the newest messages of every organization with their bodies and opened
+// link tokens, for the development mailbox.
 func (s *Store) ListDevMail(ctx context.Context, limit int) ([]*OutboxMail, error) {
 	var out []*OutboxMail
 	err := s.read(ctx, func(tx *sql.Tx) error {
@@ -252,14 +258,8 @@ func (s *Store) ListDevMail(ctx context.Context, limit int) ([]*OutboxMail, erro
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var secret []byte
-			var text, html string
-			m, err := scanOutbox(rows, &text, &html, &secret)
+			m, err := s.scanOutboxBody(rows)
 			if err != nil {
-				return err
-			}
-			m.Text, m.HTML = text, html
-			if err := s.putToken(m, secret); err != nil {
 				return err
 			}
 			out = append(out, m)

@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,5 +84,88 @@ func TestMailBackoff(t *testing.T) {
 			t.Errorf("attempt %d: backoff %s shrank from %s", attempts, d, prev)
 		}
 		prev = d
+	}
+}
+
+// emailsTo returns the outbox messages to the address, oldest first, with their link tokens opened.
+func emailsTo(t *testing.T, s *Store, to string) []*OutboxMail {
+	t.Helper()
+	all, err := s.ListDevMail(context.Background(), 10_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*OutboxMail
+	for i := len(all) - 1; i >= 0; i-- {
+		if strings.EqualFold(all[i].To, to) {
+			out = append(out, all[i])
+		}
+	}
+	return out
+}
+
+func TestOutboxKeepsKindDataAndSealedToken(t *testing.T) {
+	s := openTest(t)
+	s.sealer = testKeys(t)
+	ctx := context.Background()
+	org, _ := newOrg(t, s, "Alpha", "alpha.dev")
+	data := domain.EmailData{ActorName: "Olive <b>Owner</b>", ActorEmail: "owner@alpha.dev", Email: "carla@contractor.io",
+		OrgName: "Alpha", AccountName: "Billing EU", Roles: []string{"developer", "support"},
+		ExpiresAt: time.Date(2026, 3, 8, 9, 0, 0, 0, time.UTC)}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		return s.enqueueEmail(tx, domain.Email{Kind: domain.EmailInvitation, OrgSID: org.SID, To: " carla@contractor.io ",
+			Token: "tok-secret", Data: data})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored string
+	var secret []byte
+	if err := s.r.QueryRow(`SELECT data, secret FROM outbox`).Scan(&stored, &secret); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stored, "tok-secret") || strings.Contains(string(secret), "tok-secret") {
+		t.Errorf("the token is stored in the clear: data %s", stored)
+	}
+
+	m, err := s.ClaimMail(ctx, time.Minute)
+	if err != nil || m == nil {
+		t.Fatalf("claim: %v, %v", m, err)
+	}
+	if m.Kind != domain.EmailInvitation || m.To != "carla@contractor.io" || m.OrgSID != org.SID || m.Token != "tok-secret" {
+		t.Errorf("claimed %+v", m)
+	}
+	if got, want := m.Data, data; !reflect.DeepEqual(got, want) {
+		t.Errorf("data = %+v, want %+v", got, want)
+	}
+	if err := s.MarkMailSent(ctx, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if sent := emailsTo(t, s, "carla@contractor.io"); len(sent) != 1 || sent[0].State != MailSent || sent[0].Token != "" {
+		t.Errorf("after sending: %+v", sent)
+	}
+}
+
+// TestOutboxRowFromBeforeKinds: a message queued by an older version holds its rendered words
+// and a placeholder for its token; it is read as it is, with its token opened.
+func TestOutboxRowFromBeforeKinds(t *testing.T) {
+	s := openTest(t)
+	keys := testKeys(t)
+	s.sealer = keys
+	secret, err := keys.Seal([]byte("tok-old"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := ms(s.Now())
+	if _, err := s.w.Exec(`INSERT INTO outbox (to_addr, subject, text_body, html_body, secret, state, next_attempt_at, created_at)
+		VALUES ('ian@example.com', 'Old subject', 'Open /imports/{{TOKEN}}', '<p>/imports/{{TOKEN}}</p>', ?, 'pending', ?, ?)`,
+		secret, now, now); err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.ClaimMail(context.Background(), time.Minute)
+	if err != nil || m == nil {
+		t.Fatalf("claim: %v, %v", m, err)
+	}
+	if m.Kind != "" || m.Subject != "Old subject" || m.Text != "Open /imports/{{TOKEN}}" || m.HTML != "<p>/imports/{{TOKEN}}</p>" || m.Token != "tok-old" {
+		t.Errorf("claimed %+v", m)
 	}
 }

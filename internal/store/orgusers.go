@@ -317,7 +317,7 @@ func (s *Store) PlanUserRemoval(ctx context.Context, actor *domain.User, userSID
 // RemoveUserFromOrg hands each managed account the user owns to the chosen new owner, takes
 // every role on the organization's managed accounts from them and makes them an external user,
 // all in one transaction.
-func (s *Store) RemoveUserFromOrg(ctx context.Context, actor *domain.User, userSID string, newOwners map[string]string, baseURL, ip string) (*domain.User, error) {
+func (s *Store) RemoveUserFromOrg(ctx context.Context, actor *domain.User, userSID string, newOwners map[string]string, ip string) (*domain.User, error) {
 	var target *domain.User
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		u, err := orgTargetTx(tx, actor, userSID)
@@ -338,7 +338,7 @@ func (s *Store) RemoveUserFromOrg(ctx context.Context, actor *domain.User, userS
 		}
 		a := userActor(actor, ip)
 		now := ms(s.Now())
-		if err := s.handOverAccountsTx(tx, actor, a, u, handovers, now, baseURL); err != nil {
+		if err := s.handOverAccountsTx(tx, actor, a, u, handovers, now); err != nil {
 			return err
 		}
 		revoked, err := s.revokeManagedRolesTx(tx, a, actor.OrgSID, u.SID)
@@ -356,7 +356,8 @@ func (s *Store) RemoveUserFromOrg(ctx context.Context, actor *domain.User, userS
 			Before: map[string]any{"email": u.Email, "org_role": u.OrgRole, "accounts_owned": len(owned), "roles_removed": revoked}}); err != nil {
 			return err
 		}
-		return s.enqueueMail(tx, orgRemovedMail(actor.OrgSID, u.Email, orgName, actor))
+		return s.enqueueEmail(tx, domain.Email{Kind: domain.EmailOrgRemoved, OrgSID: actor.OrgSID, To: u.Email,
+			Data: domain.EmailData{ActorName: actor.Name, OrgName: orgName}})
 	})
 	return target, err
 }
@@ -417,7 +418,7 @@ func chooseNewOwnersTx(tx *sql.Tx, actor, u *domain.User, owned []OwnedAccount, 
 
 // handOverAccountsTx makes each new owner the owner of their account, in the account and in its
 // owner role, audits it and tells them by email.
-func (s *Store) handOverAccountsTx(tx *sql.Tx, actor *domain.User, a domain.Actor, u *domain.User, handovers []handover, now int64, baseURL string) error {
+func (s *Store) handOverAccountsTx(tx *sql.Tx, actor *domain.User, a domain.Actor, u *domain.User, handovers []handover, now int64) error {
 	for _, h := range handovers {
 		acc, o := h.acc, h.to
 		if _, err := tx.Exec(`UPDATE accounts SET owner_sid = ?, updated_at = ? WHERE sid = ?`, o.SID, now, acc.SID); err != nil {
@@ -431,7 +432,8 @@ func (s *Store) handOverAccountsTx(tx *sql.Tx, actor *domain.User, a domain.Acto
 			After: map[string]string{"owner": o.Email, "reason": "previous owner removed from the organization"}}); err != nil {
 			return err
 		}
-		if err := s.enqueueMail(tx, newOwnerMail(actor.OrgSID, o.Email, acc.Name, acc.SID, baseURL)); err != nil {
+		if err := s.enqueueEmail(tx, domain.Email{Kind: domain.EmailNewOwner, OrgSID: actor.OrgSID, To: o.Email,
+			Data: domain.EmailData{AccountSID: acc.SID, AccountName: acc.Name}}); err != nil {
 			return err
 		}
 	}

@@ -89,12 +89,12 @@ func TestLastAdministratorGuards(t *testing.T) {
 		err  error
 	}{
 		{"deactivate the owner", func() error { _, err := s.DeactivateUser(ctx, admin, owner.SID, ""); return err }()},
-		{"remove the owner", func() error { _, err := s.RemoveUserFromOrg(ctx, admin, owner.SID, nil, "", ""); return err }()},
+		{"remove the owner", func() error { _, err := s.RemoveUserFromOrg(ctx, admin, owner.SID, nil, ""); return err }()},
 		{"demote the owner", func() error { _, err := s.SetOrgRole(ctx, admin, owner.SID, "administrator", ""); return err }()},
 		{"owner deactivates themself", func() error { _, err := s.DeactivateUser(ctx, owner, owner.SID, ""); return err }()},
-		{"owner removes themself", func() error { _, err := s.RemoveUserFromOrg(ctx, owner, owner.SID, nil, "", ""); return err }()},
+		{"owner removes themself", func() error { _, err := s.RemoveUserFromOrg(ctx, owner, owner.SID, nil, ""); return err }()},
 		{"administrator deactivates themself", func() error { _, err := s.DeactivateUser(ctx, admin, admin.SID, ""); return err }()},
-		{"administrator removes themself", func() error { _, err := s.RemoveUserFromOrg(ctx, admin, admin.SID, nil, "", ""); return err }()},
+		{"administrator removes themself", func() error { _, err := s.RemoveUserFromOrg(ctx, admin, admin.SID, nil, ""); return err }()},
 	} {
 		wantCode(t, tc.name, tc.err, domain.EConflict)
 	}
@@ -176,7 +176,7 @@ func TestRemoveUserFromOrgNeedsNewOwners(t *testing.T) {
 		"the leaving user":        {theirs.SID: std.SID},
 		"someone outside the org": {theirs.SID: domain.NewSID("US")},
 	} {
-		_, err := s.RemoveUserFromOrg(ctx, owner, std.SID, owners, "http://ac.test", "")
+		_, err := s.RemoveUserFromOrg(ctx, owner, std.SID, owners, "")
 		if domain.ErrorCode(err) != domain.EInvalid || domain.FieldErrors(err)[field] == "" {
 			t.Errorf("%s: err = %v, want a %s field error", name, err, field)
 		}
@@ -184,7 +184,7 @@ func TestRemoveUserFromOrgNeedsNewOwners(t *testing.T) {
 	if u, _ := s.FindUserBySID(ctx, std.SID); !u.Managed() {
 		t.Fatal("a refused removal changed the user")
 	}
-	if _, err := s.RemoveUserFromOrg(ctx, owner, std.SID, map[string]string{theirs.SID: owner.SID}, "http://ac.test", ""); err != nil {
+	if _, err := s.RemoveUserFromOrg(ctx, owner, std.SID, map[string]string{theirs.SID: owner.SID}, ""); err != nil {
 		t.Fatal(err)
 	}
 	u, _ := s.FindUserBySID(ctx, std.SID)
@@ -198,13 +198,13 @@ func TestRemoveUserFromOrgNeedsNewOwners(t *testing.T) {
 	if _, err := s.FindAccountAccess(ctx, u, ours.SID); domain.ErrorCode(err) != domain.ENotFound {
 		t.Errorf("removed user still reaches the organization's account: %v", err)
 	}
-	mails, _ := s.MailsToForTest(ctx, "std@alpha.dev")
-	if len(mails) != 1 || mails[0].Subject != "You were removed from Alpha" {
+	mails := emailsTo(t, s, "std@alpha.dev")
+	if len(mails) != 1 || mails[0].Kind != domain.EmailOrgRemoved || mails[0].Data.OrgName != "Alpha" {
 		t.Errorf("mails to the removed user = %+v", mails)
 	}
-	mails, _ = s.MailsToForTest(ctx, owner.Email)
-	if len(mails) != 1 {
-		t.Errorf("mails to the new owner = %d, want 1", len(mails))
+	mails = emailsTo(t, s, owner.Email)
+	if len(mails) != 1 || mails[0].Kind != domain.EmailNewOwner || mails[0].Data.AccountSID != theirs.SID {
+		t.Errorf("mails to the new owner = %+v", mails)
 	}
 }
 
@@ -220,7 +220,7 @@ func TestAnotherOrganizationsAdministratorFindsNoUsers(t *testing.T) {
 	wantCode(t, "deactivate", err, domain.ENotFound)
 	_, err = s.PlanUserRemoval(ctx, ownerB, std.SID)
 	wantCode(t, "plan removal", err, domain.ENotFound)
-	_, err = s.RemoveUserFromOrg(ctx, ownerB, std.SID, nil, "", "")
+	_, err = s.RemoveUserFromOrg(ctx, ownerB, std.SID, nil, "")
 	wantCode(t, "remove", err, domain.ENotFound)
 	page, err := s.ListOrgUsers(ctx, OrgUserFilter{OrgSID: ownerB.OrgSID})
 	if err != nil || len(page.Users) != 1 || page.Users[0].User.SID != ownerB.SID {

@@ -2,23 +2,11 @@ package store
 
 import (
 	"database/sql"
+	"encoding/json"
 	"strings"
+
+	"admincenter/internal/domain"
 )
-
-// MailTokenPlaceholder stands in an outbox body for the raw link token. The token itself is
-// kept sealed (AES-GCM) beside the message and put into the body only when the mail is sent,
-// after which it is erased.
-const MailTokenPlaceholder = "{{TOKEN}}"
-
-// Mail is one email to write to the outbox.
-type Mail struct {
-	OrgSID  string
-	To      string
-	Subject string
-	Text    string // plain-text body; may contain MailTokenPlaceholder
-	HTML    string // HTML body; may contain MailTokenPlaceholder
-	Token   string // the raw link token, sealed at rest; "" for mail without a link
-}
 
 // Sealer encrypts secrets at rest (auth.Keys).
 type Sealer interface {
@@ -26,21 +14,26 @@ type Sealer interface {
 	Open([]byte) ([]byte, error)
 }
 
-// enqueueMail writes m to the outbox inside tx, the transaction of the action that causes it.
-func (s *Store) enqueueMail(tx *sql.Tx, m Mail) error {
+// enqueueEmail writes e to the outbox inside tx, the transaction of the action that causes it.
+// The row keeps the kind and data; the link token is sealed beside them until the email is sent.
+func (s *Store) enqueueEmail(tx *sql.Tx, e domain.Email) error {
 	var secret []byte
-	if m.Token != "" {
+	if e.Token != "" {
 		if s.sealer == nil {
-			panic("store: enqueueMail with a token needs Options.Sealer")
+			panic("store: enqueueEmail with a token needs Options.Sealer")
 		}
 		var err error
-		if secret, err = s.sealer.Seal([]byte(m.Token)); err != nil {
+		if secret, err = s.sealer.Seal([]byte(e.Token)); err != nil {
 			return err
 		}
 	}
+	data, err := json.Marshal(e.Data)
+	if err != nil {
+		return err
+	}
 	now := ms(s.Now())
-	_, err := tx.Exec(`INSERT INTO outbox (org_sid, to_addr, subject, text_body, html_body, secret, state, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
-		nullString(m.OrgSID), strings.TrimSpace(m.To), m.Subject, m.Text, m.HTML, secret, now, now)
+	_, err = tx.Exec(`INSERT INTO outbox (org_sid, to_addr, kind, data, subject, text_body, html_body, secret, state, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, '', '', '', ?, 'pending', ?, ?)`,
+		nullString(e.OrgSID), strings.TrimSpace(e.To), string(e.Kind), string(data), secret, now, now)
 	return err
 }

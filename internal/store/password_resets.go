@@ -56,16 +56,9 @@ func (s *Store) RequestPasswordReset(ctx context.Context, email, ip string) erro
 			u.SID, auth.HashToken(token), ms(now), ms(now.Add(PasswordResetTTL))); err != nil {
 			return err
 		}
-		l := letter{
-			Subject:  "Choose a new Admin Center password",
-			Greeting: "Hello " + u.Name + ",",
-			Paragraphs: []string{"Someone asked to choose a new password for the Admin Center user " + u.Email +
-				". If it was you, choose one with the button below: the link works once, for the next hour."},
-			Action: "Choose a new password",
-			Path:   "/password-reset/" + linkToken,
-			Note:   "If you did not ask for this, ignore this email: your password stays as it is.",
-		}
-		if err := s.enqueueLetter(tx, l, u.OrgSID, u.Email, token); err != nil {
+		err := s.enqueueEmail(tx, domain.Email{Kind: domain.EmailPasswordReset, OrgSID: u.OrgSID, To: u.Email, Token: token,
+			Data: domain.EmailData{Name: u.Name, Email: u.Email}})
+		if err != nil {
 			return err
 		}
 		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: domain.Actor{Type: "anonymous", IP: ip}, Action: "password.reset.request",
@@ -148,8 +141,7 @@ func (s *Store) ResetPassword(ctx context.Context, token, password, ip string) (
 		if err := clearAccountFailuresTx(tx, u.Email); err != nil {
 			return err
 		}
-		if err := s.enqueueMail(tx, securityNotice(u, "Your password was changed",
-			"The password of your Admin Center user was changed from a \"Forgot your password?\" link, and every session was signed out. If you did not do this, tell your administrator at once.")); err != nil {
+		if err := s.enqueueEmail(tx, securityNotice(u, domain.EmailPasswordResetDone)); err != nil {
 			return err
 		}
 		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "password.reset", TargetType: "user",

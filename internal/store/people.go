@@ -43,7 +43,7 @@ func withoutOwner(roles []string) []string {
 // SetAccountUserRoles makes the user's roles on the account exactly the given ones (the owner
 // keeps the owner role whatever is asked), audits the change and emails the user. It reports
 // whether anything changed.
-func (s *Store) SetAccountUserRoles(ctx context.Context, actor *domain.User, accountSID, userSID string, roles []string, baseURL, ip string) (*domain.User, bool, error) {
+func (s *Store) SetAccountUserRoles(ctx context.Context, actor *domain.User, accountSID, userSID string, roles []string, ip string) (*domain.User, bool, error) {
 	var target *domain.User
 	changed := false
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -97,7 +97,8 @@ func (s *Store) SetAccountUserRoles(ctx context.Context, actor *domain.User, acc
 			After: map[string]any{"email": u.Email, "roles": after}}); err != nil {
 			return err
 		}
-		return s.enqueueMail(tx, rolesChangedMail(a.OrgSID, u.Email, a.Name, a.SID, before, after, actor, baseURL))
+		return s.enqueueEmail(tx, domain.Email{Kind: domain.EmailRolesChanged, OrgSID: a.OrgSID, To: u.Email,
+			Data: domain.EmailData{ActorName: actor.Name, AccountSID: a.SID, AccountName: a.Name, RolesBefore: before, Roles: after}})
 	})
 	return target, changed, err
 }
@@ -132,7 +133,8 @@ func (s *Store) RemoveAccountUser(ctx context.Context, actor *domain.User, accou
 			TargetSID: u.SID, AccountSID: a.SID, Before: map[string]any{"email": u.Email, "roles": held}}); err != nil {
 			return err
 		}
-		return s.enqueueMail(tx, removedMail(a.OrgSID, u.Email, a.Name, actor))
+		return s.enqueueEmail(tx, domain.Email{Kind: domain.EmailAccessRemoved, OrgSID: a.OrgSID, To: u.Email,
+			Data: domain.EmailData{ActorName: actor.Name, AccountSID: a.SID, AccountName: a.Name}})
 	})
 	return target, err
 }

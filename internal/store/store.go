@@ -31,8 +31,6 @@ type Store struct {
 	preparing sync.Map
 	plans     searchPlans // how each recent search fragment is best found (accounts.go)
 	cache     readCache   // results of the hot reads, until the next commit (readcache.go)
-	// BaseURL is the public URL that emailed links start with (never a request's Host); set by the caller.
-	BaseURL string
 }
 
 // Options is what a store needs besides its file.

@@ -84,8 +84,7 @@ func (s *Store) EnableTOTP(ctx context.Context, u *domain.User, keepSession []by
 		if err != nil {
 			return err
 		}
-		if err := s.enqueueMail(tx, securityNotice(u, "Two-factor sign-in is on",
-			"Two-factor sign-in was turned on for your Admin Center user. From now on, signing in asks for a code from your authenticator app.")); err != nil {
+		if err := s.enqueueEmail(tx, securityNotice(u, domain.EmailTOTPOn)); err != nil {
 			return err
 		}
 		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "2fa.enable", TargetType: "user", TargetSID: u.SID,
@@ -109,8 +108,7 @@ func (s *Store) DisableTOTP(ctx context.Context, u *domain.User, keepSession []b
 		if err != nil {
 			return err
 		}
-		if err := s.enqueueMail(tx, securityNotice(u, "Two-factor sign-in is off",
-			"Two-factor sign-in was turned off for your Admin Center user. If you did not do this, change your password now and tell your administrator.")); err != nil {
+		if err := s.enqueueEmail(tx, securityNotice(u, domain.EmailTOTPOff)); err != nil {
 			return err
 		}
 		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "2fa.disable", TargetType: "user",
@@ -317,10 +315,9 @@ func replaceRecoveryCodesTx(tx *sql.Tx, userSID string, codes []string) error {
 	return nil
 }
 
-// securityNotice is the email that tells a user about a change to how they sign in.
-func securityNotice(u *domain.User, subject, text string) Mail {
-	return Mail{OrgSID: u.OrgSID, To: u.Email, Subject: "Admin Center: " + subject,
-		Text: "Hello " + u.Name + ",\n\n" + text + "\n\nThis is an automatic security notice from Admin Center.\n"}
+// securityNotice is the email of the kind that tells a user about a change to how they sign in.
+func securityNotice(u *domain.User, kind domain.EmailKind) domain.Email {
+	return domain.Email{Kind: kind, OrgSID: u.OrgSID, To: u.Email, Data: domain.EmailData{Name: u.Name}}
 }
 
 // checkCurrentPassword checks a signed-in user's password for a sensitive change, under the same

@@ -131,8 +131,7 @@ func (s *Store) ChangePassword(ctx context.Context, u *domain.User, keep []byte,
 		if err != nil {
 			return err
 		}
-		if err := s.enqueueMail(tx, securityNotice(u, "Your password was changed",
-			"The password of your Admin Center user was changed, and every other session was signed out. If you did not do this, tell your administrator at once.")); err != nil {
+		if err := s.enqueueEmail(tx, securityNotice(u, domain.EmailPasswordChanged)); err != nil {
 			return err
 		}
 		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "password.change", TargetType: "user",

@@ -1,0 +1,254 @@
+package mail
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"admincenter/internal/domain"
+)
+
+// letters writes each kind of email from its data. Every value in the data may come from a
+// user: the HTML template escapes it.
+var letters = map[domain.EmailKind]func(d domain.EmailData) letter{
+	domain.EmailInvitation:         invitation,
+	domain.EmailInvitationDeclined: invitationDeclined,
+	domain.EmailAccessAdded:        accessAdded,
+	domain.EmailRolesChanged:       rolesChanged,
+	domain.EmailAccessRemoved:      accessRemoved,
+	domain.EmailOrgRemoved:         orgRemoved,
+	domain.EmailNewOwner:           newOwner,
+	domain.EmailOwnerTransfer:      ownerTransfer,
+	domain.EmailPasswordReset:      passwordReset,
+	domain.EmailPasswordChanged: securityNotice("Your password was changed",
+		"The password of your Admin Center user was changed, and every other session was signed out. If you did not do this, tell your administrator at once."),
+	domain.EmailPasswordResetDone: securityNotice("Your password was changed",
+		"The password of your Admin Center user was changed from a \"Forgot your password?\" link, and every session was signed out. If you did not do this, tell your administrator at once."),
+	domain.EmailTOTPOn: securityNotice("Two-factor sign-in is on",
+		"Two-factor sign-in was turned on for your Admin Center user. From now on, signing in asks for a code from your authenticator app."),
+	domain.EmailTOTPOff: securityNotice("Two-factor sign-in is off",
+		"Two-factor sign-in was turned off for your Admin Center user. If you did not do this, change your password now and tell your administrator."),
+	domain.EmailImportRequest:   importRequest,
+	domain.EmailShareRequest:    shareRequest,
+	domain.EmailImportAccepted:  importAccepted,
+	domain.EmailShareAccepted:   shareAccepted,
+	domain.EmailRequestDeclined: requestDeclined,
+	domain.EmailRelinquished:    relinquished,
+}
+
+func hello(name string) string { return "Hello " + name + "," }
+
+func roleList(roles []string) string {
+	out := make([]string, len(roles))
+	for i, r := range roles {
+		out[i] = domain.RoleLabel(r)
+	}
+	return strings.Join(out, ", ")
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "no roles"
+	}
+	return s
+}
+
+func accountPath(sid string) string { return "/admin/accounts/" + sid }
+
+func invitation(d domain.EmailData) letter {
+	org := ""
+	if d.OrgName != "" {
+		org = " (" + d.OrgName + ")"
+	}
+	next := "Open this link to accept or decline. You will be asked to create your Admin Center user with this email address (" + d.Email + ") first:"
+	if d.InviteeExists {
+		next = "Open this link and sign in as " + d.Email + " to accept or decline the invitation:"
+	}
+	return letter{
+		Subject:  d.ActorName + " invited you to " + d.AccountName + " on Admin Center",
+		Greeting: "Hello,",
+		Paragraphs: []string{
+			fmt.Sprintf("%s <%s> invited you to the account “%s”%s in Admin Center, with the roles: %s.",
+				d.ActorName, d.ActorEmail, d.AccountName, org, roleList(d.Roles)),
+			next,
+		},
+		Action: "Open the invitation", Path: "/invitations/", WithToken: true,
+		Note: "The link works until " + d.ExpiresAt.UTC().Format("Jan 2, 2006 15:04 UTC") + ". If you were not expecting this invitation, you can ignore this email.",
+	}
+}
+
+func invitationDeclined(d domain.EmailData) letter {
+	return letter{
+		Subject:    d.Email + " declined your invitation to " + d.AccountName,
+		Greeting:   hello(d.Name),
+		Paragraphs: []string{d.Email + " declined your invitation to the account " + d.AccountName + " (" + d.AccountSID + "). They were not given access."},
+		Action:     "See the account's users", Path: accountPath(d.AccountSID) + "/users",
+		Note: "You get this email because you sent that invitation from Admin Center.",
+	}
+}
+
+func accessAdded(d domain.EmailData) letter {
+	return letter{
+		Subject:    "You were added to " + d.AccountName,
+		Greeting:   "Hello,",
+		Paragraphs: []string{fmt.Sprintf("You now have access to the account “%s” in Admin Center, with the roles: %s.", d.AccountName, roleList(d.Roles))},
+		Action:     "Open the account", Path: accountPath(d.AccountSID),
+	}
+}
+
+func rolesChanged(d domain.EmailData) letter {
+	return letter{
+		Subject:  "Your roles on " + d.AccountName + " changed",
+		Greeting: "Hello,",
+		Paragraphs: []string{
+			fmt.Sprintf("%s changed your roles on the account “%s” in Admin Center.", d.ActorName, d.AccountName),
+			"Before: " + orNone(roleList(d.RolesBefore)) + ". Now: " + orNone(roleList(d.Roles)) + ".",
+		},
+		Action: "Open the account", Path: accountPath(d.AccountSID),
+	}
+}
+
+func accessRemoved(d domain.EmailData) letter {
+	return letter{
+		Subject:  "Your access to " + d.AccountName + " was removed",
+		Greeting: "Hello,",
+		Paragraphs: []string{fmt.Sprintf("%s removed your access to the account “%s” in Admin Center. If you think this is a mistake, ask them about it.",
+			d.ActorName, d.AccountName)},
+	}
+}
+
+func orgRemoved(d domain.EmailData) letter {
+	return letter{
+		Subject:  "You were removed from " + d.OrgName,
+		Greeting: "Hello,",
+		Paragraphs: []string{fmt.Sprintf("%s removed you from the organization “%s” in Admin Center. You keep your user and any accounts outside the organization.",
+			d.ActorName, d.OrgName)},
+	}
+}
+
+func newOwner(d domain.EmailData) letter {
+	return letter{
+		Subject:    "You now own " + d.AccountName,
+		Greeting:   "Hello,",
+		Paragraphs: []string{fmt.Sprintf("You are now the owner of the account “%s” in Admin Center.", d.AccountName)},
+		Action:     "Open the account", Path: accountPath(d.AccountSID),
+	}
+}
+
+func ownerTransfer(d domain.EmailData) letter {
+	return letter{
+		Subject:  "You now own the account " + d.AccountName,
+		Greeting: hello(d.Name),
+		Paragraphs: []string{
+			d.ActorName + " (" + d.ActorEmail + ") has made you the owner of the account \"" + d.AccountName + "\" (" + d.AccountSID + ") in Admin Center.",
+			"You can find it under My accounts.",
+		},
+	}
+}
+
+func passwordReset(d domain.EmailData) letter {
+	return letter{
+		Subject:  "Choose a new Admin Center password",
+		Greeting: hello(d.Name),
+		Paragraphs: []string{"Someone asked to choose a new password for the Admin Center user " + d.Email +
+			". If it was you, choose one with the button below: the link works once, for the next hour."},
+		Action: "Choose a new password", Path: "/password-reset/", WithToken: true,
+		Note: "If you did not ask for this, ignore this email: your password stays as it is.",
+	}
+}
+
+// securityNotice is the email that tells a user about a change to how they sign in.
+func securityNotice(subject, text string) func(domain.EmailData) letter {
+	return func(d domain.EmailData) letter {
+		return letter{Subject: "Admin Center: " + subject, Greeting: hello(d.Name), Paragraphs: []string{text},
+			Note: "This is an automatic security notice from Admin Center."}
+	}
+}
+
+// requestNote is the small print of an import or share request to the account's owner.
+func requestNote(d domain.EmailData) string {
+	return "You received this email because you own the account “" + d.AccountName + "” (" + d.AccountSID + "). If you do not know " +
+		d.OrgName + ", decline or simply ignore this email: nothing changes without your answer."
+}
+
+func linkUntil(t time.Time) string { return t.UTC().Format("January 2, 2006 at 15:04 UTC") }
+
+func importRequest(d domain.EmailData) letter {
+	return letter{
+		Subject:  d.OrgName + " asks to manage your account “" + d.AccountName + "”",
+		Greeting: hello(d.Name),
+		Paragraphs: []string{
+			d.ActorName + " (" + d.ActorEmail + ") asks for your account “" + d.AccountName + "” to join the organization " + d.OrgName + " in Admin Center.",
+			"If you confirm, the account becomes managed by " + d.OrgName + ": its Owner and Administrators can change the account's settings, decide who may use it, and suspend or close it. You stay the account's owner, and you become a member of " + d.OrgName + ".",
+			"The link works until " + linkUntil(d.ExpiresAt) + ". Opening it changes nothing: you sign in, read what joining means, then confirm or decline.",
+		},
+		Action: "Review the request", Path: "/imports/", WithToken: true,
+		Note: requestNote(d),
+	}
+}
+
+func shareRequest(d domain.EmailData) letter {
+	return letter{
+		Subject:  d.OrgName + " asks you to share your account “" + d.AccountName + "”",
+		Greeting: hello(d.Name),
+		Paragraphs: []string{
+			d.ActorName + " (" + d.ActorEmail + ") asks you to share your account “" + d.AccountName + "” with the organization " + d.OrgName + " in Admin Center.",
+			"If you accept, " + d.OrgName + "'s administrators can see the account and who has access to it. They cannot change its settings, its users or its lifecycle: you keep full control, and the organization can give up its access at any time.",
+			"The link works until " + linkUntil(d.ExpiresAt) + ". Opening it changes nothing: you sign in, read what sharing means, then accept or decline.",
+		},
+		Action: "Review the request", Path: "/shares/", WithToken: true,
+		Note: requestNote(d),
+	}
+}
+
+// adminNote is the small print of an owner's answer, to the organization's administrators.
+func adminNote(d domain.EmailData) string {
+	return "You received this email because you are an Owner or Administrator of " + d.OrgName + " in Admin Center."
+}
+
+func importAccepted(d domain.EmailData) letter {
+	return letter{
+		Subject:  "“" + d.AccountName + "” joined " + d.OrgName,
+		Greeting: hello(d.Name),
+		Paragraphs: []string{d.ActorName + " (" + d.ActorEmail + ") confirmed: the account “" + d.AccountName + "” (" + d.AccountSID + ") is now managed by " +
+			d.OrgName + ", and " + d.ActorName + " is now a Standard User of the organization."},
+		Action: "Open the account", Path: accountPath(d.AccountSID),
+		Note: adminNote(d),
+	}
+}
+
+func shareAccepted(d domain.EmailData) letter {
+	return letter{
+		Subject:  "“" + d.AccountName + "” is shared with " + d.OrgName,
+		Greeting: hello(d.Name),
+		Paragraphs: []string{d.ActorName + " (" + d.ActorEmail + ") accepted: the account “" + d.AccountName + "” (" + d.AccountSID + ") is now an independent account of " +
+			d.OrgName + ". You can see its users; its owner keeps control of its settings and lifecycle."},
+		Action: "Open the account", Path: accountPath(d.AccountSID),
+		Note: adminNote(d),
+	}
+}
+
+func requestDeclined(d domain.EmailData) letter {
+	verb := "join"
+	if d.RequestKind == domain.RequestShare {
+		verb = "be shared with"
+	}
+	return letter{
+		Subject:  "The owner of “" + d.AccountName + "” declined",
+		Greeting: hello(d.Name),
+		Paragraphs: []string{d.ActorName + " (" + d.ActorEmail + ") declined the request for the account “" + d.AccountName + "” (" + d.AccountSID + ") to " +
+			verb + " " + d.OrgName + ". Nothing changed."},
+		Action: "See pending requests", Path: "/admin/accounts?tab=pending",
+		Note: adminNote(d),
+	}
+}
+
+func relinquished(d domain.EmailData) letter {
+	return letter{
+		Subject:  d.OrgName + " no longer has access to “" + d.AccountName + "”",
+		Greeting: hello(d.Name),
+		Paragraphs: []string{d.ActorName + " (" + d.ActorEmail + ") gave up " + d.OrgName + "'s access to your account “" + d.AccountName +
+			"” (" + d.AccountSID + "). The organization no longer sees the account or its users. Nothing else changed."},
+		Note: "You received this email because you own the account.",
+	}
+}
