@@ -93,13 +93,7 @@ func typeLabel(t string) string {
 	return "Standard"
 }
 
-func roleLabels(roles []string) string {
-	out := make([]string, len(roles))
-	for i, r := range roles {
-		out[i] = domain.RoleLabel(r)
-	}
-	return strings.Join(out, ", ")
-}
+func roleLabels(roles []string) string { return domain.RoleLabels(roles) }
 
 func initials(name string) string {
 	f := strings.Fields(name)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -45,6 +46,15 @@ func RoleLabel(role string) string {
 		return "Standard User"
 	}
 	return role
+}
+
+// RoleLabels lists the human names of the roles, comma-separated.
+func RoleLabels(roles []string) string {
+	out := make([]string, len(roles))
+	for i, r := range roles {
+		out[i] = RoleLabel(r)
+	}
+	return strings.Join(out, ", ")
 }
 
 // ValidAccountRole reports whether r is an account role.

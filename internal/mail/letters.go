@@ -2,7 +2,6 @@ package mail
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"admincenter/internal/domain"
@@ -38,14 +37,6 @@ var letters = map[domain.EmailKind]func(d domain.EmailData) letter{
 
 func hello(name string) string { return "Hello " + name + "," }
 
-func roleList(roles []string) string {
-	out := make([]string, len(roles))
-	for i, r := range roles {
-		out[i] = domain.RoleLabel(r)
-	}
-	return strings.Join(out, ", ")
-}
-
 func orNone(s string) string {
 	if s == "" {
 		return "no roles"
@@ -69,7 +60,7 @@ func invitation(d domain.EmailData) letter {
 		Greeting: "Hello,",
 		Paragraphs: []string{
 			fmt.Sprintf("%s <%s> invited you to the account “%s”%s in Admin Center, with the roles: %s.",
-				d.ActorName, d.ActorEmail, d.AccountName, org, roleList(d.Roles)),
+				d.ActorName, d.ActorEmail, d.AccountName, org, domain.RoleLabels(d.Roles)),
 			next,
 		},
 		Action: "Open the invitation", Path: "/invitations/", WithToken: true,
@@ -87,52 +78,45 @@ func invitationDeclined(d domain.EmailData) letter {
 	}
 }
 
+// toMember is a short letter to a user about their access, greeted without a name as these
+// emails always were.
+func toMember(subject string, paragraphs ...string) letter {
+	return letter{Subject: subject, Greeting: "Hello,", Paragraphs: paragraphs}
+}
+
+// openAccount gives the letter a button to the account.
+func (l letter) openAccount(sid string) letter {
+	l.Action, l.Path = "Open the account", accountPath(sid)
+	return l
+}
+
 func accessAdded(d domain.EmailData) letter {
-	return letter{
-		Subject:    "You were added to " + d.AccountName,
-		Greeting:   "Hello,",
-		Paragraphs: []string{fmt.Sprintf("You now have access to the account “%s” in Admin Center, with the roles: %s.", d.AccountName, roleList(d.Roles))},
-		Action:     "Open the account", Path: accountPath(d.AccountSID),
-	}
+	return toMember("You were added to "+d.AccountName,
+		fmt.Sprintf("You now have access to the account “%s” in Admin Center, with the roles: %s.", d.AccountName, domain.RoleLabels(d.Roles)),
+	).openAccount(d.AccountSID)
 }
 
 func rolesChanged(d domain.EmailData) letter {
-	return letter{
-		Subject:  "Your roles on " + d.AccountName + " changed",
-		Greeting: "Hello,",
-		Paragraphs: []string{
-			fmt.Sprintf("%s changed your roles on the account “%s” in Admin Center.", d.ActorName, d.AccountName),
-			"Before: " + orNone(roleList(d.RolesBefore)) + ". Now: " + orNone(roleList(d.Roles)) + ".",
-		},
-		Action: "Open the account", Path: accountPath(d.AccountSID),
-	}
+	return toMember("Your roles on "+d.AccountName+" changed",
+		fmt.Sprintf("%s changed your roles on the account “%s” in Admin Center.", d.ActorName, d.AccountName),
+		"Before: "+orNone(domain.RoleLabels(d.RolesBefore))+". Now: "+orNone(domain.RoleLabels(d.Roles))+".",
+	).openAccount(d.AccountSID)
 }
 
 func accessRemoved(d domain.EmailData) letter {
-	return letter{
-		Subject:  "Your access to " + d.AccountName + " was removed",
-		Greeting: "Hello,",
-		Paragraphs: []string{fmt.Sprintf("%s removed your access to the account “%s” in Admin Center. If you think this is a mistake, ask them about it.",
-			d.ActorName, d.AccountName)},
-	}
+	return toMember("Your access to "+d.AccountName+" was removed",
+		fmt.Sprintf("%s removed your access to the account “%s” in Admin Center. If you think this is a mistake, ask them about it.", d.ActorName, d.AccountName))
 }
 
 func orgRemoved(d domain.EmailData) letter {
-	return letter{
-		Subject:  "You were removed from " + d.OrgName,
-		Greeting: "Hello,",
-		Paragraphs: []string{fmt.Sprintf("%s removed you from the organization “%s” in Admin Center. You keep your user and any accounts outside the organization.",
-			d.ActorName, d.OrgName)},
-	}
+	return toMember("You were removed from "+d.OrgName,
+		fmt.Sprintf("%s removed you from the organization “%s” in Admin Center. You keep your user and any accounts outside the organization.", d.ActorName, d.OrgName))
 }
 
 func newOwner(d domain.EmailData) letter {
-	return letter{
-		Subject:    "You now own " + d.AccountName,
-		Greeting:   "Hello,",
-		Paragraphs: []string{fmt.Sprintf("You are now the owner of the account “%s” in Admin Center.", d.AccountName)},
-		Action:     "Open the account", Path: accountPath(d.AccountSID),
-	}
+	return toMember("You now own "+d.AccountName,
+		fmt.Sprintf("You are now the owner of the account “%s” in Admin Center.", d.AccountName),
+	).openAccount(d.AccountSID)
 }
 
 func ownerTransfer(d domain.EmailData) letter {
@@ -165,67 +149,48 @@ func securityNotice(subject, text string) func(domain.EmailData) letter {
 	}
 }
 
-// requestNote is the small print of an import or share request to the account's owner.
-func requestNote(d domain.EmailData) string {
-	return "You received this email because you own the account “" + d.AccountName + "” (" + d.AccountSID + "). If you do not know " +
-		d.OrgName + ", decline or simply ignore this email: nothing changes without your answer."
+// toOwner is an import or share request to the account's owner, with its link below path.
+func toOwner(d domain.EmailData, subject, path string, paragraphs ...string) letter {
+	return letter{Subject: subject, Greeting: hello(d.Name), Paragraphs: paragraphs,
+		Action: "Review the request", Path: path, WithToken: true,
+		Note: "You received this email because you own the account “" + d.AccountName + "” (" + d.AccountSID + "). If you do not know " +
+			d.OrgName + ", decline or simply ignore this email: nothing changes without your answer."}
 }
 
 func linkUntil(t time.Time) string { return t.UTC().Format("January 2, 2006 at 15:04 UTC") }
 
 func importRequest(d domain.EmailData) letter {
-	return letter{
-		Subject:  d.OrgName + " asks to manage your account “" + d.AccountName + "”",
-		Greeting: hello(d.Name),
-		Paragraphs: []string{
-			d.ActorName + " (" + d.ActorEmail + ") asks for your account “" + d.AccountName + "” to join the organization " + d.OrgName + " in Admin Center.",
-			"If you confirm, the account becomes managed by " + d.OrgName + ": its Owner and Administrators can change the account's settings, decide who may use it, and suspend or close it. You stay the account's owner, and you become a member of " + d.OrgName + ".",
-			"The link works until " + linkUntil(d.ExpiresAt) + ". Opening it changes nothing: you sign in, read what joining means, then confirm or decline.",
-		},
-		Action: "Review the request", Path: "/imports/", WithToken: true,
-		Note: requestNote(d),
-	}
+	return toOwner(d, d.OrgName+" asks to manage your account “"+d.AccountName+"”", "/imports/",
+		d.ActorName+" ("+d.ActorEmail+") asks for your account “"+d.AccountName+"” to join the organization "+d.OrgName+" in Admin Center.",
+		"If you confirm, the account becomes managed by "+d.OrgName+": its Owner and Administrators can change the account's settings, decide who may use it, and suspend or close it. You stay the account's owner, and you become a member of "+d.OrgName+".",
+		"The link works until "+linkUntil(d.ExpiresAt)+". Opening it changes nothing: you sign in, read what joining means, then confirm or decline.")
 }
 
 func shareRequest(d domain.EmailData) letter {
-	return letter{
-		Subject:  d.OrgName + " asks you to share your account “" + d.AccountName + "”",
-		Greeting: hello(d.Name),
-		Paragraphs: []string{
-			d.ActorName + " (" + d.ActorEmail + ") asks you to share your account “" + d.AccountName + "” with the organization " + d.OrgName + " in Admin Center.",
-			"If you accept, " + d.OrgName + "'s administrators can see the account and who has access to it. They cannot change its settings, its users or its lifecycle: you keep full control, and the organization can give up its access at any time.",
-			"The link works until " + linkUntil(d.ExpiresAt) + ". Opening it changes nothing: you sign in, read what sharing means, then accept or decline.",
-		},
-		Action: "Review the request", Path: "/shares/", WithToken: true,
-		Note: requestNote(d),
-	}
+	return toOwner(d, d.OrgName+" asks you to share your account “"+d.AccountName+"”", "/shares/",
+		d.ActorName+" ("+d.ActorEmail+") asks you to share your account “"+d.AccountName+"” with the organization "+d.OrgName+" in Admin Center.",
+		"If you accept, "+d.OrgName+"'s administrators can see the account and who has access to it. They cannot change its settings, its users or its lifecycle: you keep full control, and the organization can give up its access at any time.",
+		"The link works until "+linkUntil(d.ExpiresAt)+". Opening it changes nothing: you sign in, read what sharing means, then accept or decline.")
 }
 
-// adminNote is the small print of an owner's answer, to the organization's administrators.
-func adminNote(d domain.EmailData) string {
-	return "You received this email because you are an Owner or Administrator of " + d.OrgName + " in Admin Center."
+// toAdmins tells the organization's Owner and Administrators how an account's owner answered.
+func toAdmins(d domain.EmailData, subject, paragraph, action, path string) letter {
+	return letter{Subject: subject, Greeting: hello(d.Name), Paragraphs: []string{paragraph}, Action: action, Path: path,
+		Note: "You received this email because you are an Owner or Administrator of " + d.OrgName + " in Admin Center."}
 }
 
 func importAccepted(d domain.EmailData) letter {
-	return letter{
-		Subject:  "“" + d.AccountName + "” joined " + d.OrgName,
-		Greeting: hello(d.Name),
-		Paragraphs: []string{d.ActorName + " (" + d.ActorEmail + ") confirmed: the account “" + d.AccountName + "” (" + d.AccountSID + ") is now managed by " +
-			d.OrgName + ", and " + d.ActorName + " is now a Standard User of the organization."},
-		Action: "Open the account", Path: accountPath(d.AccountSID),
-		Note: adminNote(d),
-	}
+	return toAdmins(d, "“"+d.AccountName+"” joined "+d.OrgName,
+		d.ActorName+" ("+d.ActorEmail+") confirmed: the account “"+d.AccountName+"” ("+d.AccountSID+") is now managed by "+
+			d.OrgName+", and "+d.ActorName+" is now a Standard User of the organization.",
+		"Open the account", accountPath(d.AccountSID))
 }
 
 func shareAccepted(d domain.EmailData) letter {
-	return letter{
-		Subject:  "“" + d.AccountName + "” is shared with " + d.OrgName,
-		Greeting: hello(d.Name),
-		Paragraphs: []string{d.ActorName + " (" + d.ActorEmail + ") accepted: the account “" + d.AccountName + "” (" + d.AccountSID + ") is now an independent account of " +
-			d.OrgName + ". You can see its users; its owner keeps control of its settings and lifecycle."},
-		Action: "Open the account", Path: accountPath(d.AccountSID),
-		Note: adminNote(d),
-	}
+	return toAdmins(d, "“"+d.AccountName+"” is shared with "+d.OrgName,
+		d.ActorName+" ("+d.ActorEmail+") accepted: the account “"+d.AccountName+"” ("+d.AccountSID+") is now an independent account of "+
+			d.OrgName+". You can see its users; its owner keeps control of its settings and lifecycle.",
+		"Open the account", accountPath(d.AccountSID))
 }
 
 func requestDeclined(d domain.EmailData) letter {
@@ -233,14 +198,10 @@ func requestDeclined(d domain.EmailData) letter {
 	if d.RequestKind == domain.RequestShare {
 		verb = "be shared with"
 	}
-	return letter{
-		Subject:  "The owner of “" + d.AccountName + "” declined",
-		Greeting: hello(d.Name),
-		Paragraphs: []string{d.ActorName + " (" + d.ActorEmail + ") declined the request for the account “" + d.AccountName + "” (" + d.AccountSID + ") to " +
-			verb + " " + d.OrgName + ". Nothing changed."},
-		Action: "See pending requests", Path: "/admin/accounts?tab=pending",
-		Note: adminNote(d),
-	}
+	return toAdmins(d, "The owner of “"+d.AccountName+"” declined",
+		d.ActorName+" ("+d.ActorEmail+") declined the request for the account “"+d.AccountName+"” ("+d.AccountSID+") to "+
+			verb+" "+d.OrgName+". Nothing changed.",
+		"See pending requests", "/admin/accounts?tab=pending")
 }
 
 func relinquished(d domain.EmailData) letter {
