@@ -20,7 +20,7 @@ func TestNewSenderWithoutSMTP(t *testing.T) {
 	}
 	s, err = NewSender(&config.Config{BaseURL: "https://admin.example.com:8443", SMTPURL: "smtp://u:p@mail.example.com:25?tls=none",
 		MailFrom: "Admin Center <no-reply@example.com>"}, nil, nil)
-	if err != nil || s.Host != "admin.example.com" || s.SMTP.Port != 25 || s.SMTP.TLS != "none" {
+	if err != nil || s.Host != "admin.example.com" || s.BaseURL != "https://admin.example.com:8443" || s.SMTP.Port != 25 || s.SMTP.TLS != "none" {
 		t.Fatalf("NewSender = %+v, %v", s, err)
 	}
 }
