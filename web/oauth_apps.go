@@ -77,7 +77,7 @@ func (s *Server) handleAPIGuide(c echo.Context) error {
 			"Access tokens expire after one hour; fetch a new one with the same credentials.",
 			"Each OAuth app may make " + strconv.FormatFloat(s.cfg.APIRate, 'f', -1, 64) + " calls a second, in bursts of up to " + strconv.FormatFloat(2*s.cfg.APIRate, 'f', -1, 64) + "; beyond that the answer is 429 with Retry-After.",
 			"Request bodies are JSON (application/json; SCIM also application/scim+json) of at most 1 MiB; unknown fields are refused.",
-			"Lists return at most 100 items a page (PageSize, default 50).",
+			"Lists return at most " + strconv.Itoa(domain.MaxPageSize) + " items a page (PageSize, default " + strconv.Itoa(domain.PageSize) + ").",
 		},
 		Errors: []views.APIErrorRow{
 			{Code: api.CodeInvalid, Status: 400, Meaning: "Bad request: malformed JSON, an unknown field, a wrong content type or an invalid value; SCIM errors add a scimType such as invalidFilter."},
