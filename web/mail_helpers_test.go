@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
-	"github.com/miekg/dns"
 
 	"admincenter/internal/jobs"
 	"admincenter/internal/mail"
@@ -268,70 +267,6 @@ func sendAll(t *testing.T, s *mail.Sender) int {
 		t.Fatal(err)
 	}
 	return n
-}
-
-// dnsServer is a real DNS server on loopback serving TXT records; silent makes it never answer.
-type dnsServer struct {
-	addr   string
-	mu     sync.Mutex
-	txt    map[string][]string
-	silent bool
-}
-
-func newDNSServer(t *testing.T) *dnsServer {
-	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := &dnsServer{addr: pc.LocalAddr().String(), txt: map[string][]string{}}
-	srv := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(d.serve)}
-	go srv.ActivateAndServe()
-	t.Cleanup(func() { srv.Shutdown() })
-	return d
-}
-
-func (d *dnsServer) setTXT(name string, values ...string) {
-	d.mu.Lock()
-	d.txt[dns.Fqdn(strings.ToLower(name))] = values
-	d.mu.Unlock()
-}
-
-func (d *dnsServer) setSilent(on bool) {
-	d.mu.Lock()
-	d.silent = on
-	d.mu.Unlock()
-}
-
-func (d *dnsServer) serve(w dns.ResponseWriter, r *dns.Msg) {
-	d.mu.Lock()
-	silent := d.silent
-	d.mu.Unlock()
-	if silent {
-		return
-	}
-	m := new(dns.Msg)
-	m.SetReply(r)
-	m.Authoritative = true
-	found := false
-	for _, q := range r.Question {
-		d.mu.Lock()
-		values, ok := d.txt[strings.ToLower(q.Name)]
-		d.mu.Unlock()
-		if !ok {
-			continue
-		}
-		found = true
-		if q.Qtype == dns.TypeTXT {
-			for _, v := range values { // one record per value, as a zone with several TXT records has
-				m.Answer = append(m.Answer, &dns.TXT{Hdr: dns.RR_Header{Name: q.Name, Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: 60}, Txt: []string{v}})
-			}
-		}
-	}
-	if !found {
-		m.Rcode = dns.RcodeNameError
-	}
-	w.WriteMsg(m)
 }
 
 func strconvFormat(n int64) string { return strconv.FormatInt(n, 10) }

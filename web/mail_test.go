@@ -13,6 +13,7 @@ import (
 
 	"admincenter/internal/auth"
 	"admincenter/internal/dnscheck"
+	"admincenter/internal/dnscheck/dnstest"
 	"admincenter/internal/domain"
 	"admincenter/internal/jobs"
 	"admincenter/internal/mail"
@@ -114,8 +115,8 @@ func TestSignUpFromDeadInvitation(t *testing.T) {
 func TestDomains(t *testing.T) {
 	app := newTestApp(t)
 	app.setup()
-	dnsSrv := newDNSServer(t)
-	app.web.dns = dnscheck.New(dnsSrv.addr) // as --dns does
+	dnsSrv := dnstest.New(t)
+	app.web.dns = dnscheck.New(dnsSrv.Addr) // as --dns does
 	b := app.browser()
 	b.signIn("owner@example.com", testPassword)
 
@@ -162,19 +163,19 @@ func TestDomains(t *testing.T) {
 	wantBody(t, res, "No TXT record was found at _admincenter-challenge.example.org", "Not verified")
 
 	// A wrong value.
-	dnsSrv.setTXT(d.ChallengeName(), "admincenter-verification=someone-else")
+	dnsSrv.SetTXT(d.ChallengeName(), "admincenter-verification=someone-else")
 	b.post("/admin/domains/example.org/verify", nil)
 	wantBody(t, b.get("/admin/domains"), "exists but does not hold")
 
 	// A DNS server that does not answer.
 	app.web.dns.Timeout = 300 * time.Millisecond
-	dnsSrv.setSilent(true)
+	dnsSrv.SetSilent(true)
 	b.post("/admin/domains/example.org/verify", nil)
 	wantBody(t, b.get("/admin/domains"), "The DNS server did not answer in time")
-	dnsSrv.setSilent(false)
+	dnsSrv.SetSilent(false)
 
 	// The right record.
-	dnsSrv.setTXT(d.ChallengeName(), "v=spf1 -all", d.ChallengeValue())
+	dnsSrv.SetTXT(d.ChallengeName(), "v=spf1 -all", d.ChallengeValue())
 	res = b.post("/admin/domains/example.org/verify", nil)
 	wantStatus(t, res, http.StatusSeeOther)
 	res = b.get("/admin/domains")
@@ -200,7 +201,7 @@ func TestDomains(t *testing.T) {
 		t.Fatalf("re-check right after verifying: %d, %v", n, err)
 	}
 	app.store.Now = func() time.Time { return now.Add(25 * time.Hour) }
-	dnsSrv.setTXT(d.ChallengeName(), "v=spf1 -all")
+	dnsSrv.SetTXT(d.ChallengeName(), "v=spf1 -all")
 	if n, err := jobs.RecheckDomains(context.Background(), app.store, app.web.dns, 24*time.Hour); err != nil || n != 1 {
 		t.Fatalf("re-check a day later: %d, %v", n, err)
 	}
