@@ -18,6 +18,7 @@ import (
 	"admincenter/internal/config"
 	"admincenter/internal/domain"
 	"admincenter/internal/store"
+	"admincenter/internal/store/storetest"
 )
 
 const benchAccounts = 100_000
@@ -34,8 +35,12 @@ func BenchmarkAPIListAccounts(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
+	hash, err := storetest.PasswordHash(testPassword)
+	if err != nil {
+		b.Fatal(err)
+	}
 	org, owner, err := st.Setup(ctx, domain.SetupInput{OrgName: "Bench Corp", Domain: "bench.test", Name: "Bea Bench",
-		Email: "bea@bench.test", Password: testPassword}, "127.0.0.1")
+		Email: "bea@bench.test", Password: testPassword}, hash, "127.0.0.1")
 	if err != nil {
 		b.Fatal(err)
 	}

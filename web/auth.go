@@ -70,7 +70,14 @@ func (s *Server) handleSetup(c echo.Context) error {
 	}
 	in := domain.SetupInput{OrgName: c.FormValue("org_name"), Domain: c.FormValue("domain"), Name: c.FormValue("name"),
 		Email: c.FormValue("email"), Password: c.FormValue("password")}
-	_, _, err := s.store.Setup(c.Request().Context(), in, clientIP(c))
+	err := in.Validate(auth.PasswordProblem)
+	if err == nil {
+		var hash string
+		if hash, err = auth.HashPassword(in.Password); err != nil {
+			return err
+		}
+		_, _, err = s.store.Setup(c.Request().Context(), in, hash, clientIP(c))
+	}
 	if errors.Is(err, store.ErrAlreadySetUp) {
 		return echo.ErrNotFound
 	}

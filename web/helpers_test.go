@@ -18,6 +18,7 @@ import (
 	"admincenter/internal/config"
 	"admincenter/internal/domain"
 	"admincenter/internal/store"
+	"admincenter/internal/store/storetest"
 )
 
 // testApp is a real server on a real SQLite file, reached over real HTTP.
@@ -61,8 +62,12 @@ func newTestApp(t testing.TB, flags ...string) *testApp {
 // setup creates the organization and its Owner (owner@example.com) through the store.
 func (a *testApp) setup() {
 	a.t.Helper()
-	_, _, err := a.store.Setup(context.Background(), domain.SetupInput{OrgName: "Example Corp", Domain: "example.com",
-		Name: "Olive Owner", Email: "owner@example.com", Password: testPassword}, "127.0.0.1")
+	hash, err := storetest.PasswordHash(testPassword)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	_, _, err = a.store.Setup(context.Background(), domain.SetupInput{OrgName: "Example Corp", Domain: "example.com",
+		Name: "Olive Owner", Email: "owner@example.com", Password: testPassword}, hash, "127.0.0.1")
 	if err != nil {
 		a.t.Fatal(err)
 	}

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
+	"admincenter/internal/auth"
 	"admincenter/internal/domain"
 	"admincenter/views"
 )
@@ -55,7 +57,7 @@ func (s *Server) handlePasswordResetLink(c echo.Context) error {
 }
 
 func (s *Server) handlePasswordReset(c echo.Context) error {
-	u, err := s.store.ResetPassword(c.Request().Context(), c.Param("token"), c.FormValue("new_password"), clientIP(c))
+	u, err := s.resetPassword(c.Request().Context(), c.Param("token"), c.FormValue("new_password"), clientIP(c))
 	switch domain.ErrorCode(err) {
 	case "":
 		if cur := currentUser(c); cur != nil && cur.SID == u.SID {
@@ -66,4 +68,25 @@ func (s *Server) handlePasswordReset(c echo.Context) error {
 		return s.passwordResetPage(c, formOf(c, err))
 	}
 	return err
+}
+
+// resetPassword sets a new password through a reset link: a link that no longer works is refused
+// first, then the password is checked against the policy with its user's email and name as
+// hints, and hashed for the store.
+func (s *Server) resetPassword(ctx context.Context, token, password, ip string) (*domain.User, error) {
+	r, err := s.store.FindPasswordReset(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if r.Gone != "" {
+		return nil, domain.Errorf(domain.EConflict, "%s", r.Gone)
+	}
+	if err := domain.FieldError("new_password", auth.PasswordProblem(password, r.User.Email, r.User.Name)); err != nil {
+		return nil, err
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.ResetPassword(ctx, token, hash, ip)
 }

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
+	"admincenter/internal/auth"
 	"admincenter/internal/domain"
 	"admincenter/internal/store"
 	"admincenter/views"
@@ -38,7 +40,7 @@ func (s *Server) handleSignup(c echo.Context) error {
 	ctx := c.Request().Context()
 	in := domain.SignUpInput{Name: c.FormValue("name"), Email: c.FormValue("email"), Password: c.FormValue("password"),
 		Invitation: c.FormValue("invitation")}
-	u, _, err := s.store.SignUp(ctx, in, clientIP(c))
+	u, err := s.signUp(ctx, in, clientIP(c))
 	if err == store.ErrInvitationGone {
 		return s.invitationGone(c, err)
 	}
@@ -61,4 +63,17 @@ func (s *Server) handleSignup(c echo.Context) error {
 		return s.redirectFlash(c, "/invitations/"+in.Invitation, "Welcome, "+u.Name+". Your user is ready: now answer the invitation.")
 	}
 	return s.redirectFlash(c, "/accounts", "Welcome, "+u.Name+". Your user and your first account are ready.")
+}
+
+// signUp checks the new user's password against the policy and hashes it, then creates the user.
+func (s *Server) signUp(ctx context.Context, in domain.SignUpInput, ip string) (*domain.User, error) {
+	if err := in.Validate(auth.PasswordProblem); err != nil {
+		return nil, err
+	}
+	hash, err := auth.HashPassword(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	u, _, err := s.store.SignUp(ctx, in, hash, ip)
+	return u, err
 }

@@ -153,7 +153,7 @@ func setup(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer
 	if _, err := auth.LoadOrCreateKeys(cfg.DataDir); err != nil {
 		return err
 	}
-	o, u, err := st.Setup(ctx, domain.SetupInput{OrgName: *org, Domain: *domainName, Name: *name, Email: *email, Password: password}, "")
+	o, u, err := setUp(ctx, st, domain.SetupInput{OrgName: *org, Domain: *domainName, Name: *name, Email: *email, Password: password})
 	if err != nil {
 		if fe := flagErrors(err); fe != "" {
 			return errors.New(strings.ReplaceAll(fe, "--org-name", "--org"))
@@ -162,6 +162,19 @@ func setup(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer
 	}
 	fmt.Fprintf(stdout, "organization: %s (%s)\nowner: %s (%s)\nsign in at %s/login\n", o.Name, o.SID, u.Email, u.SID, cfg.BaseURL)
 	return nil
+}
+
+// setUp creates the organization and its Owner, as the setup page does: the password is checked
+// against the policy and hashed before the store sees it.
+func setUp(ctx context.Context, st *store.Store, in domain.SetupInput) (*domain.Organization, *domain.User, error) {
+	if err := in.Validate(auth.PasswordProblem); err != nil {
+		return nil, nil, err
+	}
+	hash, err := auth.HashPassword(in.Password)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st.Setup(ctx, in, hash, "")
 }
 
 // flagErrors joins the field messages of a validation error into one line that names each
@@ -259,8 +272,8 @@ func seed(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	password := strings.ReplaceAll(auth.NewToken()[:24], "-", "x")
 	if !ok {
-		_, u, err := st.Setup(ctx, domain.SetupInput{OrgName: "Example Corp", Domain: "example.com", Name: "Olive Owner",
-			Email: "owner@example.com", Password: password}, "")
+		_, u, err := setUp(ctx, st, domain.SetupInput{OrgName: "Example Corp", Domain: "example.com", Name: "Olive Owner",
+			Email: "owner@example.com", Password: password})
 		if err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"admincenter/internal/auth"
 	"admincenter/internal/domain"
 	"admincenter/internal/store"
 )
@@ -183,7 +184,16 @@ func (a *API) handleSCIMUserCreate(c echo.Context) error {
 	}
 	u := domain.SCIMUserInput{Active: true}
 	in.apply(&u)
-	created, err := a.store.CreateSCIMUser(c.Request().Context(), actorOf(c), currentApp(c).OrgSID, u)
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	// A managed user starts with an unusable random password: they set their own through
+	// password recovery or sign in by SSO.
+	hash, err := auth.HashPassword(auth.NewToken())
+	if err != nil {
+		return err
+	}
+	created, err := a.store.CreateSCIMUser(c.Request().Context(), actorOf(c), currentApp(c).OrgSID, u, hash)
 	if domain.ErrorCode(err) == domain.EConflict {
 		return scimError(409, "uniqueness", domain.ErrorMessage(err))
 	}

@@ -71,20 +71,20 @@ func TestSCIMUsers(t *testing.T) {
 	other, _ := newOrg(t, s, "Beta", "beta.com")
 	api := domain.Actor{Type: "api", SID: "OQ00000000000000000000000000000000", Label: "HR"}
 
-	if _, err := s.CreateSCIMUser(ctx, api, org.SID, domain.SCIMUserInput{UserName: "ann@beta.com", Active: true}); domain.FieldErrors(err)["userName"] == "" {
+	if _, err := s.CreateSCIMUser(ctx, api, org.SID, domain.SCIMUserInput{UserName: "ann@beta.com", Active: true}, storetest.NoPasswordHash); domain.FieldErrors(err)["userName"] == "" {
 		t.Errorf("email in another organization's domain: %v", err)
 	}
-	if _, err := s.CreateSCIMUser(ctx, api, org.SID, domain.SCIMUserInput{UserName: "not an email", Active: true}); domain.ErrorCode(err) != domain.EInvalid {
+	if _, err := s.CreateSCIMUser(ctx, api, org.SID, domain.SCIMUserInput{UserName: "not an email", Active: true}, storetest.NoPasswordHash); domain.ErrorCode(err) != domain.EInvalid {
 		t.Errorf("malformed userName: %v", err)
 	}
-	ann, err := s.CreateSCIMUser(ctx, api, org.SID, domain.SCIMUserInput{UserName: "Ann@Alpha.com", GivenName: "Ann", FamilyName: "Lee", Active: true})
+	ann, err := s.CreateSCIMUser(ctx, api, org.SID, domain.SCIMUserInput{UserName: "Ann@Alpha.com", GivenName: "Ann", FamilyName: "Lee", Active: true}, storetest.NoPasswordHash)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ann.Email != "ann@alpha.com" || ann.Name != "Ann Lee" || ann.OrgRole != domain.OrgRoleStandard || !ann.Active() || ann.PasswordHash != "" {
 		t.Fatalf("created %+v", ann)
 	}
-	if _, err := s.CreateSCIMUser(ctx, api, org.SID, domain.SCIMUserInput{UserName: "ann@alpha.com", Active: true}); domain.ErrorCode(err) != domain.EConflict {
+	if _, err := s.CreateSCIMUser(ctx, api, org.SID, domain.SCIMUserInput{UserName: "ann@alpha.com", Active: true}, storetest.NoPasswordHash); domain.ErrorCode(err) != domain.EConflict {
 		t.Errorf("duplicate: %v", err)
 	}
 	if _, err := s.FindSCIMUser(ctx, other.SID, ann.SID); domain.ErrorCode(err) != domain.ENotFound {
@@ -141,7 +141,7 @@ func TestCreateRoleAssignmentScope(t *testing.T) {
 		t.Fatal(err)
 	}
 	api := domain.Actor{Type: "api", SID: "OQ00000000000000000000000000000000", Label: "HR"}
-	ann, err := s.CreateSCIMUser(ctx, api, org.SID, domain.SCIMUserInput{UserName: "ann@alpha.com", Active: true})
+	ann, err := s.CreateSCIMUser(ctx, api, org.SID, domain.SCIMUserInput{UserName: "ann@alpha.com", Active: true}, storetest.NoPasswordHash)
 	if err != nil {
 		t.Fatal(err)
 	}

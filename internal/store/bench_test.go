@@ -43,17 +43,17 @@ func benchSetup(b *testing.B) (*Store, string) {
 		if benchStore, benchErr = Open(ctx, filepath.Join(benchDir, "bench.db"), Options{NoReadCache: true}); benchErr != nil {
 			return
 		}
-		var o *domain.Organization
-		if o, _, benchErr = benchStore.Setup(ctx, domain.SetupInput{OrgName: "Bench", Domain: "bench.example", Name: "Bench Owner",
-			Email: "owner@bench.example", Password: testPassword}, ""); benchErr != nil {
-			return
-		}
-		benchOrg = o.SID
 		hash, err := auth.HashPassword(testPassword)
 		if err != nil {
 			benchErr = err
 			return
 		}
+		var o *domain.Organization
+		if o, _, benchErr = benchStore.Setup(ctx, domain.SetupInput{OrgName: "Bench", Domain: "bench.example", Name: "Bench Owner",
+			Email: "owner@bench.example", Password: testPassword}, hash, ""); benchErr != nil {
+			return
+		}
+		benchOrg = o.SID
 		_, benchErr = benchStore.Seed(ctx, SeedInput{Accounts: 100_000, Users: 20_000, PasswordHash: hash})
 	})
 	if benchErr != nil {

@@ -44,14 +44,14 @@ func TestSignUpFromInvitation(t *testing.T) {
 		}
 	}
 	// The typed email does not matter: the invitation's wins, and no own account is made.
-	u, acct, err := s.SignUp(ctx, domain.SignUpInput{Name: "Carla", Email: "someone-else@evil.example", Password: testPassword, Invitation: "tok-live"}, "")
+	u, acct, err := s.SignUp(ctx, domain.SignUpInput{Name: "Carla", Email: "someone-else@evil.example", Password: testPassword, Invitation: "tok-live"}, testHash(t), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if u.Email != "carla@contractor.io" || acct != nil || u.Managed() {
 		t.Errorf("user %+v, account %v", u, acct)
 	}
-	if _, _, err := s.SignUp(ctx, domain.SignUpInput{Name: "Old", Email: "old@contractor.io", Password: testPassword, Invitation: "tok-old"}, ""); err != ErrInvitationGone {
+	if _, _, err := s.SignUp(ctx, domain.SignUpInput{Name: "Old", Email: "old@contractor.io", Password: testPassword, Invitation: "tok-old"}, testHash(t), ""); err != ErrInvitationGone {
 		t.Errorf("sign-up from an expired invitation: %v", err)
 	}
 	if _, err := s.FindUserByEmail(ctx, "old@contractor.io"); domain.ErrorCode(err) != domain.ENotFound {

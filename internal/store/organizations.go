@@ -12,20 +12,21 @@ import (
 // ErrAlreadySetUp is returned by Setup when an organization exists.
 var ErrAlreadySetUp = domain.Errorf(domain.EConflict, "Admin Center is already set up.")
 
-// Setup creates the organization, its trusted first domain and its Owner, on an empty database only.
-func (s *Store) Setup(ctx context.Context, in domain.SetupInput, ip string) (*domain.Organization, *domain.User, error) {
-	if err := in.Validate(auth.PasswordProblem); err != nil {
+// Setup creates the organization, its trusted first domain and its Owner, on an empty database
+// only. passwordHash is the hash of in.Password, which the caller checked against the password
+// policy (the auth package's PasswordProblem) first.
+func (s *Store) Setup(ctx context.Context, in domain.SetupInput, passwordHash, ip string) (*domain.Organization, *domain.User, error) {
+	if err := in.Validate(passwordChecked); err != nil {
 		return nil, nil, err
 	}
-	hash, err := auth.HashPassword(in.Password)
-	if err != nil {
-		return nil, nil, err
+	if passwordHash == "" {
+		return nil, nil, errNoPasswordHash
 	}
 	now := s.Now()
 	org := &domain.Organization{SID: domain.NewSID(domain.PrefixOrganization), Name: in.OrgName, CreatedAt: now}
 	user := &domain.User{SID: domain.NewSID(domain.PrefixUser), Email: in.Email, Name: in.Name, Status: domain.UserActive,
 		OrgSID: org.SID, OrgRole: domain.OrgRoleOwner, CreatedAt: now}
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRow(`SELECT count(*) FROM organizations`).Scan(&n); err != nil {
 			return err
@@ -36,7 +37,7 @@ func (s *Store) Setup(ctx context.Context, in domain.SetupInput, ip string) (*do
 		if _, err := tx.Exec(`INSERT INTO organizations (sid, name, created_at) VALUES (?, ?, ?)`, org.SID, org.Name, ms(now)); err != nil {
 			return err
 		}
-		if err := insertUserTx(tx, user, hash, now); err != nil {
+		if err := insertUserTx(tx, user, passwordHash, now); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(`INSERT INTO domains (org_sid, domain, token, verified_at, last_checked_at, created_at, trusted) VALUES (?, ?, ?, ?, ?, ?, 1)`,

@@ -101,10 +101,12 @@ func (s *Store) FindPasswordReset(ctx context.Context, token string) (*PasswordR
 	return r, nil
 }
 
-// ResetPassword sets the password of the reset link's user. The link is used up in the same
+// ResetPassword sets the password of the reset link's user to passwordHash, the hash of a new
+// password the caller checked against the password policy (see FindPasswordReset for the user
+// to check it with). The link is used up in the same
 // conditional update that checks it, so it works once however often it is posted; the user's
 // sessions all end, their failed sign-ins are forgotten and they are told by email.
-func (s *Store) ResetPassword(ctx context.Context, token, password, ip string) (*domain.User, error) {
+func (s *Store) ResetPassword(ctx context.Context, token, passwordHash, ip string) (*domain.User, error) {
 	r, err := s.FindPasswordReset(ctx, token)
 	if err != nil {
 		return nil, err
@@ -112,14 +114,10 @@ func (s *Store) ResetPassword(ctx context.Context, token, password, ip string) (
 	if r.Gone != "" {
 		return nil, domain.Errorf(domain.EConflict, "%s", r.Gone)
 	}
+	if passwordHash == "" {
+		return nil, errNoPasswordHash
+	}
 	u := r.User
-	if err := domain.FieldError("new_password", auth.PasswordProblem(password, u.Email, u.Name)); err != nil {
-		return nil, err
-	}
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		return nil, err
-	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
 		res, err := tx.Exec(`UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?`,
@@ -131,7 +129,7 @@ func (s *Store) ResetPassword(ctx context.Context, token, password, ip string) (
 			return domain.Errorf(domain.EConflict, "%s", resetLinkUsed)
 		}
 		if _, err := tx.Exec(`UPDATE users SET password_hash = ?, version = version + 1, updated_at = ? WHERE sid = ? AND status = 'active'`,
-			hash, ms(now), u.SID); err != nil {
+			passwordHash, ms(now), u.SID); err != nil {
 			return err
 		}
 		ended, err := endOtherSessionsTx(tx, u.SID, nil)

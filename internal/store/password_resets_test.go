@@ -41,7 +41,7 @@ func TestPasswordResetLinkExpiresAndStopsForADeactivatedUser(t *testing.T) {
 	if err != nil || !strings.Contains(r.Gone, "expired") {
 		t.Fatalf("an hour later: %v, gone %q", err, r.Gone)
 	}
-	_, err = s.ResetPassword(ctx, token, "saddle lantern quietly orbit", "")
+	_, err = s.ResetPassword(ctx, token, testHash(t), "")
 	wantErrCode(t, err, domain.EConflict)
 
 	member, err := storetest.AddUser(ctx, s, owner.OrgSID, domain.OrgRoleStandard, "sam@alpha.com", "Sam Standard", testPassword)
@@ -52,7 +52,7 @@ func TestPasswordResetLinkExpiresAndStopsForADeactivatedUser(t *testing.T) {
 	if err := storetest.SetUserStatus(ctx, s, member.SID, "deactivated"); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.ResetPassword(ctx, token, "saddle lantern quietly orbit", "")
+	_, err = s.ResetPassword(ctx, token, testHash(t), "")
 	wantErrCode(t, err, domain.EConflict)
 	// A deactivated user is sent no new link.
 	before := emailsTo(t, s, member.Email)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"time"
 
-	"admincenter/internal/auth"
 	"admincenter/internal/domain"
 )
 
@@ -104,25 +103,25 @@ func verifiedDomainTx(tx *sql.Tx, orgSID, email string) error {
 	return nil
 }
 
-// CreateSCIMUser provisions a managed user of the organization (a Standard User) with an
-// unusable random password: they set their own through password recovery or sign in by SSO.
-func (s *Store) CreateSCIMUser(ctx context.Context, actor domain.Actor, orgSID string, in domain.SCIMUserInput) (*SCIMUser, error) {
+// CreateSCIMUser provisions a managed user of the organization (a Standard User) with
+// passwordHash, the caller's hash of an unusable random password: they set their own through
+// password recovery or sign in by SSO.
+func (s *Store) CreateSCIMUser(ctx context.Context, actor domain.Actor, orgSID string, in domain.SCIMUserInput, passwordHash string) (*SCIMUser, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	hash, err := auth.HashPassword(auth.NewToken())
-	if err != nil {
-		return nil, err
+	if passwordHash == "" {
+		return nil, errNoPasswordHash
 	}
 	now := s.Now()
 	u := &domain.User{SID: domain.NewSID(domain.PrefixUser), Email: in.UserName, Name: in.DisplayName,
 		OrgSID: orgSID, OrgRole: domain.OrgRoleStandard}
 	var out *SCIMUser
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		if err := verifiedDomainTx(tx, orgSID, in.UserName); err != nil {
 			return err
 		}
-		if err := insertUserTx(tx, u, hash, now); err != nil {
+		if err := insertUserTx(tx, u, passwordHash, now); err != nil {
 			if domain.ErrorCode(err) == domain.EConflict {
 				return domain.Errorf(domain.EConflict, "A user with this userName already exists.")
 			}
@@ -142,6 +141,7 @@ func (s *Store) CreateSCIMUser(ctx context.Context, actor domain.Actor, orgSID s
 			After: after}); err != nil {
 			return err
 		}
+		var err error
 		out, err = findSCIMUserTx(tx, orgSID, u.SID)
 		return err
 	})

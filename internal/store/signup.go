@@ -38,22 +38,22 @@ func invitationEmailTx(tx *sql.Tx, token string, now int64) (string, error) {
 	return domain.NormalizeEmail(email), err
 }
 
-// SignUp creates an external user. Someone who signs up on their own also gets their own first
-// account, outside any organization, as its owner; someone who came from an invitation gets
-// the invitation's email and no account (they are about to join one). Signing up never
-// joins an organization.
-func (s *Store) SignUp(ctx context.Context, in domain.SignUpInput, ip string) (*domain.User, *domain.Account, error) {
-	if err := in.Validate(auth.PasswordProblem); err != nil {
+// SignUp creates an external user with passwordHash, the hash of in.Password, which the caller
+// checked against the password policy (the auth package's PasswordProblem) first. Someone who
+// signs up on their own also gets their own first account, outside any organization, as its
+// owner; someone who came from an invitation gets the invitation's email and no account (they
+// are about to join one). Signing up never joins an organization.
+func (s *Store) SignUp(ctx context.Context, in domain.SignUpInput, passwordHash, ip string) (*domain.User, *domain.Account, error) {
+	if err := in.Validate(passwordChecked); err != nil {
 		return nil, nil, err
 	}
-	hash, err := auth.HashPassword(in.Password)
-	if err != nil {
-		return nil, nil, err
+	if passwordHash == "" {
+		return nil, nil, errNoPasswordHash
 	}
 	now := s.Now()
 	u := &domain.User{SID: domain.NewSID(domain.PrefixUser), Email: in.Email, Name: in.Name, Status: domain.UserActive, CreatedAt: now}
 	var a *domain.Account
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		if in.Invitation != "" {
 			email, err := invitationEmailTx(tx, in.Invitation, ms(now))
 			if err != nil {
@@ -61,7 +61,7 @@ func (s *Store) SignUp(ctx context.Context, in domain.SignUpInput, ip string) (*
 			}
 			u.Email = email
 		}
-		if err := insertUserTx(tx, u, hash, now); err != nil {
+		if err := insertUserTx(tx, u, passwordHash, now); err != nil {
 			return err
 		}
 		actor := userActor(u, ip)

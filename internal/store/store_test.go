@@ -14,6 +14,16 @@ import (
 
 const testPassword = "correct horse battery staple"
 
+// testHash is the hash of testPassword, as a caller passes the store a new password.
+func testHash(t testing.TB) string {
+	t.Helper()
+	h, err := storetest.PasswordHash(testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
 func openTest(t testing.TB) *Store {
 	t.Helper()
 	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "admincenter.db"), Options{})
@@ -56,11 +66,11 @@ func TestSetupOnlyOnce(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	in := domain.SetupInput{OrgName: "Example", Domain: "example.com", Name: "Olive", Email: "olive@example.com", Password: testPassword}
-	if _, _, err := s.Setup(ctx, in, ""); err != nil {
+	if _, _, err := s.Setup(ctx, in, testHash(t), ""); err != nil {
 		t.Fatal(err)
 	}
 	in.Email = "other@example.com"
-	if _, _, err := s.Setup(ctx, in, ""); err != ErrAlreadySetUp {
+	if _, _, err := s.Setup(ctx, in, testHash(t), ""); err != ErrAlreadySetUp {
 		t.Fatalf("second Setup = %v, want ErrAlreadySetUp", err)
 	}
 	u, err := s.FindUserByEmail(ctx, "OLIVE@Example.com")
@@ -79,7 +89,7 @@ func TestSetupOnlyOnce(t *testing.T) {
 func TestSetupRejectsBadInputAndWritesNothing(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	_, _, err := s.Setup(ctx, domain.SetupInput{OrgName: "X", Domain: "example.com", Name: "Olive", Email: "olive@other.com", Password: testPassword}, "")
+	_, _, err := s.Setup(ctx, domain.SetupInput{OrgName: "X", Domain: "example.com", Name: "Olive", Email: "olive@other.com", Password: testPassword}, testHash(t), "")
 	if domain.ErrorCode(err) != domain.EInvalid || domain.FieldErrors(err)["email"] == "" {
 		t.Fatalf("err = %v, want an email field error", err)
 	}

@@ -28,6 +28,14 @@ func scanUser(row scanner, extra ...any) (*domain.User, error) {
 	return &u, nil
 }
 
+// errNoPasswordHash is a caller's mistake: a new password is checked against the policy and
+// hashed before the store sees it.
+var errNoPasswordHash = errors.New("store: no password hash")
+
+// passwordChecked stands in for the password policy in an input's Validate: the caller checked
+// the password before hashing it, so only the other fields are the store's to check.
+func passwordChecked(string, ...string) domain.Message { return domain.Message{} }
+
 func insertUserTx(tx *sql.Tx, u *domain.User, passwordHash string, now time.Time) error {
 	_, err := tx.Exec(`INSERT INTO users (sid, email, name, password_hash, status, org_sid, org_role, created_at, updated_at)
 		VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?)`,

@@ -27,9 +27,16 @@ const Password = "correct horse battery staple"
 
 var hashes sync.Map // password → argon2id hash: argon2id is slow, more so under the race detector
 
+// NoPasswordHash is the password hash of a user who cannot sign in with a password.
+const NoPasswordHash = "!"
+
+// PasswordHash returns the argon2id hash of password, hashed once per test binary; for "" it
+// is NoPasswordHash. Store methods that set a password take its hash.
+func PasswordHash(password string) (string, error) { return hash(password) }
+
 func hash(password string) (string, error) {
 	if password == "" {
-		return "!", nil // a user who cannot sign in with a password
+		return NoPasswordHash, nil
 	}
 	if h, ok := hashes.Load(password); ok {
 		return h.(string), nil
