@@ -193,6 +193,114 @@ func (s *Server) signInWithPassword(ctx context.Context, in loginAttempt) (start
 	return startedSession{user: u, id: id, state: state}, nil
 }
 
+// checkCurrentPassword checks a signed-in user's password for a sensitive change, under the same
+// throttle as sign-in (a paused email or IP is refused before any check). The hash is read
+// again: the user in hand may be from before a password change. It returns the hash it checked
+// against, for a change that must not overwrite a newer one.
+func (s *Server) checkCurrentPassword(ctx context.Context, u *domain.User, password, ip string) (string, bool, error) {
+	if err := s.store.CheckSignInThrottle(ctx, u, u.Email, ip); err != nil {
+		return "", false, err
+	}
+	fresh, err := s.store.FindUserBySID(ctx, u.SID)
+	if err != nil {
+		return "", false, err
+	}
+	ok, err := auth.CheckPassword(fresh.PasswordHash, password)
+	return fresh.PasswordHash, ok, err
+}
+
+// secondFactor matches a typed second-factor code of u: a TOTP code against the user's secret,
+// as the time step it is of, or a recovery code, which the store checks by its hash. A code that
+// matches nothing is the zero store.SecondFactor, which the store refuses and counts.
+func (s *Server) secondFactor(ctx context.Context, u *domain.User, code string) (store.SecondFactor, error) {
+	code = domain.NormalizeCode(code)
+	switch {
+	case domain.IsTOTPCode(code):
+		key, err := s.store.FindTOTPKey(ctx, u.SID)
+		if err != nil || key == nil {
+			return store.SecondFactor{}, err
+		}
+		step, ok := auth.MatchTOTP(key.Secret, code, s.store.Now())
+		if !ok {
+			return store.SecondFactor{}, nil
+		}
+		return store.SecondFactor{Key: key, Step: step}, nil
+	case domain.IsRecoveryCode(code):
+		return store.SecondFactor{RecoveryCode: code}, nil
+	}
+	return store.SecondFactor{}, nil
+}
+
+// reauthenticate checks the password and second-factor code that confirm a sensitive change to
+// u's two-factor sign-in (action names it in the audit log). A wrong password is recorded as a
+// failed attempt and answered with a field error; otherwise it returns the second factor for
+// the store to use up with the change (a wrong code is recorded there).
+func (s *Server) reauthenticate(ctx context.Context, u *domain.User, password, code, ip, action string) (store.SecondFactor, error) {
+	if err := domain.ValidateReauthentication(password, code); err != nil {
+		return store.SecondFactor{}, err
+	}
+	_, ok, err := s.checkCurrentPassword(ctx, u, password, ip)
+	if err != nil {
+		return store.SecondFactor{}, err
+	}
+	if !ok {
+		if err := s.store.RecordReauthenticationFailure(ctx, u, action, "wrong password", ip); err != nil {
+			return store.SecondFactor{}, err
+		}
+		return store.SecondFactor{}, domain.FieldError("password", domain.MsgPasswordWrong)
+	}
+	return s.secondFactor(ctx, u, code)
+}
+
+// completeTwoFactorSignIn runs the second step of a sign-in: the pending session pendingID and a
+// TOTP or recovery code give a new, fully signed-in session, whose raw id it returns. The
+// throttle is checked before the code is.
+func (s *Server) completeTwoFactorSignIn(ctx context.Context, pendingID, code, ip, userAgent string) (string, *domain.User, error) {
+	sess, u, err := s.store.FindSession(ctx, pendingID, s.policy)
+	if err != nil {
+		return "", nil, err
+	}
+	if sess.State != domain.SessionPending2FA {
+		return "", nil, store.ErrNoSession
+	}
+	if err := domain.FieldError("code", domain.ValidateCodeInput(code)); err != nil {
+		return "", u, err
+	}
+	if err := s.store.CheckSignInThrottle(ctx, u, u.Email, ip); err != nil {
+		return "", u, err
+	}
+	f, err := s.secondFactor(ctx, u, code)
+	if err != nil {
+		return "", u, err
+	}
+	id, err := s.store.CompleteTwoFactorSignIn(ctx, sess, u, f, ip, userAgent, s.policy)
+	return id, u, err
+}
+
+// changePassword sets u's password to next once current checks out: the new one is checked
+// against the policy and hashed here, and replaces the hash current was checked against. A wrong
+// current password is recorded as a failed attempt.
+func (s *Server) changePassword(ctx context.Context, u *domain.User, keep []byte, current, next, ip string) error {
+	if err := domain.ValidatePasswordChange(current, next, auth.PasswordProblem, u.Email, u.Name); err != nil {
+		return err
+	}
+	oldHash, ok, err := s.checkCurrentPassword(ctx, u, current, ip)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if err := s.store.RecordReauthenticationFailure(ctx, u, "password.change", "wrong current password", ip); err != nil {
+			return err
+		}
+		return domain.FieldError("current_password", domain.MsgCurrentPasswordWrong)
+	}
+	hash, err := auth.HashPassword(next)
+	if err != nil {
+		return err
+	}
+	return s.store.ChangePassword(ctx, u, keep, oldHash, hash, ip)
+}
+
 func (s *Server) handleLogout(c echo.Context) error {
 	if ck, err := c.Cookie(s.sessionCookieName()); err == nil && ck.Value != "" {
 		if err := s.store.SignOut(c.Request().Context(), ck.Value, currentUser(c), clientIP(c)); err != nil {

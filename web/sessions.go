@@ -58,7 +58,7 @@ func (s *Server) handlePasswordForm(c echo.Context) error {
 }
 
 func (s *Server) handlePasswordChange(c echo.Context) error {
-	err := s.store.ChangePassword(c.Request().Context(), currentUser(c), currentSession(c).IDHash,
+	err := s.changePassword(c.Request().Context(), currentUser(c), currentSession(c).IDHash,
 		c.FormValue("current_password"), c.FormValue("new_password"), clientIP(c))
 	status := http.StatusUnprocessableEntity
 	switch domain.ErrorCode(err) {

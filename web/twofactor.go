@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"net/http"
@@ -120,7 +121,7 @@ func (s *Server) handleTwoFactorEnable(c echo.Context) error {
 		return s.render(c, http.StatusUnprocessableEntity, views.TwoFactorPage(s.page(c, "Two-factor sign-in", "profile"), v))
 	}
 	codes := auth.NewRecoveryCodes(auth.RecoveryCodeCount)
-	err := s.store.EnableTOTP(c.Request().Context(), u, currentSession(c).IDHash, secret, c.FormValue("code"), codes, clientIP(c))
+	err := s.enableTOTP(c.Request().Context(), u, currentSession(c).IDHash, secret, c.FormValue("code"), codes, clientIP(c))
 	if isInvalid(err) {
 		v, verr := s.twoFactorView(c, u)
 		if verr != nil {
@@ -137,12 +138,35 @@ func (s *Server) handleTwoFactorEnable(c echo.Context) error {
 	return s.render(c, http.StatusOK, views.RecoveryCodesPage(s.page(c, "Recovery codes", "profile"), views.RecoveryCodesView{Codes: codes}))
 }
 
+// errEnrollCode answers an enrollment code that does not match the secret offered.
+var errEnrollCode = domain.FieldError("code", domain.MsgCodeWrongEnroll)
+
+// enableTOTP turns two-factor sign-in on with secret once code, a TOTP code, matches it; the
+// store uses up the code's time step with the change.
+func (s *Server) enableTOTP(ctx context.Context, u *domain.User, keep []byte, secret, code string, recoveryCodes []string, ip string) error {
+	if m := domain.ValidateCodeInput(code); !m.IsZero() || !domain.IsTOTPCode(domain.NormalizeCode(code)) {
+		if m.IsZero() {
+			m = domain.MsgCodeTOTPOnly
+		}
+		return domain.FieldError("code", m)
+	}
+	step, ok := auth.MatchTOTP(secret, domain.NormalizeCode(code), s.store.Now())
+	if !ok {
+		return errEnrollCode
+	}
+	return s.store.EnableTOTP(ctx, u, keep, secret, step, recoveryCodes, ip)
+}
+
 func (s *Server) handleTwoFactorDisable(c echo.Context) error {
 	u := currentUser(c)
 	if !u.TOTPEnabled {
 		return s.redirectFlash(c, "/settings/2fa", "Two-factor sign-in is already off.")
 	}
-	err := s.store.DisableTOTP(c.Request().Context(), u, currentSession(c).IDHash, c.FormValue("password"), c.FormValue("code"), clientIP(c))
+	ctx := c.Request().Context()
+	f, err := s.reauthenticate(ctx, u, c.FormValue("password"), c.FormValue("code"), clientIP(c), "2fa.disable")
+	if err == nil {
+		err = s.store.DisableTOTP(ctx, u, currentSession(c).IDHash, f, clientIP(c))
+	}
 	if err != nil {
 		return s.reauthFailed(c, u, err, func(v *views.TwoFactorView, f views.Form) { v.Disable = f })
 	}
@@ -155,7 +179,11 @@ func (s *Server) handleRecoveryCodesRegenerate(c echo.Context) error {
 		return s.redirectFlash(c, "/settings/2fa", "Turn on two-factor sign-in first; recovery codes come with it.")
 	}
 	codes := auth.NewRecoveryCodes(auth.RecoveryCodeCount)
-	err := s.store.RegenerateRecoveryCodes(c.Request().Context(), u, currentSession(c).IDHash, c.FormValue("password"), c.FormValue("code"), codes, clientIP(c))
+	ctx := c.Request().Context()
+	f, err := s.reauthenticate(ctx, u, c.FormValue("password"), c.FormValue("code"), clientIP(c), "2fa.recovery_codes.regenerate")
+	if err == nil {
+		err = s.store.RegenerateRecoveryCodes(ctx, u, currentSession(c).IDHash, f, codes, clientIP(c))
+	}
 	if err != nil {
 		return s.reauthFailed(c, u, err, func(v *views.TwoFactorView, f views.Form) { v.Regenerate = f })
 	}
@@ -232,7 +260,7 @@ func (s *Server) handleLoginTwoFactor(c echo.Context) error {
 		s.flash(c, "info", "Your sign-in timed out. Enter your email and password again.")
 		return c.Redirect(http.StatusSeeOther, "/login")
 	}
-	id, u, err := s.store.CompleteTwoFactorSignIn(c.Request().Context(), pending, c.FormValue("code"), clientIP(c), c.Request().UserAgent(), s.policy)
+	id, u, err := s.completeTwoFactorSignIn(c.Request().Context(), pending, c.FormValue("code"), clientIP(c), c.Request().UserAgent())
 	if errors.Is(err, store.ErrNoSession) {
 		s.clearSessionCookie(c)
 		s.flash(c, "info", "Your sign-in timed out. Enter your email and password again.")

@@ -44,25 +44,15 @@ func (s *Store) FindTwoFactorStatus(ctx context.Context, userSID string) (*TwoFa
 var (
 	ErrWrongCode = &domain.Error{Code: domain.EUnauthorized, Message: "That code did not work.",
 		Fields: domain.Validation{"code": domain.MsgCodeWrong}}
-	errEnrollCode    = domain.FieldError("code", domain.MsgCodeWrongEnroll)
 	errTOTPAlreadyOn = domain.Errorf(domain.EConflict, "Two-factor sign-in is already on for your user.")
 	errTOTPOff       = domain.Errorf(domain.EConflict, "Two-factor sign-in is not on for your user.")
 )
 
-// EnableTOTP turns two-factor sign-in on with secret, once code proves the user's app has it.
-// It stores the secret sealed, replaces the recovery codes with hashes of codes, ends the
-// user's other sessions and writes the audit event, all in one transaction.
-func (s *Store) EnableTOTP(ctx context.Context, u *domain.User, keepSession []byte, secret, code string, recoveryCodes []string, ip string) error {
-	if m := domain.ValidateCodeInput(code); !m.IsZero() || !domain.IsTOTPCode(domain.NormalizeCode(code)) {
-		if m.IsZero() {
-			m = domain.MsgCodeTOTPOnly
-		}
-		return domain.FieldError("code", m)
-	}
-	step, ok := auth.MatchTOTP(secret, domain.NormalizeCode(code), s.Now())
-	if !ok {
-		return errEnrollCode
-	}
+// EnableTOTP turns two-factor sign-in on with secret; step is the time step of the code that
+// proved the user's app has it (the caller matched it), used up here. It stores the secret
+// sealed, replaces the recovery codes with hashes of codes, ends the user's other sessions and
+// writes the audit event, all in one transaction.
+func (s *Store) EnableTOTP(ctx context.Context, u *domain.User, keepSession []byte, secret string, step int64, recoveryCodes []string, ip string) error {
 	sealed, err := s.sealer.Seal([]byte(secret))
 	if err != nil {
 		return err
@@ -92,11 +82,11 @@ func (s *Store) EnableTOTP(ctx context.Context, u *domain.User, keepSession []by
 	})
 }
 
-// DisableTOTP turns two-factor sign-in off after checking the password and a current code
-// (or a recovery code). It deletes the secret and the recovery codes and ends the user's
-// other sessions. A wrong password or code counts as a failed attempt.
-func (s *Store) DisableTOTP(ctx context.Context, u *domain.User, keepSession []byte, password, code, ip string) error {
-	return s.reauthenticated(ctx, u, password, code, ip, "2fa.disable", func(tx *sql.Tx, now time.Time) error {
+// DisableTOTP turns two-factor sign-in off once the caller has checked the user's password and
+// f, the second factor, is used up. It deletes the secret and the recovery codes and ends the
+// user's other sessions. A code that is not accepted counts as a failed attempt.
+func (s *Store) DisableTOTP(ctx context.Context, u *domain.User, keepSession []byte, f SecondFactor, ip string) error {
+	return s.reauthenticated(ctx, u, f, ip, "2fa.disable", func(tx *sql.Tx, now time.Time) error {
 		if _, err := tx.Exec(`UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = 0, version = version + 1, updated_at = ?
 			WHERE sid = ?`, ms(now), u.SID); err != nil {
 			return err
@@ -116,10 +106,11 @@ func (s *Store) DisableTOTP(ctx context.Context, u *domain.User, keepSession []b
 	})
 }
 
-// RegenerateRecoveryCodes replaces the user's recovery codes after checking the password and a
-// current code; the old codes stop working at once. It ends the user's other sessions.
-func (s *Store) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, keepSession []byte, password, code string, recoveryCodes []string, ip string) error {
-	return s.reauthenticated(ctx, u, password, code, ip, "2fa.recovery_codes.regenerate", func(tx *sql.Tx, now time.Time) error {
+// RegenerateRecoveryCodes replaces the user's recovery codes once the caller has checked the
+// user's password and f, the second factor, is used up; the old codes stop working at once. It
+// ends the user's other sessions. A code that is not accepted counts as a failed attempt.
+func (s *Store) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, keepSession []byte, f SecondFactor, recoveryCodes []string, ip string) error {
+	return s.reauthenticated(ctx, u, f, ip, "2fa.recovery_codes.regenerate", func(tx *sql.Tx, now time.Time) error {
 		if err := replaceRecoveryCodesTx(tx, u.SID, recoveryCodes); err != nil {
 			return err
 		}
@@ -133,39 +124,23 @@ func (s *Store) RegenerateRecoveryCodes(ctx context.Context, u *domain.User, kee
 	})
 }
 
-// reauthenticated runs change in one transaction once the password and a second-factor code
-// check out. Wrong ones are counted and audited (in a transaction of their own, since the
-// change does not happen) and answered with field errors.
-func (s *Store) reauthenticated(ctx context.Context, u *domain.User, password, code, ip, action string, change func(*sql.Tx, time.Time) error) error {
-	if err := domain.ValidateReauthentication(password, code); err != nil {
-		return err
-	}
-	_, pwOK, err := s.checkCurrentPassword(ctx, u, password, ip)
-	if err != nil {
-		return err
-	}
+// reauthenticated runs change in one transaction once f is used up. A code that is not accepted
+// is counted and audited instead, and answered with a field error.
+func (s *Store) reauthenticated(ctx context.Context, u *domain.User, f SecondFactor, ip, action string, change func(*sql.Tx, time.Time) error) error {
 	var failed error
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
-		method := ""
-		if pwOK {
-			var err error
-			if method, err = s.consumeSecondFactorTx(tx, u, domain.NormalizeCode(code), now); err != nil {
-				return err
-			}
+		method, err := consumeSecondFactorTx(tx, u, f, now)
+		if err != nil {
+			return err
 		}
-		if !pwOK || method == "" {
+		if method == "" {
 			if err := s.recordFailureTx(tx, u.Email, ip); err != nil {
 				return err
 			}
-			reason := "wrong password"
-			failed = domain.FieldError("password", domain.MsgPasswordWrong)
-			if pwOK {
-				reason = "wrong code"
-				failed = &domain.Error{Code: domain.EInvalid, Message: ErrWrongCode.Message, Fields: ErrWrongCode.Fields}
-			}
+			failed = &domain.Error{Code: domain.EInvalid, Message: ErrWrongCode.Message, Fields: ErrWrongCode.Fields}
 			return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: action, TargetType: "user", TargetSID: u.SID,
-				After: map[string]string{"reason": reason}, Outcome: "failure"})
+				After: map[string]string{"reason": "wrong code"}, Outcome: "failure"})
 		}
 		if method == "recovery" {
 			if err := s.auditRecoveryUseTx(tx, u, ip); err != nil {
@@ -180,29 +155,32 @@ func (s *Store) reauthenticated(ctx context.Context, u *domain.User, password, c
 	return failed
 }
 
-// CompleteTwoFactorSignIn finishes a two-step sign-in: the pending session named by pendingID
-// and a TOTP or recovery code give a new, fully signed-in session (a new id: the pending one is
-// deleted). Each time step and each recovery code is consumed by a conditional UPDATE, so of
-// two concurrent submissions of one code exactly one wins. It returns the new raw session id.
-func (s *Store) CompleteTwoFactorSignIn(ctx context.Context, pendingID, code, ip, userAgent string, p SessionPolicy) (string, *domain.User, error) {
-	sess, u, err := s.FindSession(ctx, pendingID, p)
-	if err != nil {
-		return "", nil, err
-	}
-	if sess.State != domain.SessionPending2FA {
-		return "", nil, ErrNoSession
-	}
-	if err := domain.FieldError("code", domain.ValidateCodeInput(code)); err != nil {
-		return "", u, err
-	}
-	if err := s.CheckSignInThrottle(ctx, u, u.Email, ip); err != nil {
-		return "", u, err
+// RecordReauthenticationFailure counts a wrong password typed to confirm a sensitive change
+// (action, such as "password.change") as a failed attempt and audits it with reason.
+func (s *Store) RecordReauthenticationFailure(ctx context.Context, u *domain.User, action, reason, ip string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := s.recordFailureTx(tx, u.Email, ip); err != nil {
+			return err
+		}
+		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: action, TargetType: "user", TargetSID: u.SID,
+			After: map[string]string{"reason": reason}, Outcome: "failure"})
+	})
+}
+
+// CompleteTwoFactorSignIn finishes a two-step sign-in: the pending session sess of u (from
+// FindSession) and the second factor f give a new, fully signed-in session (a new id: the
+// pending one is deleted). Each time step and each recovery code is consumed by a conditional
+// UPDATE, so of two concurrent submissions of one code exactly one wins. A factor that is not
+// accepted is counted, audited and answered with ErrWrongCode. It returns the new raw session id.
+func (s *Store) CompleteTwoFactorSignIn(ctx context.Context, sess *Session, u *domain.User, f SecondFactor, ip, userAgent string, p SessionPolicy) (string, error) {
+	if sess.State != domain.SessionPending2FA || sess.UserSID != u.SID {
+		return "", ErrNoSession
 	}
 	id := auth.NewToken()
 	var failed error
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
-		method, err := s.consumeSecondFactorTx(tx, u, domain.NormalizeCode(code), now)
+		method, err := consumeSecondFactorTx(tx, u, f, now)
 		if err != nil {
 			return err
 		}
@@ -241,37 +219,55 @@ func (s *Store) CompleteTwoFactorSignIn(ctx context.Context, pendingID, code, ip
 			TargetSID: u.SID, After: map[string]string{"method": method}})
 	})
 	if err != nil {
-		return "", u, err
+		return "", err
 	}
 	if failed != nil {
-		return "", u, failed
+		return "", failed
 	}
-	return id, u, nil
+	return id, nil
 }
 
-// consumeSecondFactorTx uses up code for u: a TOTP code of the current or previous step, newer
-// than the last step used, or an unused recovery code. It returns "totp" or "recovery", or ""
-// when the code is not accepted.
-func (s *Store) consumeSecondFactorTx(tx *sql.Tx, u *domain.User, code string, now time.Time) (string, error) {
+// TOTPKey is a user's TOTP secret, opened, for the caller to match a code against.
+type TOTPKey struct {
+	Secret string
+	sealed []byte // as stored: a step of this key is consumed only while it is still the user's
+}
+
+// FindTOTPKey returns the TOTP secret of a user whose two-factor sign-in is on, or nil when it
+// is off or has no secret (no code can match then).
+func (s *Store) FindTOTPKey(ctx context.Context, userSID string) (*TOTPKey, error) {
+	var sealed []byte
+	err := s.r.QueryRowContext(ctx, `SELECT totp_secret FROM users WHERE sid = ? AND totp_enabled_at IS NOT NULL`, userSID).Scan(&sealed)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && sealed == nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	secret, err := s.sealer.Open(sealed)
+	if err != nil {
+		return nil, err
+	}
+	return &TOTPKey{Secret: string(secret), sealed: sealed}, nil
+}
+
+// SecondFactor is a second-factor code as the caller checked it: the time step of Key that a
+// TOTP code matched, or a recovery code, which the store checks by its hash. The zero
+// SecondFactor is a code that matched nothing; it is refused and counted.
+type SecondFactor struct {
+	Key          *TOTPKey
+	Step         int64
+	RecoveryCode string
+}
+
+// consumeSecondFactorTx uses up f for u: a TOTP time step newer than the last step used (of the
+// secret still stored), or an unused recovery code. It returns "totp" or "recovery", or ""
+// when the factor is not accepted.
+func consumeSecondFactorTx(tx *sql.Tx, u *domain.User, f SecondFactor, now time.Time) (string, error) {
 	switch {
-	case domain.IsTOTPCode(code):
-		var sealed []byte
-		err := tx.QueryRow(`SELECT totp_secret FROM users WHERE sid = ? AND totp_enabled_at IS NOT NULL`, u.SID).Scan(&sealed)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && sealed == nil) {
-			return "", nil
-		}
-		if err != nil {
-			return "", err
-		}
-		secret, err := s.sealer.Open(sealed)
-		if err != nil {
-			return "", err
-		}
-		step, ok := auth.MatchTOTP(string(secret), code, now)
-		if !ok {
-			return "", nil
-		}
-		res, err := tx.Exec(`UPDATE users SET totp_last_step = ? WHERE sid = ? AND totp_last_step < ?`, step, u.SID, step)
+	case f.Key != nil:
+		res, err := tx.Exec(`UPDATE users SET totp_last_step = ? WHERE sid = ? AND totp_last_step < ? AND totp_secret = ? AND totp_enabled_at IS NOT NULL`,
+			f.Step, u.SID, f.Step, f.Key.sealed)
 		if err != nil {
 			return "", err
 		}
@@ -279,10 +275,10 @@ func (s *Store) consumeSecondFactorTx(tx *sql.Tx, u *domain.User, code string, n
 			return "", nil
 		}
 		return "totp", nil
-	case domain.IsRecoveryCode(code):
+	case domain.IsRecoveryCode(domain.NormalizeCode(f.RecoveryCode)):
 		res, err := tx.Exec(`UPDATE recovery_codes SET used_at = ? WHERE user_sid = ? AND code_hash = ? AND used_at IS NULL
 			AND EXISTS (SELECT 1 FROM users WHERE sid = ? AND totp_enabled_at IS NOT NULL)`,
-			ms(now), u.SID, auth.HashRecoveryCode(code), u.SID)
+			ms(now), u.SID, auth.HashRecoveryCode(domain.NormalizeCode(f.RecoveryCode)), u.SID)
 		if err != nil {
 			return "", err
 		}
@@ -318,19 +314,4 @@ func replaceRecoveryCodesTx(tx *sql.Tx, userSID string, codes []string) error {
 // securityNotice is the email of the kind that tells a user about a change to how they sign in.
 func securityNotice(u *domain.User, kind domain.EmailKind) domain.Email {
 	return domain.Email{Kind: kind, OrgSID: u.OrgSID, To: u.Email, Data: domain.EmailData{Name: u.Name}}
-}
-
-// checkCurrentPassword checks a signed-in user's password for a sensitive change, under the same
-// throttle as sign-in. The hash is read again: the user in hand may be from before a password change.
-// It returns the hash it checked against, for a change that must not overwrite a newer one.
-func (s *Store) checkCurrentPassword(ctx context.Context, u *domain.User, password, ip string) (string, bool, error) {
-	if err := s.CheckSignInThrottle(ctx, u, u.Email, ip); err != nil {
-		return "", false, err
-	}
-	fresh, err := s.FindUserBySID(ctx, u.SID)
-	if err != nil {
-		return "", false, err
-	}
-	ok, err := auth.CheckPassword(fresh.PasswordHash, password)
-	return fresh.PasswordHash, ok, err
 }

@@ -47,7 +47,11 @@ func withTOTP(t *testing.T) (*Store, *clock, *domain.User, string, []string) {
 	secret := auth.NewTOTPSecret()
 	codes := auth.NewRecoveryCodes(auth.RecoveryCodeCount)
 	code, _ := totp.GenerateCode(secret, clk.Now())
-	if err := s.EnableTOTP(context.Background(), u, nil, secret, code, codes, "10.0.0.1"); err != nil {
+	step, ok := auth.MatchTOTP(secret, code, clk.Now())
+	if !ok {
+		t.Fatal("the enrollment code does not match its secret")
+	}
+	if err := s.EnableTOTP(context.Background(), u, nil, secret, step, codes, "10.0.0.1"); err != nil {
 		t.Fatal(err)
 	}
 	u, _ = s.FindUserBySID(context.Background(), u.SID)
@@ -64,9 +68,40 @@ func pending(t *testing.T, s *Store, u *domain.User) string {
 	return id
 }
 
+// complete finishes the pending sign-in id with code as the web's step does: the throttle, then
+// the code matched, then the store's part.
 func complete(s *Store, id, code string) error {
-	_, _, err := s.CompleteTwoFactorSignIn(context.Background(), id, code, "10.0.0.1", "test", policy)
+	ctx := context.Background()
+	sess, u, err := s.FindSession(ctx, id, policy)
+	if err != nil {
+		return err
+	}
+	if err := s.CheckSignInThrottle(ctx, u, u.Email, "10.0.0.1"); err != nil {
+		return err
+	}
+	f, err := secondFactor(s, u, code)
+	if err != nil {
+		return err
+	}
+	_, err = s.CompleteTwoFactorSignIn(ctx, sess, u, f, "10.0.0.1", "test", policy)
 	return err
+}
+
+// secondFactor matches code as the caller of the store does.
+func secondFactor(s *Store, u *domain.User, code string) (SecondFactor, error) {
+	code = domain.NormalizeCode(code)
+	if domain.IsRecoveryCode(code) {
+		return SecondFactor{RecoveryCode: code}, nil
+	}
+	key, err := s.FindTOTPKey(context.Background(), u.SID)
+	if err != nil || key == nil {
+		return SecondFactor{}, err
+	}
+	step, ok := auth.MatchTOTP(key.Secret, code, s.Now())
+	if !ok {
+		return SecondFactor{}, nil
+	}
+	return SecondFactor{Key: key, Step: step}, nil
 }
 
 func TestTOTPCodeAcceptedOncePerStep(t *testing.T) {
@@ -136,6 +171,27 @@ func TestConcurrentSubmissionsOfOneCodeExactlyOneWins(t *testing.T) {
 			t.Errorf("code %s: %d wins, %d refused; want exactly 1 win", code, wins.Load(), wrong.Load())
 		}
 		clk.Advance(AuthFailureWindow) // the refusals counted against the IP; let them age out
+	}
+}
+
+func TestStepOfAReplacedSecretIsNotConsumed(t *testing.T) {
+	s, clk, u, secret, _ := withTOTP(t)
+	ctx := context.Background()
+	id := pending(t, s, u)
+	f, err := secondFactor(s, u, mustCode(t, secret, clk.Now()))
+	if err != nil || f.Key == nil {
+		t.Fatalf("secondFactor = %+v, %v", f, err)
+	}
+	// Meanwhile two-factor was turned off and on again: another secret is stored.
+	if _, err := s.w.Exec(`UPDATE users SET totp_secret = ? WHERE sid = ?`, []byte("another sealed secret"), u.SID); err != nil {
+		t.Fatal(err)
+	}
+	sess, _, err := s.FindSession(ctx, id, policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CompleteTwoFactorSignIn(ctx, sess, u, f, "10.0.0.1", "test", policy); !errors.Is(err, ErrWrongCode) {
+		t.Fatalf("a step of the old secret = %v, want ErrWrongCode", err)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 
-	"admincenter/internal/auth"
 	"admincenter/internal/domain"
 )
 
@@ -89,38 +88,15 @@ func endOtherSessionsTx(tx *sql.Tx, userSID string, keep []byte) (int, error) {
 	return int(n), nil
 }
 
-// ChangePassword sets a new password once the current one checks out, ends the user's other
-// sessions, emails a notice and writes the audit event. A wrong current password counts as a
-// failed attempt (see MaxAuthFailures).
-func (s *Store) ChangePassword(ctx context.Context, u *domain.User, keep []byte, current, next, ip string) error {
-	if err := domain.ValidatePasswordChange(current, next, auth.PasswordProblem, u.Email, u.Name); err != nil {
-		return err
-	}
-	oldHash, ok, err := s.checkCurrentPassword(ctx, u, current, ip)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		err := s.write(ctx, func(tx *sql.Tx) error {
-			if err := s.recordFailureTx(tx, u.Email, ip); err != nil {
-				return err
-			}
-			return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "password.change", TargetType: "user",
-				TargetSID: u.SID, After: map[string]string{"reason": "wrong current password"}, Outcome: "failure"})
-		})
-		if err != nil {
-			return err
-		}
-		return domain.FieldError("current_password", domain.MsgCurrentPasswordWrong)
-	}
-	hash, err := auth.HashPassword(next)
-	if err != nil {
-		return err
-	}
+// ChangePassword replaces the user's password hash oldHash, the one the caller checked the
+// current password against, with newHash; if the password changed meanwhile nothing is written.
+// It ends the user's other sessions, emails a notice and writes the audit event. A wrong current
+// password is the caller's to record (RecordReauthenticationFailure).
+func (s *Store) ChangePassword(ctx context.Context, u *domain.User, keep []byte, oldHash, newHash, ip string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
 		res, err := tx.Exec(`UPDATE users SET password_hash = ?, version = version + 1, updated_at = ? WHERE sid = ? AND password_hash = ?`,
-			hash, ms(now), u.SID, oldHash)
+			newHash, ms(now), u.SID, oldHash)
 		if err != nil {
 			return err
 		}
