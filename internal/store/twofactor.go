@@ -45,7 +45,6 @@ var (
 	ErrWrongCode = &domain.Error{Code: domain.EUnauthorized, Message: "That code did not work.",
 		Fields: domain.Validation{"code": domain.MsgCodeWrong}}
 	errTOTPAlreadyOn = domain.Errorf(domain.EConflict, "Two-factor sign-in is already on for your user.")
-	errTOTPOff       = domain.Errorf(domain.EConflict, "Two-factor sign-in is not on for your user.")
 )
 
 // EnableTOTP turns two-factor sign-in on with secret; step is the time step of the code that
