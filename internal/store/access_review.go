@@ -193,15 +193,8 @@ func (s *Store) ReviewAccess(ctx context.Context, f AccessReviewFilter) (*Access
 	if err != nil {
 		return nil, err
 	}
-	var hasNext, hasPrev bool
-	out.Rows, hasNext, hasPrev = keysetPage(out.Rows, f.Limit, backwards, f.Cursor != "")
-	if hasNext {
-		last := out.Rows[len(out.Rows)-1]
-		out.Next = domain.CursorAfter(last.AccountSID, last.User.SID).String()
-	}
-	if hasPrev {
-		out.Prev = domain.CursorBefore(out.Rows[0].AccountSID, out.Rows[0].User.SID).String()
-	}
+	out.Rows, out.Next, out.Prev = keysetPage(out.Rows, f.Limit, backwards, f.Cursor != "",
+		func(r AccessRow) []string { return []string{r.AccountSID, r.User.SID} })
 	return out, nil
 }
 

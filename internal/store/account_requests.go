@@ -230,14 +230,9 @@ func (s *Store) ListAccountRequestPage(ctx context.Context, orgSID, cursor strin
 	if err != nil {
 		return nil, err
 	}
-	list, hasNext, hasPrev := keysetPage(list, limit, backwards, cursor != "")
-	page := &RequestPage{Requests: list}
-	if hasNext {
-		page.Next = domain.CursorAfter(strconv.FormatInt(list[len(list)-1].ID, 10)).String()
-	}
-	if hasPrev {
-		page.Prev = domain.CursorBefore(strconv.FormatInt(list[0].ID, 10)).String()
-	}
+	page := &RequestPage{}
+	page.Requests, page.Next, page.Prev = keysetPage(list, limit, backwards, cursor != "",
+		func(r *domain.AccountRequest) []string { return []string{strconv.FormatInt(r.ID, 10)} })
 	return page, nil
 }
 

@@ -312,15 +312,9 @@ func (s *Store) listAccounts(ctx context.Context, f AccountFilter) (*AccountPage
 	if err != nil {
 		return nil, err
 	}
-	list, hasNext, hasPrev := keysetPage(list, f.Limit, cur != nil && cur.before, cur != nil)
-	page := &AccountPage{Accounts: list}
-	if hasNext {
-		last := list[len(list)-1]
-		page.Next = domain.CursorAfter(strconv.FormatInt(ms(last.CreatedAt), 10), last.SID).String()
-	}
-	if hasPrev {
-		page.Prev = domain.CursorBefore(strconv.FormatInt(ms(list[0].CreatedAt), 10), list[0].SID).String()
-	}
+	page := &AccountPage{}
+	page.Accounts, page.Next, page.Prev = keysetPage(list, f.Limit, cur != nil && cur.before, cur != nil,
+		func(a *domain.Account) []string { return []string{strconv.FormatInt(ms(a.CreatedAt), 10), a.SID} })
 	return page, nil
 }
 

@@ -194,14 +194,9 @@ func (s *Store) listAuditEvents(ctx context.Context, f AuditFilter) (*AuditPage,
 	if err != nil {
 		return nil, err
 	}
-	list, hasNext, hasPrev := keysetPage(list, f.Limit, backwards, f.Cursor != "")
-	page := &AuditPage{Events: list}
-	if hasNext {
-		page.Next = domain.CursorAfter(strconv.FormatInt(list[len(list)-1].ID, 10)).String()
-	}
-	if hasPrev {
-		page.Prev = domain.CursorBefore(strconv.FormatInt(list[0].ID, 10)).String()
-	}
+	page := &AuditPage{}
+	page.Events, page.Next, page.Prev = keysetPage(list, f.Limit, backwards, f.Cursor != "",
+		func(e domain.AuditEvent) []string { return []string{strconv.FormatInt(e.ID, 10)} })
 	return page, nil
 }
 

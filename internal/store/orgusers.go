@@ -79,14 +79,9 @@ func (s *Store) ListOrgUsers(ctx context.Context, f OrgUserFilter) (*OrgUserPage
 	if err != nil {
 		return nil, err
 	}
-	list, hasNext, hasPrev := keysetPage(list, f.Limit, backwards, f.Cursor != "")
-	page := &OrgUserPage{Users: list}
-	if hasNext {
-		page.Next = domain.CursorAfter(list[len(list)-1].User.Email).String()
-	}
-	if hasPrev {
-		page.Prev = domain.CursorBefore(list[0].User.Email).String()
-	}
+	page := &OrgUserPage{}
+	page.Users, page.Next, page.Prev = keysetPage(list, f.Limit, backwards, f.Cursor != "",
+		func(u OrgUser) []string { return []string{u.User.Email} })
 	return page, nil
 }
 

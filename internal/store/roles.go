@@ -153,14 +153,9 @@ func (s *Store) ListRoleAssignmentPage(ctx context.Context, f RoleAssignmentFilt
 	if err != nil {
 		return nil, err
 	}
-	list, hasNext, hasPrev := keysetPage(list, f.Limit, backwards, cursor != "")
-	page := &RoleAssignmentPage{Assignments: list}
-	if hasNext {
-		page.Next = domain.CursorAfter(list[len(list)-1].SID).String()
-	}
-	if hasPrev {
-		page.Prev = domain.CursorBefore(list[0].SID).String()
-	}
+	page := &RoleAssignmentPage{}
+	page.Assignments, page.Next, page.Prev = keysetPage(list, f.Limit, backwards, cursor != "",
+		func(ra RoleAssignment) []string { return []string{ra.SID} })
 	return page, nil
 }
 

@@ -205,9 +205,10 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 }
 
 // keysetPage turns rows fetched with LIMIT limit+1 into one page: it drops the extra row, puts a
-// page read backwards (before a cursor) back in display order, and says whether a page exists
-// after it and before it. The one pagination rule behind every keyset-paged list.
-func keysetPage[T any](rows []T, limit int, backwards, fromCursor bool) (page []T, hasNext, hasPrev bool) {
+// page read backwards (before a cursor) back in display order, and gives the cursors of the pages
+// after it and before it ("" where there is none), made from a row's sort key. The one pagination
+// rule behind every keyset-paged list.
+func keysetPage[T any](rows []T, limit int, backwards, fromCursor bool, key func(T) []string) (page []T, next, prev string) {
 	more := len(rows) > limit
 	if more {
 		rows = rows[:limit]
@@ -216,7 +217,13 @@ func keysetPage[T any](rows []T, limit int, backwards, fromCursor bool) (page []
 		slices.Reverse(rows)
 	}
 	if len(rows) == 0 {
-		return rows, false, false
+		return rows, "", ""
 	}
-	return rows, more || backwards, (backwards && more) || (!backwards && fromCursor)
+	if more || backwards {
+		next = domain.CursorAfter(key(rows[len(rows)-1])...).String()
+	}
+	if (backwards && more) || (!backwards && fromCursor) {
+		prev = domain.CursorBefore(key(rows[0])...).String()
+	}
+	return rows, next, prev
 }
