@@ -129,22 +129,10 @@ func (s *Store) reauthenticated(ctx context.Context, u *domain.User, f SecondFac
 	var failed error
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
-		method, err := consumeSecondFactorTx(tx, u, f, now)
-		if err != nil {
-			return err
-		}
-		if method == "" {
-			if err := s.recordFailureTx(tx, u.Email, ip); err != nil {
-				return err
-			}
+		method, err := s.useSecondFactorTx(tx, u, f, now, ip, action)
+		if err != nil || method == "" {
 			failed = &domain.Error{Code: domain.EInvalid, Message: ErrWrongCode.Message, Fields: ErrWrongCode.Fields}
-			return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: action, TargetType: "user", TargetSID: u.SID,
-				After: map[string]string{"reason": "wrong code"}, Outcome: "failure"})
-		}
-		if method == "recovery" {
-			if err := s.auditRecoveryUseTx(tx, u, ip); err != nil {
-				return err
-			}
+			return err
 		}
 		return change(tx, now)
 	})
@@ -179,17 +167,10 @@ func (s *Store) CompleteTwoFactorSignIn(ctx context.Context, sess *Session, u *d
 	var failed error
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
-		method, err := consumeSecondFactorTx(tx, u, f, now)
-		if err != nil {
-			return err
-		}
-		if method == "" {
-			if err := s.recordFailureTx(tx, u.Email, ip); err != nil {
-				return err
-			}
+		method, err := s.useSecondFactorTx(tx, u, f, now, ip, "signin.failure")
+		if err != nil || method == "" {
 			failed = ErrWrongCode
-			return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "signin.failure", TargetType: "user",
-				TargetSID: u.SID, After: map[string]string{"reason": "wrong code"}, Outcome: "failure"})
+			return err
 		}
 		// The pending session is used up; if it is already gone, a concurrent request won.
 		res, err := tx.Exec(`DELETE FROM sessions WHERE id_hash = ? AND state = 'pending_2fa' AND expires_at > ?`, sess.IDHash, ms(now))
@@ -208,11 +189,6 @@ func (s *Store) CompleteTwoFactorSignIn(ctx context.Context, sess *Session, u *d
 		}
 		if err := clearAccountFailuresTx(tx, u.Email); err != nil {
 			return err
-		}
-		if method == "recovery" {
-			if err := s.auditRecoveryUseTx(tx, u, ip); err != nil {
-				return err
-			}
 		}
 		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "signin.success", TargetType: "user",
 			TargetSID: u.SID, After: map[string]string{"method": method}})
@@ -287,6 +263,26 @@ func consumeSecondFactorTx(tx *sql.Tx, u *domain.User, f SecondFactor, now time.
 		return "recovery", nil
 	}
 	return "", nil
+}
+
+// useSecondFactorTx uses up f for u and returns "totp" or "recovery" (a recovery code's use is
+// audited with how many are left). A factor that is not accepted gives "": it is counted as a
+// failed attempt and audited as a failure of failAction, in tx, which the caller still commits.
+func (s *Store) useSecondFactorTx(tx *sql.Tx, u *domain.User, f SecondFactor, now time.Time, ip, failAction string) (string, error) {
+	method, err := consumeSecondFactorTx(tx, u, f, now)
+	switch {
+	case err != nil:
+		return "", err
+	case method == "":
+		if err := s.recordFailureTx(tx, u.Email, ip); err != nil {
+			return "", err
+		}
+		return "", s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: failAction, TargetType: "user",
+			TargetSID: u.SID, After: map[string]string{"reason": "wrong code"}, Outcome: "failure"})
+	case method == "recovery":
+		return method, s.auditRecoveryUseTx(tx, u, ip)
+	}
+	return method, nil
 }
 
 func (s *Store) auditRecoveryUseTx(tx *sql.Tx, u *domain.User, ip string) error {
