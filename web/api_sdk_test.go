@@ -152,6 +152,13 @@ func TestAPIWithTwilioSDK(t *testing.T) {
 		if u.OrgSID != org || u.OrgRole != domain.OrgRoleStandard || u.Name != "Ana Alvarez" {
 			t.Errorf("SCIM user in the store: %+v", u)
 		}
+		// Until Ana chooses a password (by password recovery), no password signs her in.
+		if res := app.browser().post("/login", url.Values{"email": {"ana@example.com"}, "password": {""}}); res.Status != http.StatusUnprocessableEntity {
+			t.Errorf("sign-in without a password: %d", res.Status)
+		}
+		if res := app.browser().post("/login", url.Values{"email": {"ana@example.com"}, "password": {"!"}}); res.Status != http.StatusUnauthorized {
+			t.Errorf("SCIM user signing in before choosing a password: %d, want 401", res.Status)
+		}
 		_, err = c.svc.CreateOrganizationUser(org, (&iam.CreateOrganizationUserParams{}).SetScimUser(iam.ScimUser{UserName: "ana@example.com"}))
 		wantTwilioError(t, err, 409, 0)
 		_, err = c.svc.CreateOrganizationUser(org, (&iam.CreateOrganizationUserParams{}).SetScimUser(iam.ScimUser{UserName: "eve@elsewhere.test"}))

@@ -187,13 +187,8 @@ func (a *API) handleSCIMUserCreate(c echo.Context) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	// A managed user starts with an unusable random password: they set their own through
-	// password recovery or sign in by SSO.
-	hash, err := auth.HashPassword(auth.NewToken())
-	if err != nil {
-		return err
-	}
-	created, err := a.store.CreateSCIMUser(c.Request().Context(), actorOf(c), currentApp(c).OrgSID, u, hash)
+	// A managed user starts without a password: they choose one through password recovery.
+	created, err := a.store.CreateSCIMUser(c.Request().Context(), actorOf(c), currentApp(c).OrgSID, u, auth.NoPassword)
 	if domain.ErrorCode(err) == domain.EConflict {
 		return scimError(409, "uniqueness", domain.ErrorMessage(err))
 	}

@@ -27,6 +27,11 @@ func TestPasswordHash(t *testing.T) {
 	if _, err := CheckPassword("$2a$10$bcrypt", "x"); err == nil {
 		t.Error("a non-argon2id hash was accepted")
 	}
+	for _, pw := range []string{"", "!", "correct horse battery staple"} {
+		if ok, err := CheckPassword(NoPassword, pw); ok || err != nil {
+			t.Errorf("CheckPassword(NoPassword, %q) = %v, %v; want false, nil", pw, ok, err)
+		}
+	}
 }
 
 func TestKeysCreatedOnceWithMode0600(t *testing.T) {

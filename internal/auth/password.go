@@ -48,8 +48,18 @@ func HashPassword(password string) (string, error) {
 // ErrMalformedHash is returned for a stored hash that is not an argon2id PHC string.
 var ErrMalformedHash = errors.New("auth: malformed password hash")
 
-// CheckPassword reports whether password matches the PHC string.
+// NoPassword stands for the password hash of a user who has none yet (one provisioned by SCIM,
+// who chooses one through password recovery): no password matches it. It costs nothing to
+// store, where hashing a random password cost an argon2id hash per provisioned user.
+const NoPassword = "!"
+
+// CheckPassword reports whether password matches the PHC string. Against NoPassword it is false,
+// after as long as a real check takes.
 func CheckPassword(phc, password string) (bool, error) {
+	if phc == NoPassword {
+		BurnPasswordCheck(password)
+		return false, nil
+	}
 	parts := strings.Split(phc, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, ErrMalformedHash

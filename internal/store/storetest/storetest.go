@@ -28,7 +28,7 @@ const Password = "correct horse battery staple"
 var hashes sync.Map // password → argon2id hash: argon2id is slow, more so under the race detector
 
 // NoPasswordHash is the password hash of a user who cannot sign in with a password.
-const NoPasswordHash = "!"
+const NoPasswordHash = auth.NoPassword
 
 // PasswordHash returns the argon2id hash of password, hashed once per test binary; for "" it
 // is NoPasswordHash. Store methods that set a password take its hash.
