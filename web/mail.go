@@ -12,15 +12,19 @@ import (
 	"admincenter/views"
 )
 
-// mailRow shows an outbox message as its recipient gets it.
-func (s *Server) mailRow(m *store.OutboxMail) (views.MailRow, error) {
+// mailRow shows an outbox message as its recipient gets it. A message that cannot be written
+// (a kind this version does not know) is still listed, with why, so that the page that shows
+// failed mail never fails itself.
+func (s *Server) mailRow(m *store.OutboxMail) views.MailRow {
+	row := views.MailRow{ID: m.ID, To: m.To, State: m.State, Attempts: m.Attempts, LastError: m.LastError,
+		NextAttemptAt: m.NextAttemptAt, CreatedAt: m.CreatedAt, SentAt: m.SentAt}
 	msg, err := mail.Compose(m, s.cfg.BaseURL)
 	if err != nil {
-		return views.MailRow{}, err
+		row.Subject, row.Text = "(an email of kind “"+string(m.Kind)+"” that cannot be shown)", err.Error()
+		return row
 	}
-	return views.MailRow{ID: m.ID, To: m.To, Subject: msg.Subject, State: m.State, Attempts: m.Attempts, LastError: m.LastError,
-		NextAttemptAt: m.NextAttemptAt, CreatedAt: m.CreatedAt, SentAt: m.SentAt, Text: msg.Text,
-		LinkErased: m.State == store.MailSent && msg.LinkErased}, nil
+	row.Subject, row.Text, row.LinkErased = msg.Subject, msg.Text, m.State == store.MailSent && msg.LinkErased
+	return row
 }
 
 // handleDevMail is the development mailbox: only in development mode without an SMTP server.
@@ -34,11 +38,7 @@ func (s *Server) handleDevMail(c echo.Context) error {
 	}
 	v := views.DevMailView{}
 	for _, m := range list {
-		row, err := s.mailRow(m)
-		if err != nil {
-			return err
-		}
-		v.Messages = append(v.Messages, row)
+		v.Messages = append(v.Messages, s.mailRow(m))
 	}
 	return s.render(c, http.StatusOK, views.DevMailPage(s.page(c, "Development mailbox", "dev-mail"), v))
 }
@@ -50,11 +50,7 @@ func (s *Server) handleMailPage(c echo.Context) error {
 	}
 	v := views.MailView{Queued: o.Queued, Sent: o.Sent, SMTP: s.cfg.SMTPURL != ""}
 	for _, m := range o.Problems {
-		row, err := s.mailRow(m)
-		if err != nil {
-			return err
-		}
-		v.Problems = append(v.Problems, row)
+		v.Problems = append(v.Problems, s.mailRow(m))
 	}
 	return s.render(c, http.StatusOK, views.MailPage(s.page(c, "Mail", "mail"), v))
 }

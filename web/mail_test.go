@@ -694,6 +694,18 @@ func TestSenderRetriesAndFailures(t *testing.T) {
 	if res := app.browser().get("/admin/mail"); res.Status != http.StatusSeeOther {
 		t.Errorf("signed-out /admin/mail = %d", res.Status)
 	}
+
+	// A message this version cannot write (a kind it does not know) is refused for good by the
+	// sender and still listed on the page, which keeps working.
+	org := mustOwner(t, app).OrgSID
+	if err := app.store.Exec(context.Background(), `INSERT INTO outbox (org_sid, to_addr, subject, text_body, kind, state, next_attempt_at, created_at)
+		VALUES (?, 'zed@example.com', '', '', 'from.a.newer.version', 'pending', 0, ?)`, org, now.UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	if n := sendAll(t, sender); n != 1 {
+		t.Fatalf("tried %d, want 1", n)
+	}
+	wantBody(t, fresh().get("/admin/mail"), "zed@example.com", "from.a.newer.version")
 }
 
 // TestCrashBetweenCommitAndSend: the action commits its email, then the process dies — before
