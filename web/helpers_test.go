@@ -30,7 +30,7 @@ type testApp struct {
 	web   *Server
 }
 
-const testPassword = "correct horse battery staple"
+const testPassword = storetest.Password
 
 // newTestApp starts a server on an empty database; flags are settings beyond the defaults.
 func newTestApp(t testing.TB, flags ...string) *testApp {

@@ -12,7 +12,7 @@ import (
 	"admincenter/internal/store/storetest"
 )
 
-const testPassword = "correct horse battery staple"
+const testPassword = storetest.Password
 
 // testHash is the hash of testPassword, as a caller passes the store a new password.
 func testHash(t testing.TB) string {

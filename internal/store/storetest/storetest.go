@@ -32,9 +32,7 @@ const NoPasswordHash = auth.NoPassword
 
 // PasswordHash returns the argon2id hash of password, hashed once per test binary; for "" it
 // is NoPasswordHash. Store methods that set a password take its hash.
-func PasswordHash(password string) (string, error) { return hash(password) }
-
-func hash(password string) (string, error) {
+func PasswordHash(password string) (string, error) {
 	if password == "" {
 		return NoPasswordHash, nil
 	}
@@ -62,7 +60,7 @@ func null(s string) any {
 // with orgRole, or an external user when orgSID is "". With an empty password the user cannot sign
 // in with one. It is the one way tests make a user.
 func AddUser(ctx context.Context, db DB, orgSID, orgRole, email, name, password string) (*domain.User, error) {
-	h, err := hash(password)
+	h, err := PasswordHash(password)
 	if err != nil {
 		return nil, err
 	}
