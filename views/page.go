@@ -93,8 +93,6 @@ func typeLabel(t string) string {
 	return "Standard"
 }
 
-func roleLabels(roles []string) string { return domain.RoleLabels(roles) }
-
 func initials(name string) string {
 	f := strings.Fields(name)
 	switch len(f) {
