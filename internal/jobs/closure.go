@@ -14,17 +14,8 @@ const closureEvery = time.Minute
 // closeAccountsEvery closes for good the accounts past their cooling-off period: once at start,
 // then every interval until ctx ends. Its clock is the store's (store.Now), which tests replace.
 func closeAccountsEvery(ctx context.Context, every time.Duration, st *store.Store, log *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		// A run, once started, finishes (one short transaction), even when ctx ends meanwhile.
-		closeDueAccounts(context.WithoutCancel(ctx), st, log)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	// A run, once started, finishes (one short transaction), even when ctx ends meanwhile.
+	repeat(ctx, every, func() { closeDueAccounts(context.WithoutCancel(ctx), st, log) })
 }
 
 func closeDueAccounts(ctx context.Context, st *store.Store, log *slog.Logger) {

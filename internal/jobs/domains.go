@@ -11,9 +11,7 @@ import (
 
 // recheckDomainsDaily looks up again, every hour, the domains last checked over a day ago.
 func recheckDomainsDaily(ctx context.Context, st *store.Store, dns *dnscheck.Checker, log *slog.Logger) {
-	tick := time.NewTicker(time.Hour)
-	defer tick.Stop()
-	for {
+	repeat(ctx, time.Hour, func() {
 		start := time.Now()
 		n, err := RecheckDomains(ctx, st, dns, 24*time.Hour)
 		if err != nil && ctx.Err() == nil {
@@ -21,12 +19,7 @@ func recheckDomainsDaily(ctx context.Context, st *store.Store, dns *dnscheck.Che
 		} else if n > 0 {
 			log.Info("domain re-check", slog.Int("domains", n), slog.Duration("duration", time.Since(start)))
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+	})
 }
 
 // RecheckDomains checks again every domain verified through DNS (and every one still waiting)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"time"
 
 	"admincenter/internal/config"
 	"admincenter/internal/dnscheck"
@@ -43,4 +44,18 @@ func newSender(cfg *config.Config, st *store.Store, log *slog.Logger) *mail.Send
 	log.Info("mail sender started", slog.String("smtp_host", sender.SMTP.Host), slog.Int("smtp_port", sender.SMTP.Port),
 		slog.String("tls", sender.SMTP.TLS))
 	return sender
+}
+
+// repeat runs job once now, then every interval, until ctx ends; a run in progress finishes.
+func repeat(ctx context.Context, interval time.Duration, job func()) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		job()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
