@@ -193,20 +193,27 @@ func (s *Server) signInWithPassword(ctx context.Context, in loginAttempt) (start
 	return startedSession{user: u, id: id, state: state}, nil
 }
 
-// checkCurrentPassword checks a signed-in user's password for a sensitive change, under the same
-// throttle as sign-in (a paused email or IP is refused before any check). The hash is read
-// again: the user in hand may be from before a password change. It returns the hash it checked
-// against, for a change that must not overwrite a newer one.
-func (s *Server) checkCurrentPassword(ctx context.Context, u *domain.User, password, ip string) (string, bool, error) {
+// confirmPassword checks the password u typed to confirm a sensitive change (action, as the
+// audit log names it), under the same throttle as sign-in: a paused email or address is refused
+// before any check. The hash is read again, since the user in hand may be from before a password
+// change, and returned, for a change that must not overwrite a newer one. A wrong password is
+// counted as a failed attempt, audited with reason, and answered with wrong on field.
+func (s *Server) confirmPassword(ctx context.Context, u *domain.User, password, ip, action, reason, field string, wrong domain.Message) (string, error) {
 	if err := s.store.CheckSignInThrottle(ctx, u, u.Email, ip); err != nil {
-		return "", false, err
+		return "", err
 	}
 	fresh, err := s.store.FindUserBySID(ctx, u.SID)
 	if err != nil {
-		return "", false, err
+		return "", err
 	}
 	ok, err := auth.CheckPassword(fresh.PasswordHash, password)
-	return fresh.PasswordHash, ok, err
+	if err != nil || ok {
+		return fresh.PasswordHash, err
+	}
+	if err := s.store.RecordReauthenticationFailure(ctx, u, action, reason, ip); err != nil {
+		return "", err
+	}
+	return "", domain.FieldError(field, wrong)
 }
 
 // secondFactor matches a typed second-factor code of u: a TOTP code against the user's secret,
@@ -239,15 +246,8 @@ func (s *Server) reauthenticate(ctx context.Context, u *domain.User, password, c
 	if err := domain.ValidateReauthentication(password, code); err != nil {
 		return store.SecondFactor{}, err
 	}
-	_, ok, err := s.checkCurrentPassword(ctx, u, password, ip)
-	if err != nil {
+	if _, err := s.confirmPassword(ctx, u, password, ip, action, "wrong password", "password", domain.MsgPasswordWrong); err != nil {
 		return store.SecondFactor{}, err
-	}
-	if !ok {
-		if err := s.store.RecordReauthenticationFailure(ctx, u, action, "wrong password", ip); err != nil {
-			return store.SecondFactor{}, err
-		}
-		return store.SecondFactor{}, domain.FieldError("password", domain.MsgPasswordWrong)
 	}
 	return s.secondFactor(ctx, u, code)
 }
@@ -284,15 +284,10 @@ func (s *Server) changePassword(ctx context.Context, u *domain.User, keep []byte
 	if err := domain.ValidatePasswordChange(current, next, auth.PasswordProblem, u.Email, u.Name); err != nil {
 		return err
 	}
-	oldHash, ok, err := s.checkCurrentPassword(ctx, u, current, ip)
+	oldHash, err := s.confirmPassword(ctx, u, current, ip, "password.change", "wrong current password",
+		"current_password", domain.MsgCurrentPasswordWrong)
 	if err != nil {
 		return err
-	}
-	if !ok {
-		if err := s.store.RecordReauthenticationFailure(ctx, u, "password.change", "wrong current password", ip); err != nil {
-			return err
-		}
-		return domain.FieldError("current_password", domain.MsgCurrentPasswordWrong)
 	}
 	hash, err := auth.HashPassword(next)
 	if err != nil {
