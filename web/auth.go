@@ -71,12 +71,13 @@ func (s *Server) handleSetup(c echo.Context) error {
 	in := domain.SetupInput{OrgName: c.FormValue("org_name"), Domain: c.FormValue("domain"), Name: c.FormValue("name"),
 		Email: c.FormValue("email"), Password: c.FormValue("password")}
 	err := in.Validate(auth.PasswordProblem)
+	var owner *domain.User
 	if err == nil {
 		var hash string
 		if hash, err = auth.HashPassword(in.Password); err != nil {
 			return err
 		}
-		_, _, err = s.store.Setup(c.Request().Context(), in, hash, clientIP(c))
+		_, owner, err = s.store.Setup(c.Request().Context(), in, hash, clientIP(c))
 	}
 	if errors.Is(err, store.ErrAlreadySetUp) {
 		return echo.ErrNotFound
@@ -87,7 +88,13 @@ func (s *Server) handleSetup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectFlash(c, "/login", "Your organization is ready. Sign in as its Owner.")
+	// The installer just chose the Owner's password: sign them in rather than ask for it again.
+	id, _, err := s.store.SignIn(c.Request().Context(), owner, clientIP(c), c.Request().UserAgent(), s.policy)
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(c, id)
+	return s.redirectFlash(c, landing(owner), "Your organization is ready, and you are signed in as its Owner.")
 }
 
 func (s *Server) handleLoginForm(c echo.Context) error {

@@ -30,17 +30,20 @@ func TestSetupThenNotFound(t *testing.T) {
 	res = b.post("/setup", url.Values{"org_name": {"Example Corp"}, "domain": {"Example.com"}, "name": {"Olive Owner"},
 		"email": {"olive@example.com"}, "password": {testPassword}})
 	wantStatus(t, res, http.StatusSeeOther)
-	if res.Location != "/login" {
-		t.Errorf("setup redirected to %q, want /login", res.Location)
+	if res.Location != "/admin/accounts" {
+		t.Errorf("setup redirected to %q, want /admin/accounts", res.Location)
 	}
+	// Setup signs the Owner in: no second typing of the password just chosen.
+	res = b.get("/admin/accounts")
+	wantStatus(t, res, http.StatusOK)
+	wantBody(t, res, "Example Corp", "No accounts yet", "you are signed in as its Owner")
 	wantStatus(t, b.get("/setup"), http.StatusNotFound)
 	wantStatus(t, b.post("/setup", url.Values{"org_name": {"Second"}, "domain": {"b.com"}, "name": {"B"},
 		"email": {"b@b.com"}, "password": {testPassword}}), http.StatusNotFound)
 
-	b.signIn("OLIVE@example.com", testPassword)
-	res = b.get("/admin/accounts")
-	wantStatus(t, res, http.StatusOK)
-	wantBody(t, res, "Example Corp", "No accounts yet")
+	fresh := app.browser()
+	fresh.signIn("OLIVE@example.com", testPassword)
+	wantStatus(t, fresh.get("/admin/accounts"), http.StatusOK)
 }
 
 func TestSignInSameMessageForUnknownEmailAndWrongPassword(t *testing.T) {
