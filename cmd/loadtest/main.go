@@ -1,9 +1,18 @@
-// Command loadtest measures Admin Center's pages under concurrent load: it signs in, finds an
-// account, the twentieth page of the Accounts list and a search, then runs C clients against
-// each target for a fixed time and prints requests per second, p50 and p99. The targets marked
-// "+ writer" run while one more client saves the account's settings (a rename) as fast as it
-// can, so that the pages are measured with their cached reads retired after every commit. It
-// only talks to the server it is given, which must be on this machine (loopback).
+// Command loadtest measures Admin Center's pages under concurrent load. It only talks to the
+// server it is given, which must be on this machine (loopback).
+//
+// In -mode pages (the default) it signs in, finds an account, the twentieth page of the
+// Accounts list and a search, then runs C clients against each target for a fixed time and
+// prints requests per second, p50 and p99. The targets marked "+ writer" run while one more
+// client saves the account's settings (a rename) as fast as it can, so that the pages are
+// measured with their cached reads retired after every commit.
+//
+// In -mode mixed (mixed.go) C clients, each signed in on its own session, ask for pages drawn
+// at random from a pool of 300 distinct pages, without and then with a writer saving an
+// account's settings -writes times a second, then sign in C at a time.
+//
+// With -pid (the server's process id) it samples the server's anonymous memory (RssAnon in
+// /proc/PID/status) every 100 ms and reports the peak of each target.
 package main
 
 import (
@@ -13,7 +22,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"regexp"
@@ -54,6 +62,10 @@ func run() error {
 	search := flag.String("q", "billing", "the name fragment to search for")
 	maxReq := flag.Int("max", 2_000_000, "stop a target after this many requests in all")
 	only := flag.String("only", "", "measure only the targets whose name contains this (and /healthz, the reference)")
+	mode := flag.String("mode", "pages", "pages: one page again and again, target by target; mixed: a pool of pages at random")
+	writes := flag.Float64("writes", 10, "mixed mode: saves a second of the writer (0: no writer run)")
+	signIns := flag.Bool("signin", true, "mixed mode: also measure C sign-ins at once")
+	pid := flag.Int("pid", 0, "the server's process id, to sample its anonymous memory (0: not sampled)")
 	flag.Parse()
 	password := os.Getenv("LOADTEST_PASSWORD")
 	if *email == "" || password == "" {
@@ -66,37 +78,22 @@ func run() error {
 	if ip := net.ParseIP(u.Hostname()); (ip == nil || !ip.IsLoopback()) && u.Hostname() != "localhost" {
 		return fmt.Errorf("-base must be a loopback address, got %q", u.Hostname())
 	}
-	jar, _ := cookiejar.New(nil)
+	mem := newMemSampler(*pid)
+	defer mem.stop()
 	tr := &http.Transport{MaxIdleConnsPerHost: *clients * 2, MaxConnsPerHost: *clients * 2}
-	c := &http.Client{Jar: jar, Transport: tr, Timeout: 30 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	get := func(path string) (int, string, error) {
-		res, err := c.Get(*base + path)
-		if err != nil {
-			return 0, "", err
-		}
-		defer res.Body.Close()
-		b, err := io.ReadAll(res.Body)
-		return res.StatusCode, string(b), err
+	if *mode == "mixed" {
+		return runMixed(mixedConfig{base: *base, email: *email, password: password, clients: *clients, dur: *dur,
+			writes: *writes, signIns: *signIns, tr: tr, mem: mem})
 	}
-
-	// Sign in.
-	_, body, err := get("/login")
+	if *mode != "pages" {
+		return fmt.Errorf("unknown -mode %q: pages or mixed", *mode)
+	}
+	s, err := signIn(tr, *base, *email, password)
 	if err != nil {
 		return err
 	}
-	m := csrfRE.FindStringSubmatch(body)
-	if m == nil {
-		return errors.New("no CSRF field on /login")
-	}
-	res, err := c.PostForm(*base+"/login", url.Values{"_csrf": {m[1]}, "email": {*email}, "password": {password}})
-	if err != nil {
-		return err
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther {
-		return fmt.Errorf("sign in: status %d", res.StatusCode)
-	}
+	c, csrf := s.c, s.csrf
+	get := s.get
 
 	// Find an account that opens, and the twentieth page.
 	status, body, err := get("/admin/accounts")
@@ -130,7 +127,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	settings := url.Values{"_csrf": {m[1]}}
+	settings := url.Values{"_csrf": {csrf}}
 	for _, c := range checkedRE.FindAllStringSubmatch(general, -1) {
 		settings.Set(c[1], "on")
 	}
@@ -144,14 +141,18 @@ func run() error {
 		{name: "account page (General)", path: account},
 		{name: "account Users tab", path: account + "/users"},
 		{name: "audit log", path: "/admin/audit"},
+		{name: "Pending tab", path: "/admin/accounts?tab=pending"},
+		{name: "org Users", path: "/admin/users"},
+		{name: "access review", path: "/admin/access-review"},
+		{name: "My accounts", path: "/accounts"},
 		{name: "accounts, first page + writer", path: "/admin/accounts", writer: true},
 		{name: "account page + writer", path: account, writer: true},
 		{name: "audit log + writer", path: "/admin/audit", writer: true},
 		// Sign-in is slow on purpose (argon2id): measured last, it replaces the session each time.
-		{name: "sign-in (POST /login)", path: "/login", form: url.Values{"_csrf": {m[1]}, "email": {*email}, "password": {password}}},
+		{name: "sign-in (POST /login)", path: "/login", form: url.Values{"_csrf": {csrf}, "email": {*email}, "password": {password}}},
 	}
 	fmt.Printf("%d clients × %s per target against %s\n\n", *clients, *dur, *base)
-	fmt.Printf("%-30s %10s %9s %9s %8s %7s %9s\n", "target", "req/s", "p50 ms", "p99 ms", "vs /healthz", "errors", "writes/s")
+	printHeader()
 	var healthRate float64
 	for _, t := range targets {
 		if *only != "" && t.path != "/healthz" && !strings.Contains(t.name, *only) {
@@ -161,17 +162,36 @@ func run() error {
 		if t.writer {
 			wr = w
 		}
+		mem.reset()
 		r := measure(c, *base+t.path, t.form, *clients, *dur, *maxReq, wr)
 		if t.path == "/healthz" {
 			healthRate = r.rate
 		}
-		writes := ""
-		if wr != nil {
-			writes = fmt.Sprintf("%.0f", r.writeRate)
-		}
-		fmt.Printf("%-30s %10.0f %9.2f %9.2f %10.2f× %7d %9s\n", t.name, r.rate, ms(r.p50), ms(r.p99), r.rate/healthRate, r.errors, writes)
+		printResult(t.name, r, healthRate, wr != nil, mem.peak())
 	}
+	printPeak(mem)
 	return nil
+}
+
+func printHeader() {
+	fmt.Printf("%-34s %8s %8s %8s %11s %6s %8s %11s\n", "target", "req/s", "p50 ms", "p99 ms", "vs /healthz", "errors", "writes/s", "RssAnon MB")
+}
+
+func printResult(name string, r result, healthRate float64, writes bool, peakKB int64) {
+	w, mem := "", ""
+	if writes {
+		w = fmt.Sprintf("%.1f", r.writeRate)
+	}
+	if peakKB > 0 {
+		mem = fmt.Sprintf("%.1f", float64(peakKB)/1024)
+	}
+	fmt.Printf("%-34s %8.0f %8.2f %8.2f %10.2f× %6d %8s %11s\n", name, r.rate, ms(r.p50), ms(r.p99), r.rate/healthRate, r.errors, w, mem)
+}
+
+func printPeak(mem *memSampler) {
+	if kb := mem.max(); kb > 0 {
+		fmt.Printf("\nserver peak RssAnon over the run: %.1f MB (sampled every 100 ms)\n", float64(kb)/1024)
+	}
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -183,11 +203,13 @@ type result struct {
 	writeRate float64
 }
 
-// writer renames an account through its settings form, one save after another.
+// writer renames an account through its settings form, one save after another, or rate
+// saves a second when rate is set.
 type writer struct {
 	c    *http.Client
 	url  string
 	form url.Values
+	rate float64
 }
 
 // run saves until stop is closed and returns how many saves answered 303 and how many failed.
@@ -196,7 +218,20 @@ func (w *writer) run(stop <-chan struct{}) (ok, bad int) {
 	for k, v := range w.form {
 		form[k] = v
 	}
+	var tick <-chan time.Time
+	if w.rate > 0 {
+		t := time.NewTicker(time.Duration(float64(time.Second) / w.rate))
+		defer t.Stop()
+		tick = t.C
+	}
 	for i := 0; ; i++ {
+		if tick != nil {
+			select {
+			case <-stop:
+				return ok, bad
+			case <-tick:
+			}
+		}
 		select {
 		case <-stop:
 			return ok, bad
