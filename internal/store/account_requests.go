@@ -185,9 +185,18 @@ type RequestPage struct {
 	Next, Prev string
 }
 
+// requestListSelect is what the Pending tab shows of a request: its account's SID, name, status
+// and owner, and who asked (no account settings, no organization name). The pending requests
+// come in id order from their partial index (0012a); the people from the covering users_sid_names.
+const requestListSelect = `SELECT r.id, r.org_sid, r.kind, r.state, coalesce(r.requested_by, ''), coalesce(q.name, ''),
+	r.sent_at, r.expires_at, r.answered_at, r.superseded_by IS NOT NULL, a.sid, a.friendly_name, a.status, a.owner_sid, o.email
+	FROM account_requests r JOIN accounts a ON a.sid = r.account_sid JOIN users o INDEXED BY users_sid_names ON o.sid = a.owner_sid
+	LEFT JOIN users q INDEXED BY users_sid_names ON q.sid = r.requested_by `
+
 // ListAccountRequestPage returns one page (limit, at most 100 unless called with more by the store
 // itself) of the organization's pending requests, newest first, by keyset pagination on the id:
-// cursor is a page's Next or Prev.
+// cursor is a page's Next or Prev. Each request carries what the Pending tab shows
+// (requestListSelect).
 func (s *Store) ListAccountRequestPage(ctx context.Context, orgSID, cursor string, limit int) (*RequestPage, error) {
 	if limit <= 0 {
 		limit = domain.PageSize
@@ -213,16 +222,19 @@ func (s *Store) ListAccountRequestPage(ctx context.Context, orgSID, cursor strin
 	args = append(args, limit+1)
 	var list []*domain.AccountRequest
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.Query(requestSelect+`WHERE `+where+` ORDER BY `+order+` LIMIT ?`, args...)
+		rows, err := s.queryRead(ctx, tx, requestListSelect+`WHERE `+where+` ORDER BY `+order+` LIMIT ?`, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			r, err := scanRequest(rows)
-			if err != nil {
+			r := &domain.AccountRequest{}
+			var sent, expires, answered sql.NullInt64
+			if err := rows.Scan(&r.ID, &r.OrgSID, &r.Kind, &r.State, &r.RequestedBySID, &r.RequestedByName, &sent, &expires, &answered,
+				&r.Superseded, &r.Account.SID, &r.Account.FriendlyName, &r.Account.Status, &r.Account.OwnerSID, &r.Account.OwnerEmail); err != nil {
 				return err
 			}
+			r.SentAt, r.ExpiresAt, r.AnsweredAt = fromMS(sent), fromMS(expires), fromMS(answered)
 			list = append(list, r)
 		}
 		return rows.Err()

@@ -21,8 +21,14 @@ const accountColumns = `a.sid, a.friendly_name, a.type, a.status, a.owner_sid, o
 
 const accountFrom = ` FROM accounts a JOIN users o ON o.sid = a.owner_sid `
 
-// briefAccountColumns is the Accounts list's projection (AccountFilter.Brief).
-const briefAccountColumns = `a.sid, a.friendly_name, a.type, a.status, a.owner_sid, o.email, o.name, a.created_at`
+// briefAccountColumns is the Accounts list's projection (AccountFilter.Brief): the list indexes
+// hold each of them (0012a), and the owner's email and name come from the covering users_sid_names
+// (which SQLite would not pick over the SID's unique index by itself), so a page of the list
+// reads index pages only.
+const (
+	briefAccountColumns = `a.sid, a.friendly_name, a.type, a.status, a.owner_sid, o.email, o.name, a.created_at`
+	briefAccountFrom    = ` FROM accounts a JOIN users o INDEXED BY users_sid_names ON o.sid = a.owner_sid `
+)
 
 // scanBriefAccount scans briefAccountColumns into a (of the organization and relation given).
 func scanBriefAccount(row scanner, a *domain.Account, orgSID, relation string) error {
@@ -381,11 +387,11 @@ func accountListQuery(f AccountFilter, search accountSearch, cur *accountCursor)
 		}
 		args = append(args, cur.created, cur.sid)
 	}
-	columns := accountColumns
+	columns, from := accountColumns, accountFrom
 	if f.Brief {
-		columns = briefAccountColumns
+		columns, from = briefAccountColumns, briefAccountFrom
 	}
-	query := `SELECT ` + columns + accountFrom + `WHERE ` + strings.Join(where, " AND ") +
+	query := `SELECT ` + columns + from + `WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY ` + order + ` LIMIT ?`
 	return query, append(args, f.Limit+1)
 }
