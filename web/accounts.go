@@ -143,13 +143,39 @@ func (s *Server) accountView(c echo.Context, tab string) (views.Page, views.Acco
 }
 
 func (s *Server) handleMyAccounts(c echo.Context) error {
-	list, err := s.store.ListMyAccounts(c.Request().Context(), currentUser(c).SID)
+	ctx := c.Request().Context()
+	v := views.MyAccountsView{Query: c.QueryParam("q")}
+	f := store.MyAccountFilter{UserSID: currentUser(c).SID, Query: v.Query, Cursor: c.QueryParam("cursor")}
+	status := http.StatusOK
+	page, err := s.store.ListMyAccounts(ctx, f)
+	if errors.Is(err, domain.ErrBadCursor) || isInvalid(err) {
+		// A hand-edited link or an overlong search shows the first page with what was wrong.
+		s.flashNow(c, "error", domain.ErrorMessage(err))
+		status, f.Cursor = http.StatusUnprocessableEntity, ""
+		if isInvalid(err) {
+			f.Query = ""
+		}
+		page, err = s.store.ListMyAccounts(ctx, f)
+	}
 	if err != nil {
 		return err
 	}
-	rows := make([]views.MyAccount, len(list))
-	for i, m := range list {
-		rows[i] = views.MyAccount{Account: m.Account, Roles: m.Roles}
+	v.Accounts = make([]views.MyAccount, len(page.Accounts))
+	for i, m := range page.Accounts {
+		v.Accounts[i] = views.MyAccount{Account: m.Account, Roles: m.Roles}
 	}
-	return s.render(c, http.StatusOK, views.MyAccountsPage(s.page(c, "My accounts", "my-accounts"), rows))
+	v.NextURL, v.PrevURL = myAccountsURL(v.Query, page.Next), myAccountsURL(v.Query, page.Prev)
+	return s.render(c, status, views.MyAccountsPage(s.page(c, "My accounts", "my-accounts"), v))
+}
+
+// myAccountsURL is My accounts with the same search at another cursor.
+func myAccountsURL(query, cursor string) string {
+	if cursor == "" {
+		return ""
+	}
+	q := url.Values{"cursor": {cursor}}
+	if query != "" {
+		q.Set("q", query)
+	}
+	return "/accounts?" + q.Encode()
 }

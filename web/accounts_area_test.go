@@ -506,3 +506,48 @@ func TestSignedOutAndOutsidersGetNothing(t *testing.T) {
 		t.Fatalf("status = %s", got)
 	}
 }
+
+// TestMyAccountsPagesAndSearches: My accounts shows 50 accounts a page by name with rel="next"
+// and rel="prev" links that keep the search, finds by name or SID, and answers a hand-edited
+// cursor with the first page and a message.
+func TestMyAccountsPagesAndSearches(t *testing.T) {
+	ar := newArea(t)
+	ctx := context.Background()
+	for i := 0; i < 60; i++ {
+		if _, err := ar.app.store.CreateAccount(ctx, ar.devUser, domain.CreateAccountInput{FriendlyName: fmt.Sprintf("Team %02d", i), Type: "standard"}, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := ar.dev
+	res := b.get("/accounts")
+	wantStatus(t, res, http.StatusOK)
+	// Billing EU (Developer) first, then Team 00 … Team 48 (Owner).
+	wantBody(t, res, "Billing EU", "Developer", "Team 00", "Team 48", `rel="next"`, `<label for="q">`)
+	if strings.Contains(res.Body, "Team 49") || strings.Contains(res.Body, `rel="prev"`) {
+		t.Error("the first page shows a 51st account or a previous link")
+	}
+	res = b.get(hrefOf(t, res.Body, `rel="next"`))
+	wantStatus(t, res, http.StatusOK)
+	wantBody(t, res, "Team 49", "Team 59", `rel="prev"`)
+	if strings.Contains(res.Body, "Team 48") || strings.Contains(res.Body, `rel="next"`) {
+		t.Error("the second page repeats a row or has a next link")
+	}
+	wantBody(t, b.get(hrefOf(t, res.Body, `rel="prev"`)), "Billing EU", "Team 48")
+
+	res = b.get("/accounts?q=team+5")
+	wantBody(t, res, "Team 50", "Team 59", `value="team 5"`)
+	if strings.Contains(res.Body, "Team 05") || strings.Contains(res.Body, "Billing EU") {
+		t.Error("the search shows a non-match")
+	}
+	wantBody(t, b.get("/accounts?q="+ar.acct), "Billing EU")
+	wantBody(t, b.get("/accounts?q=zzz"), "No accounts match")
+
+	res = b.get("/accounts?cursor=junk")
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	wantBody(t, res, "Billing EU", "Team 00")
+
+	// Nobody sees another user's accounts: the Owner holds none of Dana's Team accounts.
+	if strings.Contains(ar.owner.get("/accounts").Body, "Team 00") {
+		t.Error("My accounts of the Owner lists an account of Dana's")
+	}
+}

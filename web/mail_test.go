@@ -829,8 +829,8 @@ func TestSignUpFromInvitation(t *testing.T) {
 	if err != nil || u.Managed() {
 		t.Fatalf("invited user: %+v, %v", u, err)
 	}
-	if list, _ := app.store.ListMyAccounts(context.Background(), u.SID); len(list) != 0 {
-		t.Errorf("an invited sign-up got %d own accounts", len(list))
+	if page, err := app.store.ListMyAccounts(context.Background(), store.MyAccountFilter{UserSID: u.SID}); err != nil || len(page.Accounts) != 0 {
+		t.Errorf("an invited sign-up got own accounts: %+v, %v", page, err)
 	}
 	if !strings.Contains(b.get("/accounts").Body, "Carla") {
 		t.Error("not signed in after sign-up")

@@ -461,30 +461,83 @@ func normalizeSID(prefix, s string) string {
 
 // MyAccount is an account the user holds roles on.
 type MyAccount struct {
-	Account *domain.Account
+	Account *domain.Account // SID, name and status
 	Roles   []string
 }
 
-// ListMyAccounts returns every account the user holds a role on, by name.
-func (s *Store) ListMyAccounts(ctx context.Context, userSID string) ([]MyAccount, error) {
-	var out []MyAccount
+// MyAccountFilter selects a page of the accounts a user holds roles on, by name.
+type MyAccountFilter struct {
+	UserSID string
+	Query   string // a name fragment or an AC SID
+	Cursor  string // from a previous page's Next or Prev
+	Limit   int
+}
+
+// MyAccountPage is one page of My accounts with the cursors of its neighbours.
+type MyAccountPage struct {
+	Accounts   []MyAccount
+	Next, Prev string
+}
+
+// ListMyAccounts returns one page of the accounts the user holds a role on, by name (case
+// folded), then SID, by keyset pagination. The role rows carry their account's name
+// (0012b), so a page reads its rows in order from the user's part of one index, however many
+// accounts the user has.
+func (s *Store) ListMyAccounts(ctx context.Context, f MyAccountFilter) (*MyAccountPage, error) {
+	if f.Limit <= 0 || f.Limit > domain.MaxPageSize {
+		f.Limit = domain.PageSize
+	}
+	q := strings.TrimSpace(f.Query)
+	if utf8.RuneCountInString(q) > 200 {
+		return nil, domain.Errorf(domain.EInvalid, "The search is too long: use at most 200 characters.")
+	}
+	where, args := []string{"r.user_sid = ?"}, []any{f.UserSID}
+	if sid := normalizeSID(domain.PrefixAccount, q); sid != "" {
+		where, args = append(where, "r.account_sid = ?"), append(args, sid)
+	} else if q != "" {
+		where, args = append(where, `r.account_name LIKE ? ESCAPE '\'`), append(args, "%"+likeEscape(q)+"%")
+	}
+	order, backwards := "r.account_name, r.account_sid", false
+	if f.Cursor != "" {
+		c, err := domain.ParseCursor(f.Cursor, 2)
+		if err != nil {
+			return nil, err
+		}
+		if !domain.ValidSID(domain.PrefixAccount, c.Key[1]) {
+			return nil, domain.ErrBadCursor
+		}
+		if backwards = c.Before; backwards {
+			where, order = append(where, "(r.account_name, r.account_sid) < (?, ?)"), "r.account_name DESC, r.account_sid DESC"
+		} else {
+			where = append(where, "(r.account_name, r.account_sid) > (?, ?)")
+		}
+		args = append(args, c.Key[0], c.Key[1])
+	}
+	args = append(args, f.Limit+1)
+	var list []MyAccount
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.Query(`SELECT `+accountColumns+`, group_concat(r.role)`+accountFrom+`
-			JOIN account_roles r ON r.account_sid = a.sid
-			WHERE r.user_sid = ? GROUP BY a.sid ORDER BY a.friendly_name COLLATE NOCASE, a.sid LIMIT 1000`, userSID)
+		rows, err := s.queryRead(ctx, tx, `SELECT r.account_sid, r.account_name, a.status, group_concat(r.role)
+			FROM account_roles r INDEXED BY account_roles_user_name JOIN accounts a ON a.sid = r.account_sid
+			WHERE `+strings.Join(where, " AND ")+` GROUP BY r.account_name, r.account_sid ORDER BY `+order+` LIMIT ?`, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
+			a := &domain.Account{}
 			var roles string
-			a, err := scanAccount(rows, &roles)
-			if err != nil {
+			if err := rows.Scan(&a.SID, &a.FriendlyName, &a.Status, &roles); err != nil {
 				return err
 			}
-			out = append(out, MyAccount{Account: a, Roles: domain.SortRoles(strings.Split(roles, ","))})
+			list = append(list, MyAccount{Account: a, Roles: domain.SortRoles(strings.Split(roles, ","))})
 		}
 		return rows.Err()
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	page := &MyAccountPage{}
+	page.Accounts, page.Next, page.Prev = keysetPage(list, f.Limit, backwards, f.Cursor != "",
+		func(m MyAccount) []string { return []string{m.Account.FriendlyName, m.Account.SID} })
+	return page, nil
 }

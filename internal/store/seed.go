@@ -139,7 +139,7 @@ func newSeeder(tx *sql.Tx, org seedOrg, r *rand.Rand, nowMS int64, res *SeedResu
 		{&sd.insAcc, `INSERT INTO accounts (sid, friendly_name, type, status, owner_sid, org_sid, org_relation, flex_region,
 			require_2fa, webhooks_https_only, pkcv_required, status_before_closure, closes_at, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?, ?)`},
-		{&sd.insRole, `INSERT OR IGNORE INTO account_roles (sid, account_sid, user_sid, role, created_at) VALUES (?, ?, ?, ?, ?)`},
+		{&sd.insRole, `INSERT OR IGNORE INTO account_roles (sid, account_sid, user_sid, role, created_at, account_name) VALUES (?, ?, ?, ?, ?, ?)`},
 		{&sd.insAudit, `INSERT INTO audit_events (org_sid, actor_type, actor_sid, actor_label, action, target_type, target_sid,
 			account_sid, before, after, ip, outcome, created_at) VALUES (?, 'user', ?, ?, ?, 'account', ?, ?, '', ?, '10.0.0.1', 'success', ?)`},
 		{&sd.insReq, `INSERT INTO account_requests (org_sid, account_sid, kind, token_hash, requested_by, state, sent_at, expires_at, created_at)
@@ -280,12 +280,12 @@ func (sd *seeder) writeAccount(a seedAccount) error {
 		a.created, a.created); err != nil {
 		return fmt.Errorf("seed account: %w", err)
 	}
-	if _, err := sd.insRole.Exec(domain.NewSID(domain.PrefixRoleAssignment), a.sid, a.owner.sid, domain.RoleOwner, a.created); err != nil {
+	if _, err := sd.insRole.Exec(domain.NewSID(domain.PrefixRoleAssignment), a.sid, a.owner.sid, domain.RoleOwner, a.created, a.name); err != nil {
 		return err
 	}
 	for k := r.IntN(3); k > 0; k-- {
 		u := sd.managed[r.IntN(len(sd.managed))]
-		if _, err := sd.insRole.Exec(domain.NewSID(domain.PrefixRoleAssignment), a.sid, u.sid, seedRoles[r.IntN(len(seedRoles))], a.created); err != nil {
+		if _, err := sd.insRole.Exec(domain.NewSID(domain.PrefixRoleAssignment), a.sid, u.sid, seedRoles[r.IntN(len(seedRoles))], a.created, a.name); err != nil {
 			return err
 		}
 	}
