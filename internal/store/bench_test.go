@@ -168,3 +168,103 @@ func BenchmarkListLockedOut(b *testing.B) {
 		}
 	}
 }
+
+// benchAccount is an account of the first page, and the Owner who looks at it.
+func benchAccount(b *testing.B, s *Store, org string) (*domain.Account, *domain.User) {
+	b.Helper()
+	ctx := context.Background()
+	page, err := s.ListAccounts(ctx, AccountFilter{OrgSID: org, Relation: "managed"})
+	if err != nil || len(page.Accounts) == 0 {
+		b.Fatal("no account", err)
+	}
+	owner, err := s.FindUserByEmail(ctx, "owner@bench.example")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return page.Accounts[0], owner
+}
+
+// BenchmarkFindAccountAccess is the account guard every account page runs (General, Users).
+func BenchmarkFindAccountAccess(b *testing.B) {
+	s, org := benchSetup(b)
+	a, owner := benchAccount(b, s, org)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.FindAccountAccess(ctx, owner, a.SID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkListAccountUsers is the account's Users tab.
+func BenchmarkListAccountUsers(b *testing.B) {
+	s, org := benchSetup(b)
+	a, _ := benchAccount(b, s, org)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.ListAccountUsers(ctx, a.SID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkListIndependent is the Independent tab (3 % of the accounts).
+func BenchmarkListIndependent(b *testing.B) {
+	s, org := benchSetup(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.ListAccounts(ctx, AccountFilter{OrgSID: org, Relation: "independent", Brief: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkListPending is the Pending tab's first page (0.5 % of the accounts await an answer).
+func BenchmarkListPending(b *testing.B) {
+	s, org := benchSetup(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.ListAccountRequestPage(ctx, org, "", domain.PageSize); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkListOrgUsers is the organization's Users page.
+func BenchmarkListOrgUsers(b *testing.B) {
+	s, org := benchSetup(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.ListOrgUsers(ctx, OrgUserFilter{OrgSID: org}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReviewAccess is the access review's first page with the unanswered invitations.
+func BenchmarkReviewAccess(b *testing.B) {
+	s, org := benchSetup(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.ReviewAccess(ctx, AccessReviewFilter{OrgSID: org}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkListMyAccounts is My accounts of the Owner, who holds a role on about 5,000 accounts:
+// the first page, and a search.
+func BenchmarkListMyAccounts(b *testing.B) {
+	s, org := benchSetup(b)
+	_, owner := benchAccount(b, s, org)
+	ctx := context.Background()
+	for _, q := range []string{"", "billing"} {
+		b.Run("q="+q, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.ListMyAccounts(ctx, MyAccountFilter{UserSID: owner.SID, Query: q}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
