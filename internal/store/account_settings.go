@@ -17,7 +17,9 @@ func (s *Store) UpdateAccountSettings(ctx context.Context, u *domain.User, sid s
 		return nil, err
 	}
 	var out *domain.Account
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	// The change shows in the Accounts lists, the audit log and this account's own pages only.
+	retire := func() { s.cache.changedTopics(topicLists, topicAudit, accountTopic(sid)) }
+	err := s.writeRetiring(ctx, retire, func(tx *sql.Tx) error {
 		acc, err := accessTx(tx, u, sid)
 		if err != nil {
 			return err
@@ -67,7 +69,7 @@ func settingsMap(a *domain.Account) map[string]any {
 // domain.MaxLockedOut, and one more when there are more.
 func (s *Store) ListLockedOut(ctx context.Context, a *domain.Account) ([]domain.User, error) {
 	type key struct{ account, org string }
-	out, err := cachedRead(&s.cache, key{a.SID, a.OrgSID}, func() ([]domain.User, error) { return s.listLockedOut(ctx, a) })
+	out, err := cachedRead(&s.cache, accountTopic(a.SID), key{a.SID, a.OrgSID}, func() ([]domain.User, error) { return s.listLockedOut(ctx, a) })
 	return slices.Clone(out), err
 }
 
@@ -110,7 +112,9 @@ func (s *Store) TransferOwner(ctx context.Context, u *domain.User, sid, newOwner
 		return nil, field(domain.MsgNewOwnerMissing)
 	}
 	var out *domain.Account
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	// The change shows in the Accounts lists, the audit log and this account's own pages only.
+	retire := func() { s.cache.changedTopics(topicLists, topicAudit, accountTopic(sid)) }
+	err := s.writeRetiring(ctx, retire, func(tx *sql.Tx) error {
 		acc, err := accessTx(tx, u, sid)
 		if err != nil {
 			return err

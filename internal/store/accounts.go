@@ -108,7 +108,7 @@ func (s *Store) FindAccountAccess(ctx context.Context, u *domain.User, sid strin
 		account *domain.Account
 		roles   []string
 	}
-	f, err := cachedRead(&s.cache, key{sid, u.SID}, func() (found, error) {
+	f, err := cachedRead(&s.cache, accountTopic(sid), key{sid, u.SID}, func() (found, error) {
 		var f found
 		err := s.read(ctx, func(tx *sql.Tx) error {
 			a, err := scanAccount(s.queryRowRead(ctx, tx, `SELECT `+accountColumns+accountFrom+`WHERE a.sid = ?`, sid))
@@ -156,7 +156,7 @@ func rolesOf(tx *sql.Tx, accountSID, userSID string) ([]string, error) {
 // only those who hold at least one of them.
 func (s *Store) ListAccountUsers(ctx context.Context, accountSID string, roles ...string) ([]domain.AccountUser, error) {
 	type key struct{ account, roles string }
-	out, err := cachedRead(&s.cache, key{accountSID, strings.Join(roles, ",")}, func() ([]domain.AccountUser, error) {
+	out, err := cachedRead(&s.cache, accountTopic(accountSID), key{accountSID, strings.Join(roles, ",")}, func() ([]domain.AccountUser, error) {
 		return s.listAccountUsers(ctx, accountSID, roles)
 	})
 	return slices.Clone(out), err
@@ -278,7 +278,7 @@ func (p *searchPlans) remember(q string, rare bool, now time.Time) {
 // ListAccounts returns one page of the organization's accounts, newest first, by keyset pagination.
 func (s *Store) ListAccounts(ctx context.Context, f AccountFilter) (*AccountPage, error) {
 	type key struct{ f AccountFilter }
-	return cachedRead(&s.cache, key{f}, func() (*AccountPage, error) { return s.listAccounts(ctx, f) })
+	return cachedRead(&s.cache, topicLists, key{f}, func() (*AccountPage, error) { return s.listAccounts(ctx, f) })
 }
 
 func (s *Store) listAccounts(ctx context.Context, f AccountFilter) (*AccountPage, error) {
@@ -429,7 +429,7 @@ type AccountCounts struct{ Managed, Independent, Pending int }
 // requests, from the counter tables that triggers keep in step (migrations 0003 and 0008).
 func (s *Store) CountAccounts(ctx context.Context, orgSID string) (AccountCounts, error) {
 	type key struct{ org string }
-	return cachedRead(&s.cache, key{orgSID}, func() (AccountCounts, error) { return s.countAccounts(ctx, orgSID) })
+	return cachedRead(&s.cache, topicLists, key{orgSID}, func() (AccountCounts, error) { return s.countAccounts(ctx, orgSID) })
 }
 
 func (s *Store) countAccounts(ctx context.Context, orgSID string) (AccountCounts, error) {

@@ -145,7 +145,7 @@ func (f AuditFilter) where() ([]string, []any, error) {
 // pagination on the event id.
 func (s *Store) ListAuditEvents(ctx context.Context, f AuditFilter) (*AuditPage, error) {
 	type key struct{ f AuditFilter }
-	return cachedRead(&s.cache, key{f}, func() (*AuditPage, error) { return s.listAuditEvents(ctx, f) })
+	return cachedRead(&s.cache, topicAudit, key{f}, func() (*AuditPage, error) { return s.listAuditEvents(ctx, f) })
 }
 
 func (s *Store) listAuditEvents(ctx context.Context, f AuditFilter) (*AuditPage, error) {

@@ -10,9 +10,14 @@ import (
 // The pages an administrator opens again and again (the Accounts list and its counts, an
 // account's access, the lock-out list, the Users tab, the audit log) read the same rows until
 // something changes them. Those reads keep their results in a readCache: a result is served
-// again only while no write has been committed since it was read, so a cached read answers
-// exactly what the query would. Every commit on the writer connection (Store.write, and the
-// store's few direct writer statements) bumps the generation, which retires every entry at once.
+// again only while no write that could change it has been committed since it was read, so a
+// cached read answers exactly what the query would. Every commit of Store.write bumps the
+// generation, which retires every entry at once. Each cached read also names its topic (the
+// audit log, the Accounts lists and counts, or one account's access and people), and the few
+// frequent writes that change less than everything (an account's settings, a sign-out, a failed
+// sign-in) commit with writeRetiring and bump only the topics they change: a rename retires the
+// lists, the audit log and that account's pages, not every other account's. Writes to tables no
+// cached read reads (a session's last-seen time, an OAuth app's last token) retire nothing.
 //
 // Another process writing the same file (admincenter seed beside a live server) does not bump
 // the generation: entries also expire after readCacheTTL, which bounds how long such a change
@@ -27,6 +32,7 @@ const (
 
 type readCache struct {
 	gen     atomic.Uint64
+	topics  [topicCount]atomic.Uint64 // a generation per topic
 	mu      sync.Mutex
 	m       map[any]cacheEntry
 	flights map[flightKey]*flight // reads under way, which callers of the same key and generation wait for
@@ -34,8 +40,30 @@ type readCache struct {
 }
 
 type flightKey struct {
-	key any
-	gen uint64
+	key       any
+	gen, tgen uint64
+}
+
+// topic is what a cached read depends on besides every commit of Store.write.
+type topic int
+
+const (
+	topicAudit topic = iota // the audit log
+	topicLists              // the Accounts lists and their counts
+	// topicAccounts and the accountTopics after it: an account's access, people and lock-out
+	// list, by a hash of its SID (two accounts may share one; that retires a little more).
+	topicAccounts
+	accountTopics = 64
+	topicCount    = int(topicAccounts) + accountTopics
+)
+
+// accountTopic is the topic of the reads of one account.
+func accountTopic(sid string) topic {
+	h := uint32(2166136261) // FNV-1a
+	for i := 0; i < len(sid); i++ {
+		h = (h ^ uint32(sid[i])) * 16777619
+	}
+	return topicAccounts + topic(h%accountTopics)
 }
 
 // flight is one read under way; done closes when v and err are set.
@@ -49,31 +77,45 @@ type flight struct {
 var errReadPanicked = errors.New("store: a cached read panicked")
 
 type cacheEntry struct {
-	gen uint64
-	at  time.Time
-	v   any
+	t         topic
+	gen, tgen uint64
+	at        time.Time
+	v         any
 }
 
-// changed retires every cached result; it runs after each commit of the writer.
+// changed retires every cached result; it runs after each commit of Store.write.
 func (c *readCache) changed() { c.gen.Add(1) }
 
+// changedTopics retires the cached results of the topics; it runs after a commit that changed
+// nothing the other topics' reads read.
+func (c *readCache) changedTopics(ts ...topic) {
+	for _, t := range ts {
+		c.topics[t].Add(1)
+	}
+}
+
+// current reports whether e may still be served at now.
+func (c *readCache) current(e cacheEntry, now time.Time) bool {
+	return e.gen == c.gen.Load() && e.tgen == c.topics[e.t].Load() && now.Sub(e.at) < readCacheTTL
+}
+
 // cachedRead returns the result of read for key (a comparable value naming the method and its
-// arguments), from the cache while it is current. The result is shared by every caller until
-// the next commit: callers must not modify it.
-func cachedRead[T any](c *readCache, key any, read func() (T, error)) (T, error) {
+// arguments) of topic t, from the cache while it is current. The result is shared by every
+// caller until the next commit that retires it: callers must not modify it.
+func cachedRead[T any](c *readCache, t topic, key any, read func() (T, error)) (T, error) {
 	if c.off {
 		return read()
 	}
-	gen, now := c.gen.Load(), time.Now()
+	gen, tgen, now := c.gen.Load(), c.topics[t].Load(), time.Now()
 	c.mu.Lock()
 	e, ok := c.m[key]
 	c.mu.Unlock()
-	if ok && e.gen == gen && now.Sub(e.at) < readCacheTTL {
+	if ok && e.t == t && e.gen == gen && e.tgen == tgen && now.Sub(e.at) < readCacheTTL {
 		return e.v.(T), nil
 	}
 	// After a commit many requests miss at once: the first reads, the others of the same key and
 	// generation wait for its result, which is as current for them (no commit since they came).
-	fk := flightKey{key, gen}
+	fk := flightKey{key, gen, tgen}
 	c.mu.Lock()
 	if f, ok := c.flights[fk]; ok {
 		f.waiters++
@@ -101,8 +143,8 @@ func cachedRead[T any](c *readCache, key any, read func() (T, error)) (T, error)
 			c.mu.Unlock()
 		}
 	}()
-	// gen was loaded before read's transaction began, so a write committed meanwhile has
-	// bumped the generation past it and the entry is never served.
+	// gen and tgen were loaded before read's transaction began, so a write committed meanwhile
+	// has bumped a generation past them and the entry is never served.
 	v, err := read()
 	finished = true
 	f.v, f.err = v, err
@@ -114,9 +156,9 @@ func cachedRead[T any](c *readCache, key any, read func() (T, error)) (T, error)
 			c.m = make(map[any]cacheEntry, 64)
 		}
 		if len(c.m) >= readCacheEntries {
-			c.evict(c.gen.Load(), time.Now())
+			c.evict(time.Now())
 		}
-		c.m[key] = cacheEntry{gen: gen, at: now, v: v}
+		c.m[key] = cacheEntry{t: t, gen: gen, tgen: tgen, at: now, v: v}
 	}
 	c.mu.Unlock()
 	return v, err
@@ -125,9 +167,9 @@ func cachedRead[T any](c *readCache, key any, read func() (T, error)) (T, error)
 // evict drops the entries that can no longer be served, and everything when all are current
 // (many different pages read within a second): the cache then fills again with what is read
 // now. It runs with c.mu held.
-func (c *readCache) evict(gen uint64, now time.Time) {
+func (c *readCache) evict(now time.Time) {
 	for k, e := range c.m {
-		if e.gen != gen || now.Sub(e.at) >= readCacheTTL {
+		if !c.current(e, now) {
 			delete(c.m, k)
 		}
 	}

@@ -92,6 +92,28 @@ func TestCachedReadsSeeEveryCommit(t *testing.T) {
 	if page2.Events[0].ID == page.Events[0].ID || page2.Events[0].Action != "account.suspend" {
 		t.Errorf("newest event after suspend = %q (id %d, was %d)", page2.Events[0].Action, page2.Events[0].ID, page.Events[0].ID)
 	}
+
+	// A settings change retires only its topics: the lists, the audit log and the account's own
+	// reads all show it at once.
+	if _, err := f.s.UpdateAccountSettings(ctx, f.owner, f.acct.SID, domain.AccountSettings{FriendlyName: "Billing EMEA", WebhooksHTTPSOnly: true}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := list(); len(got) != 2 || got[1] != "Billing EMEA" {
+		t.Errorf("list after the rename = %q", got)
+	}
+	if acc, err := f.s.FindAccountAccess(ctx, f.owner, f.acct.SID); err != nil || acc.Account.FriendlyName != "Billing EMEA" {
+		t.Errorf("access after the rename: %v %+v", err, acc)
+	}
+	if page, _ := f.s.ListAuditEvents(ctx, AuditFilter{OrgSID: f.org.SID}); page.Events[0].Action != "account.settings" {
+		t.Errorf("newest event after the rename = %q", page.Events[0].Action)
+	}
+	// So does a failed sign-in, which retires the audit log only.
+	if err := f.s.RecordSignInFailure(ctx, f.dev, f.dev.Email, "10.0.0.1", "password"); err != nil {
+		t.Fatal(err)
+	}
+	if page, _ := f.s.ListAuditEvents(ctx, AuditFilter{OrgSID: f.org.SID}); page.Events[0].Action != "signin.failure" {
+		t.Errorf("newest event after a failed sign-in = %q", page.Events[0].Action)
+	}
 }
 
 // Readers racing a writer never see a name older than the last rename that returned.
@@ -194,7 +216,7 @@ func TestReadCacheRules(t *testing.T) {
 	read := func() (int, error) { reads++; return reads, nil }
 	get := func(key any) int {
 		t.Helper()
-		v, err := cachedRead(&c, key, read)
+		v, err := cachedRead(&c, topicLists, key, read)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -207,10 +229,36 @@ func TestReadCacheRules(t *testing.T) {
 	if v := get("k"); v != 2 {
 		t.Errorf("after a commit the cache answered %d, want a fresh read (2)", v)
 	}
+	// A change of some topics retires only their reads.
+	other := 0
+	getOther := func() int {
+		t.Helper()
+		v, err := cachedRead(&c, accountTopic("AC1"), "other", func() (int, error) { other++; return other, nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	getOther()
+	c.changedTopics(topicAudit, accountTopic("AC2"))
+	if accountTopic("AC2") == accountTopic("AC1") {
+		t.Fatal("pick another pair of SIDs: AC1 and AC2 share a topic")
+	}
+	if v, o := get("k"), getOther(); v != 2 || o != 1 {
+		t.Errorf("a change of other topics retired a read: %d %d", v, o)
+	}
+	c.changedTopics(topicLists)
+	if v, o := get("k"), getOther(); v != 3 || o != 1 {
+		t.Errorf("after a change of its topic the cache answered %d (want 3), the other read %d (want 1)", v, o)
+	}
+	c.changed()
+	if o := getOther(); o != 2 {
+		t.Errorf("a commit of Store.write left a read of a topic cached: %d", o)
+	}
 	// Errors are not kept.
 	fails := 0
 	for range 2 {
-		_, err := cachedRead(&c, "bad", func() (int, error) { fails++; return 0, domain.ErrBadCursor })
+		_, err := cachedRead(&c, topicLists, "bad", func() (int, error) { fails++; return 0, domain.ErrBadCursor })
 		if err != domain.ErrBadCursor {
 			t.Fatalf("error = %v", err)
 		}
@@ -229,7 +277,7 @@ func TestReadCacheRules(t *testing.T) {
 	off := readCache{off: true}
 	n := 0
 	for range 3 {
-		_, _ = cachedRead(&off, "k", func() (int, error) { n++; return n, nil })
+		_, _ = cachedRead(&off, topicLists, "k", func() (int, error) { n++; return n, nil })
 	}
 	if n != 3 {
 		t.Errorf("a disabled cache read %d times for 3 calls", n)
@@ -261,10 +309,10 @@ func TestReadCacheSharesAReadUnderWay(t *testing.T) {
 		}
 		const callers = 8
 		got := make(chan int, callers)
-		go func() { v, _ := cachedRead(&c, "k", read); got <- v }()
+		go func() { v, _ := cachedRead(&c, topicLists, "k", read); got <- v }()
 		waitFor(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return len(c.flights) == 1 })
 		for range callers - 1 {
-			go func() { v, _ := cachedRead(&c, "k", read); got <- v }()
+			go func() { v, _ := cachedRead(&c, topicLists, "k", read); got <- v }()
 		}
 		waitFor(t, func() bool {
 			c.mu.Lock()

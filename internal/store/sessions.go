@@ -70,7 +70,7 @@ func (s *Store) SignIn(ctx context.Context, u *domain.User, ip, userAgent string
 // and writes it to the audit log. The email is recorded only when it names a user, so the log
 // does not collect typos and passwords pasted as emails.
 func (s *Store) RecordSignInFailure(ctx context.Context, u *domain.User, email, ip, reason string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.writeRetiring(ctx, s.retireAudit, func(tx *sql.Tx) error {
 		if err := s.recordFailureTx(tx, email, ip); err != nil {
 			return err
 		}
@@ -110,13 +110,13 @@ func (s *Store) FindSession(ctx context.Context, id string, p SessionPolicy) (*S
 	sess.CreatedAt, sess.LastSeenAt, sess.ExpiresAt = fromMS(created), fromMS(seen), fromMS(expires)
 	now := s.Now()
 	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) >= p.Idle || u.Status != domain.UserActive {
-		_, _ = s.execWrite(ctx, `DELETE FROM sessions WHERE id_hash = ?`, h)
+		_, _ = s.execUncached(ctx, `DELETE FROM sessions WHERE id_hash = ?`, h)
 		return nil, nil, ErrNoSession
 	}
 	// Writing last_seen on every request would serialise reads behind the writer;
 	// a minute of resolution is plenty for an idle timeout of many minutes.
 	if now.Sub(sess.LastSeenAt) >= time.Minute {
-		if _, err := s.execWrite(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`, ms(now), h); err != nil {
+		if _, err := s.execUncached(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`, ms(now), h); err != nil {
 			return nil, nil, err
 		}
 		sess.LastSeenAt = now
@@ -126,7 +126,7 @@ func (s *Store) FindSession(ctx context.Context, id string, p SessionPolicy) (*S
 
 // SignOut deletes the session with the raw id and records it.
 func (s *Store) SignOut(ctx context.Context, id string, u *domain.User, ip string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.writeRetiring(ctx, s.retireAudit, func(tx *sql.Tx) error {
 		if _, err := tx.Exec(`DELETE FROM sessions WHERE id_hash = ?`, auth.HashToken(id)); err != nil {
 			return err
 		}

@@ -129,8 +129,14 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// write runs fn in one immediate (write-locked) transaction.
+// write runs fn in one immediate (write-locked) transaction; its commit retires every cached read.
 func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	return s.writeRetiring(ctx, s.cache.changed, fn)
+}
+
+// writeRetiring is write for a change that only some cached reads can see: retire retires them
+// (readcache.go).
+func (s *Store) writeRetiring(ctx context.Context, retire func(), fn func(*sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -140,14 +146,18 @@ func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
 		return err
 	}
 	// Cached reads retire even when Commit reports an error: the change may have landed.
-	defer s.cache.changed()
+	defer retire()
 	return tx.Commit()
 }
 
-// execWrite runs one statement on the writer outside a transaction of write's, and retires
-// the cached reads like a commit.
-func (s *Store) execWrite(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	defer s.cache.changed()
+// retireAudit retires the cached audit log only, after a change that wrote nothing else a
+// cached read reads (a failed sign-in, a sign-out).
+func (s *Store) retireAudit() { s.cache.changedTopics(topicAudit) }
+
+// execUncached runs one statement on the writer outside a transaction of write's, for the
+// bookkeeping of tables that no cached read reads (a session's last-seen time, an OAuth app's
+// last token): it retires no cached read.
+func (s *Store) execUncached(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return s.w.ExecContext(ctx, query, args...)
 }
 
