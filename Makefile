@@ -1,18 +1,23 @@
 # Admin Center. `make help` lists the targets.
 GO ?= go
-ADDR ?= 127.0.0.1:8080
-DATA ?= ./data
 
 .PHONY: help run test generate build bench fuzz vet fmt
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
 
-run: generate ## serve in development mode on 127.0.0.1:8080, data in ./data
-	$(GO) run ./cmd/admincenter serve --dev --addr $(ADDR) --data $(DATA)
+# make run takes its settings from the environment (ADMINCENTER_ADDR, ADMINCENTER_DATA, …), or from
+# ADDR=host:port and DATA=folder on the command line.
+run: generate ## serve in development mode (ADMINCENTER_ADDR, default 127.0.0.1:8080; data in ./data)
+	$(GO) run ./cmd/admincenter serve --dev $(if $(ADDR),--addr $(ADDR)) $(if $(DATA),--data $(DATA))
 
-test: ## run every test (needs Debian's chromium for the browser journeys)
+test: node_modules/.installed ## run every test (needs Debian's chromium and npm for the browser journeys)
 	$(GO) test -race -count=1 ./...
+
+# axe-core, pinned in package-lock.json, checks every main page for accessibility in the journeys.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the accessibility checks are skipped (REQUIRE_BROWSER=1 makes them fail)"; fi
 
 generate: ## regenerate templ components
 	$(GO) tool templ generate

@@ -60,21 +60,25 @@ func fullTitle(t string) string {
 	return t + " · Admin Center"
 }
 
+// formatTime writes a moment the one way pages write it (domain.TimeLayout); "—" for never.
 func formatTime(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.UTC().Format("2006-01-02 15:04 UTC")
-}
-
-func formatDate(t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	return t.UTC().Format("Jan 2, 2006")
+	return domain.FormatTime(t)
 }
 
 func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// timeParts splits formatTime's text into the date and the time of day, so that a narrow column
+// wraps between them ("Dec 2, 2026," / "12:02 UTC") and nowhere else.
+func timeParts(t time.Time) (date, clock string) {
+	s := formatTime(t)
+	if i := strings.LastIndex(s, ", "); i >= 0 {
+		return s[:i+1], s[i+2:]
+	}
+	return s, ""
+}
 
 func statusLabel(s string) string {
 	switch s {

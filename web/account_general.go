@@ -119,7 +119,7 @@ func (s *Server) handleAccountClose(c echo.Context) error {
 		return err
 	}
 	return s.redirectFlash(c, accountPath(a), "“"+a.FriendlyName+"” is pending closure. It will be closed for good on "+
-		a.ClosesAt.UTC().Format("2006-01-02 15:04 UTC")+" unless you cancel before.")
+		domain.FormatTime(a.ClosesAt)+" unless you cancel before.")
 }
 
 func (s *Server) handleAccountRemove(c echo.Context) error {

@@ -253,7 +253,7 @@ func (s *Server) guardMiddleware(g guard) echo.MiddlewareFunc {
 }
 
 func (s *Server) redirectToLogin(c echo.Context) error {
-	if c.Request().Method != http.MethodGet {
+	if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
 		return domain.Errorf(domain.EUnauthorized, "Your session has ended. Sign in again.")
 	}
 	return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))

@@ -102,7 +102,7 @@ func TestInvitationMailAndLinkPage(t *testing.T) {
 
 	res := app.owner.get(app.users() + "/pending")
 	wantStatus(t, res, http.StatusOK)
-	wantBody(t, res, "contractor@outside.dev", "Developer", "Olive Owner", "2026-03-02 09:00 UTC", "2026-03-09 09:00 UTC", "Resend", "Revoke")
+	wantBody(t, res, "contractor@outside.dev", "Developer", "Olive Owner", `<time datetime="2026-03-02T09:00:00Z"><span>Mar 2, 2026,</span> <span>09:00 UTC</span></time>`, "Mar 9, 2026,</span> <span>09:00 UTC", "Resend", "Revoke")
 
 	// Signed out: the page shows the account, roles and inviter and offers sign-up; opening it twice uses nothing.
 	anon := app.browser()

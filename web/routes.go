@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/http"
+
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
@@ -121,10 +123,11 @@ func (s *Server) registerRoutes() {
 	}
 
 	e := s.echo
+	e.Pre(headAsGet)
 	// API paths keep their exact shape: /Accounts/ (an empty SID) is a 404, not the list.
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
 		Skipper: func(c echo.Context) bool { return api.Owns(c.Request().URL.Path) }}))
-	e.Use(s.requestLog, middleware.Recover(), s.securityHeaders, middleware.BodyLimit("1M"))
+	e.Use(headRestored, s.requestLog, middleware.Recover(), s.securityHeaders, middleware.BodyLimit("1M"))
 	e.Group("/static", s.staticCache).StaticFS("/", staticFS())
 	// The Organizations API authenticates with bearer tokens, not the console's session and CSRF.
 	s.api = api.Register(e, s.store, s.keys, api.Options{BaseURL: s.cfg.BaseURL, Log: s.log, RatePerSecond: s.cfg.APIRate})
@@ -133,3 +136,27 @@ func (s *Server) registerRoutes() {
 		web.Add(r.method, r.path, r.handler, s.guardMiddleware(r.guard))
 	}
 }
+
+// headAsGet routes HEAD like GET, so that every GET route answers HEAD (curl -I); headRestored
+// then puts the method back before anything else runs, so that net/http sends the headers
+// without a body and the request log says HEAD.
+func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if r := c.Request(); r.Method == http.MethodHead {
+			r.Method = http.MethodGet
+			c.Set(ctxHead, true)
+		}
+		return next(c)
+	}
+}
+
+func headRestored(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Get(ctxHead) != nil {
+			c.Request().Method = http.MethodHead
+		}
+		return next(c)
+	}
+}
+
+const ctxHead = "head"

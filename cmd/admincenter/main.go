@@ -43,7 +43,41 @@ func main() {
 	}
 }
 
+// commands are the subcommands, in the order usage lists them.
+var commands = []struct{ name, what string }{
+	{"serve", "serve the console (the default when no command is given)"},
+	{"setup", "create the organization and its Owner from the command line"},
+	{"seed", "write demo or benchmark data: --accounts N --users M"},
+	{"backup", "write a consistent copy of the database: --out FILE"},
+	{"version", "print the version"},
+}
+
+// usage prints the subcommands and the settings every command shares.
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: admincenter [command] [flags]")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s  %s\n", c.name, c.what)
+	}
+	fmt.Fprintln(w, "\nRun \"admincenter COMMAND --help\" for a command's own flags. Settings (each flag also an environment variable):")
+	fs, _ := config.FlagSet("admincenter", os.Getenv)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+func isHelp(arg string) bool {
+	switch arg {
+	case "help", "-h", "-help", "--help":
+		return true
+	}
+	return false
+}
+
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && isHelp(args[0]) {
+		usage(stdout)
+		return nil
+	}
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
@@ -60,10 +94,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "version":
 		fmt.Fprintln(stdout, "admincenter", version)
 		return nil
-	case "help":
-		fmt.Fprintln(stdout, "usage: admincenter [serve|setup|seed|backup|version] [flags]; admincenter serve -h lists the settings")
-		return nil
 	}
+	usage(stderr)
 	return fmt.Errorf("unknown command %q (want serve, setup, seed, backup or version)", cmd)
 }
 
@@ -83,7 +115,13 @@ func newLogger(dev bool, w io.Writer) *slog.Logger {
 }
 
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
-	cfg, _, err := config.LoadEnv("admincenter serve", args)
+	fs, vals := config.FlagSet("admincenter serve", os.Getenv)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { usage(stderr) }
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.FromValues(vals)
 	if err != nil {
 		return err
 	}
@@ -115,7 +153,15 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("base_url", cfg.BaseURL), slog.Bool("dev", cfg.Dev))
+	base := cfg.BaseURL
+	if strings.HasSuffix(base, ":0") { // --addr host:0, the port the system chose
+		base = "http://" + ln.Addr().String()
+	}
+	open := base + "/"
+	if ok, err := st.IsSetUp(ctx); err == nil && !ok {
+		open = base + "/setup"
+	}
+	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("open", open), slog.Bool("dev", cfg.Dev))
 	select {
 	case err := <-errc:
 		return err

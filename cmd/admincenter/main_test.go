@@ -93,3 +93,20 @@ func TestBackupCommand(t *testing.T) {
 		t.Errorf("the backup lacks the owner: %v", err)
 	}
 }
+
+func TestHelpListsTheCommands(t *testing.T) {
+	for _, arg := range []string{"--help", "-h", "help"} {
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{arg}, strings.NewReader(""), &out, &out); err != nil {
+			t.Fatalf("%s: %v", arg, err)
+		}
+		for _, want := range []string{"Usage: admincenter [command]", "serve", "setup", "seed", "backup", "version", "-addr", "ADMINCENTER_ADDR"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("admincenter %s lacks %q:\n%s", arg, want, out.String())
+			}
+		}
+		if strings.Contains(out.String(), "Usage of admincenter serve") {
+			t.Errorf("admincenter %s prints serve's flag usage instead of the commands", arg)
+		}
+	}
+}

@@ -97,6 +97,10 @@ func startServer(t *testing.T, dataDir string, extra ...string) *process {
 			p.mu.Unlock()
 			var rec map[string]any
 			if json.Unmarshal([]byte(line), &rec) == nil && rec["msg"] == "serving" {
+				// The log says which URL to open: the first run's setup page, on the port the system chose.
+				if open, _ := rec["open"].(string); !strings.HasPrefix(open, "http://"+rec["addr"].(string)+"/") {
+					t.Errorf("the serving line's URL to open = %q, want it on http://%s", open, rec["addr"])
+				}
 				addrc <- rec["addr"].(string)
 			}
 		}

@@ -111,14 +111,20 @@ func build(v map[string]*string) (*Config, error) {
 	}
 	c := &Config{Addr: *v["addr"], DataDir: *v["data"], BaseURL: *v["base-url"], SMTPURL: *v["smtp"],
 		MailFrom: *v["mail-from"], DNS: *v["dns"]}
-	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil {
 		bad("addr", "want host:port, got %q", c.Addr)
 	}
 	if c.DataDir == "" {
 		bad("data", "must not be empty")
 	}
 	if c.BaseURL == "" {
-		c.BaseURL = "http://" + c.Addr
+		// Listening on every interface (":8080", "0.0.0.0:8080"): links and the URL to open
+		// name this machine as a browser on it reaches it.
+		if ip, err := netip.ParseAddr(host); host == "" || (err == nil && ip.IsUnspecified()) {
+			host = "localhost"
+		}
+		c.BaseURL = "http://" + net.JoinHostPort(host, port)
 	}
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
 		bad("base-url", "want an http or https URL without a path, got %q", c.BaseURL)

@@ -42,3 +42,22 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 		}
 	}
 }
+
+func TestBaseURLOfEveryInterfaceNamesLocalhost(t *testing.T) {
+	for addr, want := range map[string]string{
+		":8080":          "http://localhost:8080",
+		"0.0.0.0:8080":   "http://localhost:8080",
+		"[::]:8080":      "http://localhost:8080",
+		"10.0.0.5:8080":  "http://10.0.0.5:8080",
+		"[::1]:8080":     "http://[::1]:8080",
+		"127.0.0.1:9000": "http://127.0.0.1:9000",
+	} {
+		c, _, err := Load("x", []string{"--addr", addr}, func(string) string { return "" })
+		if err != nil {
+			t.Fatalf("%s: %v", addr, err)
+		}
+		if c.BaseURL != want {
+			t.Errorf("--addr %s: BaseURL = %q, want %q", addr, c.BaseURL, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package domain
 import (
 	"slices"
 	"testing"
+	"time"
 )
 
 func TestParseChanges(t *testing.T) {
@@ -34,4 +35,11 @@ func FuzzParseChanges(f *testing.F) {
 			t.Fatalf("two parses differ: %+v, %+v", got, again)
 		}
 	})
+}
+
+func TestFormatTime(t *testing.T) {
+	at := time.Date(2026, 12, 2, 21, 2, 27, 0, time.FixedZone("JST", 9*3600))
+	if got, want := FormatTime(at), "Dec 2, 2026, 12:02 UTC"; got != want {
+		t.Errorf("FormatTime = %q, want %q", got, want)
+	}
 }

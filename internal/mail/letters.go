@@ -2,7 +2,6 @@ package mail
 
 import (
 	"fmt"
-	"time"
 
 	"admincenter/internal/domain"
 )
@@ -64,7 +63,7 @@ func invitation(d domain.EmailData) letter {
 			next,
 		},
 		Action: "Open the invitation", Path: "/invitations/", WithToken: true,
-		Note: "The link works until " + d.ExpiresAt.UTC().Format("Jan 2, 2006 15:04 UTC") + ". If you were not expecting this invitation, you can ignore this email.",
+		Note: "The link works until " + domain.FormatTime(d.ExpiresAt) + ". If you were not expecting this invitation, you can ignore this email.",
 	}
 }
 
@@ -157,20 +156,18 @@ func toOwner(d domain.EmailData, subject, path string, paragraphs ...string) let
 			d.OrgName + ", decline or simply ignore this email: nothing changes without your answer."}
 }
 
-func linkUntil(t time.Time) string { return t.UTC().Format("January 2, 2006 at 15:04 UTC") }
-
 func importRequest(d domain.EmailData) letter {
 	return toOwner(d, d.OrgName+" asks to manage your account “"+d.AccountName+"”", "/imports/",
 		d.ActorName+" ("+d.ActorEmail+") asks for your account “"+d.AccountName+"” to join the organization "+d.OrgName+" in Admin Center.",
 		"If you confirm, the account becomes managed by "+d.OrgName+": its Owner and Administrators can change the account's settings, decide who may use it, and suspend or close it. You stay the account's owner, and you become a member of "+d.OrgName+".",
-		"The link works until "+linkUntil(d.ExpiresAt)+". Opening it changes nothing: you sign in, read what joining means, then confirm or decline.")
+		"The link works until "+domain.FormatTime(d.ExpiresAt)+". Opening it changes nothing: you sign in, read what joining means, then confirm or decline.")
 }
 
 func shareRequest(d domain.EmailData) letter {
 	return toOwner(d, d.OrgName+" asks you to share your account “"+d.AccountName+"”", "/shares/",
 		d.ActorName+" ("+d.ActorEmail+") asks you to share your account “"+d.AccountName+"” with the organization "+d.OrgName+" in Admin Center.",
 		"If you accept, "+d.OrgName+"'s administrators can see the account and who has access to it. They cannot change its settings, its users or its lifecycle: you keep full control, and the organization can give up its access at any time.",
-		"The link works until "+linkUntil(d.ExpiresAt)+". Opening it changes nothing: you sign in, read what sharing means, then accept or decline.")
+		"The link works until "+domain.FormatTime(d.ExpiresAt)+". Opening it changes nothing: you sign in, read what sharing means, then accept or decline.")
 }
 
 // toAdmins tells the organization's Owner and Administrators how an account's owner answered.

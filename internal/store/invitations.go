@@ -217,7 +217,7 @@ func InvitationGone(inv *domain.Invitation, now time.Time) error {
 			msg = "This invitation was revoked. Ask " + inviterName(inv) + " for a new one if you still need access."
 		}
 	case domain.InviteExpired:
-		msg = "This invitation expired on " + inv.ExpiresAt.UTC().Format("Jan 2, 2006 15:04 UTC") + ". Ask " + inviterName(inv) + " to send a new one."
+		msg = "This invitation expired on " + domain.FormatTime(inv.ExpiresAt) + ". Ask " + inviterName(inv) + " to send a new one."
 	}
 	return domain.Errorf(domain.EConflict, "%s", msg)
 }

@@ -21,6 +21,16 @@
     b.addEventListener("click", function () { b.closest("dialog").close(); });
   });
 
+  // A page that comes back with errors (a 422) starts where they are: the first error summary on
+  // screen is scrolled into view and focused, however far down the page its form is.
+  var summary = Array.prototype.find.call(document.querySelectorAll(".error-summary"), function (s) {
+    return s.getClientRects().length > 0;
+  });
+  if (summary) {
+    summary.scrollIntoView({ block: "center" });
+    summary.focus({ preventScroll: true });
+  }
+
   // A checkbox with data-toggle shows the fieldset of that id only while checked.
   document.querySelectorAll("[data-toggle]").forEach(function (box) {
     var target = document.getElementById(box.getAttribute("data-toggle"));
@@ -29,6 +39,25 @@
     box.addEventListener("change", sync);
     sync();
   });
+
+  // On a narrow screen tables stack their rows; each cell shows its column's name beside it.
+  document.querySelectorAll("table.table").forEach(function (table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.classList.contains("no-label") || th.querySelector(".visually-hidden") ? "" : th.textContent.trim();
+    });
+    table.querySelectorAll("tbody tr").forEach(function (tr) {
+      Array.prototype.forEach.call(tr.children, function (td, i) {
+        if (heads[i] && !td.hasAttribute("data-label")) td.setAttribute("data-label", heads[i]);
+      });
+    });
+  });
+  // The narrow screen's one-row navigation starts scrolled to the page you are on.
+  // (Only the navigation scrolls: the page itself stays where it is.)
+  var nav = document.querySelector(".sidebar"), current = nav && nav.querySelector("a[aria-current]");
+  if (current && nav.scrollWidth > nav.clientWidth) {
+    var navBox = nav.getBoundingClientRect(), box = current.getBoundingClientRect();
+    nav.scrollLeft += box.left - navBox.left - (navBox.width - box.width) / 2;
+  }
 
   // Forms with data-confirm ask before a destructive action.
   document.querySelectorAll("form[data-confirm]").forEach(function (f) {
