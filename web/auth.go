@@ -113,7 +113,8 @@ func (s *Server) handleLogin(c echo.Context) error {
 	if err := domain.ValidateSignIn(email, password); err != nil {
 		return s.render(c, http.StatusUnprocessableEntity, views.LoginPage(s.page(c, "Sign in", ""), formOf(c, err, "email", "next")))
 	}
-	attempt := loginAttempt{email: email, password: password, ip: clientIP(c), userAgent: c.Request().UserAgent()}
+	attempt := loginAttempt{email: email, password: password, ip: clientIP(c), userAgent: c.Request().UserAgent(),
+		device: s.deviceCookie(c)}
 	if old, err := c.Cookie(s.sessionCookieName()); err == nil {
 		attempt.oldSession = old.Value
 	}
@@ -134,6 +135,7 @@ func (s *Server) handleLogin(c echo.Context) error {
 	if sess.state == domain.SessionPending2FA {
 		return c.Redirect(http.StatusSeeOther, loginTwoFactorURL(c.FormValue("next")))
 	}
+	s.setDeviceCookie(c, sess.user)
 	return c.Redirect(http.StatusSeeOther, safeNext(c.FormValue("next"), landing(sess.user)))
 }
 
@@ -142,6 +144,7 @@ type loginAttempt struct {
 	email, password string
 	ip, userAgent   string
 	oldSession      string // the raw id in the browser's session cookie, if it sent one
+	device          string // the raw device cookie, if the browser sent one
 }
 
 // startedSession is the session a sign-in started.
@@ -151,14 +154,18 @@ type startedSession struct {
 	state string // domain.SessionActive, or domain.SessionPending2FA until the second factor
 }
 
-// signInWithPassword runs the steps of a password sign-in: find the user, refuse a paused email
-// or IP (a *store.ThrottledError), check the password and that the user is active, end the
-// browser's old session and start a new one. Any wrong email or password or a deactivated user
-// is recorded as a failure and answered with errBadCredentials. The steps are separate store
-// calls because the password check is slow by design and must not hold the writer.
+// signInWithPassword runs the steps of a password sign-in: find the user, refuse a paused
+// attempt (a *store.ThrottledError: see store.SignInSource for what is counted, which depends
+// on whether the browser holds the user's device cookie), check the password and that the user
+// is active, end the browser's old session and start a new one. Any wrong email or password or
+// a deactivated user is recorded as a failure and answered with errBadCredentials. An unknown
+// email costs a password check too, so that the answer takes as long as for a known one. The
+// steps are separate store calls because the password check is slow by design and must not
+// hold the writer.
 func (s *Server) signInWithPassword(ctx context.Context, in loginAttempt) (startedSession, error) {
+	src := store.SignInSource{Email: in.email, IP: in.ip}
 	fail := func(u *domain.User, reason string) (startedSession, error) {
-		if err := s.store.RecordSignInFailure(ctx, u, in.email, in.ip, reason); err != nil {
+		if err := s.store.RecordSignInFailure(ctx, u, src, reason); err != nil {
 			return startedSession{}, err
 		}
 		return startedSession{}, errBadCredentials
@@ -170,7 +177,8 @@ func (s *Server) signInWithPassword(ctx context.Context, in loginAttempt) (start
 	if err != nil {
 		return startedSession{}, err
 	}
-	if err := s.store.CheckSignInThrottle(ctx, u, in.email, in.ip); err != nil {
+	src.Device = s.deviceID(in.device, u)
+	if err := s.store.CheckSignInThrottle(ctx, u, src); err != nil {
 		return startedSession{}, err
 	}
 	if u == nil {
@@ -201,12 +209,13 @@ func (s *Server) signInWithPassword(ctx context.Context, in loginAttempt) (start
 }
 
 // confirmPassword checks the password u typed to confirm a sensitive change (action, as the
-// audit log names it), under the same throttle as sign-in: a paused email or address is refused
-// before any check. The hash is read again, since the user in hand may be from before a password
-// change, and returned, for a change that must not overwrite a newer one. A wrong password is
-// counted as a failed attempt, audited with reason, and answered with wrong on field.
-func (s *Server) confirmPassword(ctx context.Context, u *domain.User, password, ip, action, reason, field string, wrong domain.Message) (string, error) {
-	if err := s.store.CheckSignInThrottle(ctx, u, u.Email, ip); err != nil {
+// audit log names it), under the same throttle as sign-in (src: the address and the browser's
+// device cookie): a paused attempt is refused before any check. The hash is read again, since
+// the user in hand may be from before a password change, and returned, for a change that must
+// not overwrite a newer one. A wrong password is counted as a failed attempt, audited with
+// reason, and answered with wrong on field.
+func (s *Server) confirmPassword(ctx context.Context, u *domain.User, password string, src store.SignInSource, action, reason, field string, wrong domain.Message) (string, error) {
+	if err := s.store.CheckSignInThrottle(ctx, u, src); err != nil {
 		return "", err
 	}
 	fresh, err := s.store.FindUserBySID(ctx, u.SID)
@@ -217,7 +226,7 @@ func (s *Server) confirmPassword(ctx context.Context, u *domain.User, password, 
 	if err != nil || ok {
 		return fresh.PasswordHash, err
 	}
-	if err := s.store.RecordReauthenticationFailure(ctx, u, action, reason, ip); err != nil {
+	if err := s.store.RecordReauthenticationFailure(ctx, u, action, reason, src); err != nil {
 		return "", err
 	}
 	return "", domain.FieldError(field, wrong)
@@ -249,11 +258,11 @@ func (s *Server) secondFactor(ctx context.Context, u *domain.User, code string) 
 // u's two-factor sign-in (action names it in the audit log). A wrong password is recorded as a
 // failed attempt and answered with a field error; otherwise it returns the second factor for
 // the store to use up with the change (a wrong code is recorded there).
-func (s *Server) reauthenticate(ctx context.Context, u *domain.User, password, code, ip, action string) (store.SecondFactor, error) {
+func (s *Server) reauthenticate(ctx context.Context, u *domain.User, password, code string, src store.SignInSource, action string) (store.SecondFactor, error) {
 	if err := domain.ValidateReauthentication(password, code); err != nil {
 		return store.SecondFactor{}, err
 	}
-	if _, err := s.confirmPassword(ctx, u, password, ip, action, "wrong password", "password", domain.MsgPasswordWrong); err != nil {
+	if _, err := s.confirmPassword(ctx, u, password, src, action, "wrong password", "password", domain.MsgPasswordWrong); err != nil {
 		return store.SecondFactor{}, err
 	}
 	return s.secondFactor(ctx, u, code)
@@ -261,8 +270,9 @@ func (s *Server) reauthenticate(ctx context.Context, u *domain.User, password, c
 
 // completeTwoFactorSignIn runs the second step of a sign-in: the pending session pendingID and a
 // TOTP or recovery code give a new, fully signed-in session, whose raw id it returns. The
-// throttle is checked before the code is.
-func (s *Server) completeTwoFactorSignIn(ctx context.Context, pendingID, code, ip, userAgent string) (string, *domain.User, error) {
+// throttle is checked before the code is, with the browser's device cookie (rawDevice) as at
+// the password step.
+func (s *Server) completeTwoFactorSignIn(ctx context.Context, pendingID, code, ip, rawDevice, userAgent string) (string, *domain.User, error) {
 	sess, u, err := s.store.FindSession(ctx, pendingID, s.policy)
 	if err != nil {
 		return "", nil, err
@@ -273,25 +283,26 @@ func (s *Server) completeTwoFactorSignIn(ctx context.Context, pendingID, code, i
 	if err := domain.FieldError("code", domain.ValidateCodeInput(code)); err != nil {
 		return "", u, err
 	}
-	if err := s.store.CheckSignInThrottle(ctx, u, u.Email, ip); err != nil {
+	src := store.SignInSource{Email: u.Email, IP: ip, Device: s.deviceID(rawDevice, u)}
+	if err := s.store.CheckSignInThrottle(ctx, u, src); err != nil {
 		return "", u, err
 	}
 	f, err := s.secondFactor(ctx, u, code)
 	if err != nil {
 		return "", u, err
 	}
-	id, err := s.store.CompleteTwoFactorSignIn(ctx, sess, u, f, ip, userAgent, s.policy)
+	id, err := s.store.CompleteTwoFactorSignIn(ctx, sess, u, f, src, userAgent, s.policy)
 	return id, u, err
 }
 
 // changePassword sets u's password to next once current checks out: the new one is checked
 // against the policy and hashed here, and replaces the hash current was checked against. A wrong
 // current password is recorded as a failed attempt.
-func (s *Server) changePassword(ctx context.Context, u *domain.User, keep []byte, current, next, ip string) error {
+func (s *Server) changePassword(ctx context.Context, u *domain.User, keep []byte, current, next string, src store.SignInSource) error {
 	if err := domain.ValidatePasswordChange(current, next, auth.PasswordProblem, u.Email, u.Name); err != nil {
 		return err
 	}
-	oldHash, err := s.confirmPassword(ctx, u, current, ip, "password.change", "wrong current password",
+	oldHash, err := s.confirmPassword(ctx, u, current, src, "password.change", "wrong current password",
 		"current_password", domain.MsgCurrentPasswordWrong)
 	if err != nil {
 		return err
@@ -300,7 +311,7 @@ func (s *Server) changePassword(ctx context.Context, u *domain.User, keep []byte
 	if err != nil {
 		return err
 	}
-	return s.store.ChangePassword(ctx, u, keep, oldHash, hash, ip)
+	return s.store.ChangePassword(ctx, u, keep, oldHash, hash, src.IP)
 }
 
 func (s *Server) handleLogout(c echo.Context) error {

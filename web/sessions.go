@@ -58,8 +58,9 @@ func (s *Server) handlePasswordForm(c echo.Context) error {
 }
 
 func (s *Server) handlePasswordChange(c echo.Context) error {
-	err := s.changePassword(c.Request().Context(), currentUser(c), currentSession(c).IDHash,
-		c.FormValue("current_password"), c.FormValue("new_password"), clientIP(c))
+	u := currentUser(c)
+	err := s.changePassword(c.Request().Context(), u, currentSession(c).IDHash,
+		c.FormValue("current_password"), c.FormValue("new_password"), s.signInSource(c, u))
 	status := http.StatusUnprocessableEntity
 	switch domain.ErrorCode(err) {
 	case "":

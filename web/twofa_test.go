@@ -18,6 +18,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"admincenter/internal/auth"
+	"admincenter/internal/store"
 	"admincenter/internal/store/storetest"
 )
 
@@ -291,6 +292,9 @@ func TestTwoFactorConcurrentDoubleSubmitOneWins(t *testing.T) {
 	}
 }
 
+// TestSignInThrottle: ten failures on an account pause it for browsers without its user's
+// device cookie, with the time to retry; typos never count; other emails from the same address
+// are not paused by it.
 func TestSignInThrottle(t *testing.T) {
 	app := newTestApp(t)
 	app.setup()
@@ -309,26 +313,28 @@ func TestSignInThrottle(t *testing.T) {
 		req.Header.Set("X-Forwarded-For", "203.0.113."+strconv.Itoa(i))
 		wantStatus(t, b.do(req), http.StatusUnauthorized)
 	}
-	// The right password is refused now too, with a retry time; so is an unknown email from this IP.
-	for _, email := range []string{"owner@example.com", "nobody@example.com"} {
-		res := b.post("/login", url.Values{"email": {email}, "password": {testPassword}})
-		wantStatus(t, res, http.StatusTooManyRequests)
-		wantBody(t, res, "Too many failed sign-in attempts", "try again after 09:15 UTC")
-		if ra, _ := strconv.Atoi(res.Header.Get("Retry-After")); ra < 800 || ra > 900 {
-			t.Errorf("Retry-After = %q, want about 895 seconds", res.Header.Get("Retry-After"))
-		}
+	// The right password is refused now too, with a retry time.
+	res := b.post("/login", url.Values{"email": {"owner@example.com"}, "password": {testPassword}})
+	wantStatus(t, res, http.StatusTooManyRequests)
+	wantBody(t, res, "Too many failed sign-in attempts", "try again after 09:15 UTC", "A browser you have signed in with before can still sign in.")
+	if ra, _ := strconv.Atoi(res.Header.Get("Retry-After")); ra < 800 || ra > 900 {
+		t.Errorf("Retry-After = %q, want about 895 seconds", res.Header.Get("Retry-After"))
 	}
-	if evs, _ := storetest.AuditEvents(context.Background(), app.store, "signin.throttled"); len(evs) != 2 {
-		t.Errorf("signin.throttled audit events = %d, want 2", len(evs))
+	// Another email from the same address is not paused by one account's failures.
+	wantStatus(t, b.post("/login", url.Values{"email": {"nobody@example.com"}, "password": {testPassword}}), http.StatusUnauthorized)
+	if evs, _ := storetest.AuditEvents(context.Background(), app.store, "signin.throttled"); len(evs) != 1 {
+		t.Errorf("signin.throttled audit events = %d, want 1", len(evs))
 	}
-	if evs, _ := storetest.AuditEvents(context.Background(), app.store, "signin.failure"); len(evs) != 10 || evs[0].IP != "127.0.0.1" {
-		t.Errorf("signin.failure audit events = %d (first %+v), want 10 from 127.0.0.1", len(evs), evs[0])
+	if evs, _ := storetest.AuditEvents(context.Background(), app.store, "signin.failure"); len(evs) != 11 || evs[0].IP != "127.0.0.1" {
+		t.Errorf("signin.failure audit events = %d (first %+v), want 11 from 127.0.0.1", len(evs), evs[0])
 	}
 	// Not for good: once the failures age out, the real user signs in.
 	clk.Advance(15 * time.Minute)
 	b.signIn("owner@example.com", testPassword)
 }
 
+// TestTwoFactorCodeFailuresAreThrottled: the fifth wrong code ends a pending sign-in (back to
+// the password step); the account's limit keeps counting across pending sessions.
 func TestTwoFactorCodeFailuresAreThrottled(t *testing.T) {
 	app := newTestApp(t)
 	app.setup()
@@ -337,18 +343,44 @@ func TestTwoFactorCodeFailuresAreThrottled(t *testing.T) {
 	b.signIn("owner@example.com", testPassword)
 	secret, _ := enroll(t, b, clk)
 	a := app.browser()
-	a.passwordStep("owner@example.com")
 	good := code(t, secret, clk)
-	for i := 0; i < 10; i++ {
-		c := strconv.Itoa(100000 + i)
-		if c == good {
-			c = "999999"
+	for round := 0; round < 2; round++ {
+		a.passwordStep("owner@example.com")
+		for i := 0; i < 5; i++ {
+			c := strconv.Itoa(100000 + 10*round + i)
+			if c == good {
+				c = "999999"
+			}
+			res := a.post("/login/2fa?next=%2Fsettings%2F2fa", url.Values{"code": {c}, "next": {"/settings/2fa"}})
+			if i < 4 {
+				wantStatus(t, res, http.StatusUnauthorized)
+				wantBody(t, res, "That code is not right, or it was already used.")
+				continue
+			}
+			// The fifth ends the pending session: the password step starts again.
+			wantStatus(t, res, http.StatusSeeOther)
+			if res.Location != "/login?next=%2Fsettings%2F2fa" {
+				t.Errorf("after the fifth wrong code: Location %q", res.Location)
+			}
+			wantBody(t, a.get(res.Location), "After 5 wrong codes the sign-in starts again")
+			wantStatus(t, a.post("/login/2fa", url.Values{"code": {good}}), http.StatusSeeOther) // to /login: nothing pending
+			if a.get("/accounts").Status == http.StatusOK {
+				t.Fatal("the right code after the pending session ended signed in")
+			}
 		}
-		wantStatus(t, a.post("/login/2fa", url.Values{"code": {c}}), http.StatusUnauthorized)
 	}
-	res := a.post("/login/2fa", url.Values{"code": {good}})
+	if evs, _ := storetest.AuditEvents(context.Background(), app.store, "signin.pending_ended"); len(evs) != 2 {
+		t.Errorf("signin.pending_ended audit events = %d, want 2", len(evs))
+	}
+	// Ten wrong codes on the account: a browser without the device cookie is paused at the password.
+	res := a.post("/login", url.Values{"email": {"owner@example.com"}, "password": {testPassword}})
 	wantStatus(t, res, http.StatusTooManyRequests)
 	wantBody(t, res, "Too many failed sign-in attempts")
+	// The owner's own browser still signs in, with a code.
+	wantStatus(t, b.post("/logout", nil), http.StatusSeeOther)
+	b.passwordStep("owner@example.com")
+	wantStatus(t, b.post("/login/2fa", url.Values{"code": {good}}), http.StatusSeeOther)
+	wantStatus(t, b.get("/accounts"), http.StatusOK)
 }
 
 func TestDisableAndRegenerateNeedPasswordAndCode(t *testing.T) {
@@ -577,6 +609,9 @@ func TestHTTPSCookieAndHSTS(t *testing.T) {
 	if sess == nil || !sess.Secure || !sess.HttpOnly || sess.Path != "/" || sess.Domain != "" {
 		t.Fatalf("session cookie = %+v; want __Host-ac_session, Secure, HttpOnly, Path=/, no Domain", sess)
 	}
+	if dev := deviceCookieOf(res); dev == nil || dev.Name != "__Host-ac_device" || !dev.Secure || !dev.HttpOnly || dev.SameSite != http.SameSiteStrictMode {
+		t.Fatalf("device cookie = %+v; want __Host-ac_device, Secure, HttpOnly, SameSite=Strict", dev)
+	}
 }
 
 func mustKeys(t *testing.T, dir string) *auth.Keys {
@@ -603,13 +638,28 @@ func TestThrottleCountsForwardedClientsOnlyFromTrustedProxies(t *testing.T) {
 		req.Header.Set("X-Forwarded-For", ip)
 		return b.do(req)
 	}
-	for i := 0; i < 10; i++ {
+	// A spray over many emails from one client: the first 95 through the store method the
+	// handler calls (each a password check over HTTP would take a tenth of a second), the last 5
+	// over HTTP.
+	sprayFrom(t, app, "203.0.113.9", 95)
+	for i := 95; i < 100; i++ {
 		wantStatus(t, post("203.0.113.9", "nobody"+strconv.Itoa(i)+"@example.com", "wrong password"), http.StatusUnauthorized)
 	}
 	wantStatus(t, post("203.0.113.9", "owner@example.com", testPassword), http.StatusTooManyRequests)
 	wantStatus(t, post("198.51.100.4", "owner@example.com", testPassword), http.StatusSeeOther)
 	evs, _ := storetest.AuditEvents(context.Background(), app.store, "signin.failure")
-	if len(evs) != 10 || evs[0].IP != "203.0.113.9" {
-		t.Errorf("failures recorded from %q, want the forwarded client 203.0.113.9", evs[0].IP)
+	if len(evs) != 100 || evs[len(evs)-1].IP != "203.0.113.9" {
+		t.Errorf("failures recorded from %q, want the forwarded client 203.0.113.9", evs[len(evs)-1].IP)
+	}
+}
+
+// sprayFrom records n failed sign-ins on unknown emails from ip, as signInWithPassword does.
+func sprayFrom(t *testing.T, app *testApp, ip string, n int) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		src := store.SignInSource{Email: "spray" + strconv.Itoa(i) + "@example.com", IP: ip}
+		if err := app.store.RecordSignInFailure(context.Background(), nil, src, "unknown email"); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

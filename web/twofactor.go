@@ -163,7 +163,7 @@ func (s *Server) handleTwoFactorDisable(c echo.Context) error {
 		return s.redirectFlash(c, "/settings/2fa", "Two-factor sign-in is already off.")
 	}
 	ctx := c.Request().Context()
-	f, err := s.reauthenticate(ctx, u, c.FormValue("password"), c.FormValue("code"), clientIP(c), "2fa.disable")
+	f, err := s.reauthenticate(ctx, u, c.FormValue("password"), c.FormValue("code"), s.signInSource(c, u), "2fa.disable")
 	if err == nil {
 		err = s.store.DisableTOTP(ctx, u, currentSession(c).IDHash, f, clientIP(c))
 	}
@@ -180,7 +180,7 @@ func (s *Server) handleRecoveryCodesRegenerate(c echo.Context) error {
 	}
 	codes := auth.NewRecoveryCodes(auth.RecoveryCodeCount)
 	ctx := c.Request().Context()
-	f, err := s.reauthenticate(ctx, u, c.FormValue("password"), c.FormValue("code"), clientIP(c), "2fa.recovery_codes.regenerate")
+	f, err := s.reauthenticate(ctx, u, c.FormValue("password"), c.FormValue("code"), s.signInSource(c, u), "2fa.recovery_codes.regenerate")
 	if err == nil {
 		err = s.store.RegenerateRecoveryCodes(ctx, u, currentSession(c).IDHash, f, codes, clientIP(c))
 	}
@@ -226,6 +226,14 @@ func loginTwoFactorURL(next string) string {
 	return "/login/2fa"
 }
 
+// loginURL is the sign-in page, keeping where the user was going.
+func loginURL(next string) string {
+	if n := safeNext(next, ""); n != "" {
+		return "/login?next=" + url.QueryEscape(n)
+	}
+	return "/login"
+}
+
 // pendingSignIn returns the raw id of the browser's pending (password-only) session, or "".
 func (s *Server) pendingSignIn(c echo.Context) string {
 	sess := currentSession(c)
@@ -260,11 +268,17 @@ func (s *Server) handleLoginTwoFactor(c echo.Context) error {
 		s.flash(c, "info", "Your sign-in timed out. Enter your email and password again.")
 		return c.Redirect(http.StatusSeeOther, "/login")
 	}
-	id, u, err := s.completeTwoFactorSignIn(c.Request().Context(), pending, c.FormValue("code"), clientIP(c), c.Request().UserAgent())
-	if errors.Is(err, store.ErrNoSession) {
+	id, u, err := s.completeTwoFactorSignIn(c.Request().Context(), pending, c.FormValue("code"), clientIP(c), s.deviceCookie(c),
+		c.Request().UserAgent())
+	switch {
+	case errors.Is(err, store.ErrNoSession):
 		s.clearSessionCookie(c)
 		s.flash(c, "info", "Your sign-in timed out. Enter your email and password again.")
 		return c.Redirect(http.StatusSeeOther, "/login")
+	case errors.Is(err, store.ErrPendingSignInEnded):
+		s.clearSessionCookie(c)
+		s.flash(c, "error", domain.ErrorMessage(err))
+		return c.Redirect(http.StatusSeeOther, loginURL(c.FormValue("next")))
 	}
 	if err != nil {
 		status := 0
@@ -282,5 +296,6 @@ func (s *Server) handleLoginTwoFactor(c echo.Context) error {
 		return s.render(c, status, views.LoginTwoFactorPage(s.page(c, "Two-factor sign-in", ""), formOf(c, err, "next")))
 	}
 	s.setSessionCookie(c, id)
+	s.setDeviceCookie(c, u)
 	return c.Redirect(http.StatusSeeOther, safeNext(c.FormValue("next"), landing(u)))
 }

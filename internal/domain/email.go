@@ -22,8 +22,9 @@ const (
 	EmailPasswordResetDone  EmailKind = "notice.password.reset"
 	EmailTOTPOn             EmailKind = "notice.2fa.on"
 	EmailTOTPOff            EmailKind = "notice.2fa.off"
-	EmailImportRequest      EmailKind = "request.import" // to an account's owner (link)
-	EmailShareRequest       EmailKind = "request.share"  // to an account's owner (link)
+	EmailRecoveryCodeUsed   EmailKind = "notice.2fa.recovery_code" // a sign-in used a recovery code
+	EmailImportRequest      EmailKind = "request.import"           // to an account's owner (link)
+	EmailShareRequest       EmailKind = "request.share"            // to an account's owner (link)
 	EmailImportAccepted     EmailKind = "request.import.accepted"
 	EmailShareAccepted      EmailKind = "request.share.accepted"
 	EmailRequestDeclined    EmailKind = "request.declined"
@@ -54,5 +55,6 @@ type EmailData struct {
 	RolesBefore   []string  `json:"roles_before,omitempty"`
 	RequestKind   string    `json:"request_kind,omitempty"` // RequestImport or RequestShare
 	InviteeExists bool      `json:"invitee_exists,omitempty"`
-	ExpiresAt     time.Time `json:"expires_at,omitzero"` // when the link stops working
+	ExpiresAt     time.Time `json:"expires_at,omitzero"`  // when the link stops working
+	CodesLeft     int       `json:"codes_left,omitempty"` // recovery codes the user has left
 }

@@ -43,6 +43,7 @@ func TestEveryKindComposes(t *testing.T) {
 		{domain.EmailPasswordResetDone, "Admin Center: Your password was changed", ""},
 		{domain.EmailTOTPOn, "Admin Center: Two-factor sign-in is on", ""},
 		{domain.EmailTOTPOff, "Admin Center: Two-factor sign-in is off", ""},
+		{domain.EmailRecoveryCodeUsed, "Admin Center: a recovery code was used to sign in", "/settings/2fa"},
 		{domain.EmailImportRequest, " asks to manage your account ", "/imports/tok-1"},
 		{domain.EmailShareRequest, " asks you to share your account ", "/shares/tok-1"},
 		{domain.EmailImportAccepted, " joined ", "/admin/accounts/AC0123456789abcdef0123456789abcdef"},

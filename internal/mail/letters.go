@@ -26,12 +26,13 @@ var letters = map[domain.EmailKind]func(d domain.EmailData) letter{
 		"Two-factor sign-in was turned on for your Admin Center user. From now on, signing in asks for a code from your authenticator app."),
 	domain.EmailTOTPOff: securityNotice("Two-factor sign-in is off",
 		"Two-factor sign-in was turned off for your Admin Center user. If you did not do this, change your password now and tell your administrator."),
-	domain.EmailImportRequest:   importRequest,
-	domain.EmailShareRequest:    shareRequest,
-	domain.EmailImportAccepted:  importAccepted,
-	domain.EmailShareAccepted:   shareAccepted,
-	domain.EmailRequestDeclined: requestDeclined,
-	domain.EmailRelinquished:    relinquished,
+	domain.EmailRecoveryCodeUsed: recoveryCodeUsed,
+	domain.EmailImportRequest:    importRequest,
+	domain.EmailShareRequest:     shareRequest,
+	domain.EmailImportAccepted:   importAccepted,
+	domain.EmailShareAccepted:    shareAccepted,
+	domain.EmailRequestDeclined:  requestDeclined,
+	domain.EmailRelinquished:     relinquished,
 }
 
 func hello(name string) string { return "Hello " + name + "," }
@@ -146,6 +147,26 @@ func securityNotice(subject, text string) func(domain.EmailData) letter {
 		return letter{Subject: "Admin Center: " + subject, Greeting: hello(d.Name), Paragraphs: []string{text},
 			Note: "This is an automatic security notice from Admin Center."}
 	}
+}
+
+// recoveryCodeUsed tells a user that a sign-in used one of their recovery codes, and how many
+// are left.
+func recoveryCodeUsed(d domain.EmailData) letter {
+	left := fmt.Sprintf("You have %d recovery codes left.", d.CodesLeft)
+	switch d.CodesLeft {
+	case 0:
+		left = "You have no recovery codes left: make new ones now, or you may be locked out if you lose your authenticator app."
+	case 1:
+		left = "You have 1 recovery code left."
+	}
+	return letter{Subject: "Admin Center: a recovery code was used to sign in", Greeting: hello(d.Name),
+		Paragraphs: []string{
+			"Someone signed in to your Admin Center user with your password and one of your recovery codes, instead of a code from your authenticator app. Each recovery code works once.",
+			left,
+			"If this was not you, change your password and make new recovery codes now, and tell your administrator.",
+		},
+		Action: "Two-factor sign-in settings", Path: "/settings/2fa",
+		Note: "This is an automatic security notice from Admin Center."}
 }
 
 // toOwner is an import or share request to the account's owner, with its link below path.

@@ -108,7 +108,7 @@ func TestCachedReadsSeeEveryCommit(t *testing.T) {
 		t.Errorf("newest event after the rename = %q", page.Events[0].Action)
 	}
 	// So does a failed sign-in, which retires the audit log only.
-	if err := f.s.RecordSignInFailure(ctx, f.dev, f.dev.Email, "10.0.0.1", "password"); err != nil {
+	if err := f.s.RecordSignInFailure(ctx, f.dev, SignInSource{Email: f.dev.Email, IP: "10.0.0.1"}, "password"); err != nil {
 		t.Fatal(err)
 	}
 	if page, _ := f.s.ListAuditEvents(ctx, AuditFilter{OrgSID: f.org.SID}); page.Events[0].Action != "signin.failure" {

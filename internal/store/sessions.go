@@ -54,10 +54,10 @@ func (s *Store) SignIn(ctx context.Context, u *domain.User, ip, userAgent string
 			return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: ip},
 				Action: "signin.password", TargetType: "user", TargetSID: u.SID})
 		}
+		// The account's failures are not forgotten here: they age out, so that a user signing in
+		// now and then does not reset an attacker's budget of guesses (a password reset lifts
+		// the pause).
 		if _, err := tx.Exec(`UPDATE users SET last_login_at = ? WHERE sid = ?`, ms(now), u.SID); err != nil {
-			return err
-		}
-		if err := clearAccountFailuresTx(tx, u.Email); err != nil {
 			return err
 		}
 		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: ip},
@@ -66,18 +66,18 @@ func (s *Store) SignIn(ctx context.Context, u *domain.User, ip, userAgent string
 	return id, state, err
 }
 
-// RecordSignInFailure counts a failed sign-in against the email and the IP (see MaxAuthFailures)
-// and writes it to the audit log. The email is recorded only when it names a user, so the log
-// does not collect typos and passwords pasted as emails.
-func (s *Store) RecordSignInFailure(ctx context.Context, u *domain.User, email, ip, reason string) error {
+// RecordSignInFailure counts a failed sign-in from src (see SignInSource) and writes it to the
+// audit log. The email is recorded only when it names a user, so the log does not collect typos
+// and passwords pasted as emails.
+func (s *Store) RecordSignInFailure(ctx context.Context, u *domain.User, src SignInSource, reason string) error {
 	return s.writeRetiring(ctx, s.retireAudit, func(tx *sql.Tx) error {
-		if err := s.recordFailureTx(tx, email, ip); err != nil {
+		if err := s.recordFailureTx(tx, src); err != nil {
 			return err
 		}
-		actor := domain.Actor{Type: "anonymous", IP: ip}
+		actor := domain.Actor{Type: "anonymous", IP: src.IP}
 		orgSID, target := "", ""
 		if u != nil {
-			actor = domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: ip}
+			actor = domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: src.IP}
 			orgSID, target = u.OrgSID, u.SID
 		}
 		return s.audit(tx, auditEntry{OrgSID: orgSID, Actor: actor, Action: "signin.failure", TargetType: "user", TargetSID: target,
@@ -113,15 +113,21 @@ func (s *Store) FindSession(ctx context.Context, id string, p SessionPolicy) (*S
 		_, _ = s.execUncached(ctx, `DELETE FROM sessions WHERE id_hash = ?`, h)
 		return nil, nil, ErrNoSession
 	}
-	// Writing last_seen on every request would serialise reads behind the writer;
-	// a minute of resolution is plenty for an idle timeout of many minutes.
-	if now.Sub(sess.LastSeenAt) >= time.Minute {
+	// Writing last_seen on every request would serialise reads behind the writer, so it is
+	// written once a quarter of the idle timeout has passed (at most once a minute): a session
+	// used more often than that never looks idle, however short the timeout.
+	if now.Sub(sess.LastSeenAt) >= touchInterval(p.Idle) {
 		if _, err := s.execUncached(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`, ms(now), h); err != nil {
 			return nil, nil, err
 		}
 		sess.LastSeenAt = now
 	}
 	return &sess, u, nil
+}
+
+// touchInterval is how long a session's last_seen_at may lag behind its use.
+func touchInterval(idle time.Duration) time.Duration {
+	return min(time.Minute, idle/4)
 }
 
 // SignOut deletes the session with the raw id and records it.

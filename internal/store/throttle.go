@@ -12,15 +12,67 @@ import (
 	"admincenter/internal/domain"
 )
 
-// Abuse limits: past MaxAuthFailures failed password or code attempts within AuthFailureWindow,
-// counted per account (by email) and per client IP, further attempts are refused until enough
-// of them have aged out. The counts live in the database, so a restart does not reset them.
+// Abuse limits on guessing passwords and codes (SPEC §4a), after OWASP's "Slow Down Online
+// Guessing Attacks with Device Cookies" and ASVS 5.0 §6.3 (authentication: general; V6.3.1
+// controls against credential stuffing and brute force that do not let an attacker lock a
+// legitimate user out):
+//
+//   - an account is paused past MaxAccountFailures failures in AuthFailureWindow, but only for
+//     browsers without a device cookie of that user: a browser its user signed in with before
+//     keeps getting in with the right password;
+//   - each device cookie has its own limit of MaxDeviceFailures failures;
+//   - a client address is paused past MaxAddressFailures failures (unknown emails count, so a
+//     spray over many emails stops), again not for a browser with the user's device cookie,
+//     so one person's typos or one attacker never lock out an office behind one NAT address.
+//
+// Every count is a row of auth_failures (key, at), so a restart keeps them and several
+// instances on one database share them.
 const (
-	MaxAuthFailures   = 10
-	AuthFailureWindow = 15 * time.Minute
+	AuthFailureWindow  = 15 * time.Minute
+	MaxAccountFailures = 10
+	MaxDeviceFailures  = 10
+	MaxAddressFailures = 100
 )
 
-// ThrottledError says sign-in attempts are paused until RetryAt. It unwraps to an ETooMany
+// SignInSource says where a password or code attempt comes from: the email it names (known
+// or not), the client address, and the device cookie the browser holds for that email's user
+// (its id, "" for none or for one that is not that user's).
+type SignInSource struct {
+	Email  string
+	IP     string
+	Device string
+}
+
+// limit is one counter that can pause attempts.
+type limit struct {
+	key    string
+	max    int
+	window time.Duration
+	kind   string // "account", "device", "address": which pause the message describes
+}
+
+// limits are the counters an attempt from src is checked against and counted in: its device
+// cookie's alone, when it has one; otherwise the account's and the address's. A failure from a
+// device is counted against the address too, but such a browser is never paused by the address.
+func (src SignInSource) limits() (check, count []limit) {
+	addr := limit{key: ipKey(src.IP), max: MaxAddressFailures, window: AuthFailureWindow, kind: "address"}
+	if src.Device != "" {
+		dev := limit{key: "device:" + src.Device, max: MaxDeviceFailures, window: AuthFailureWindow, kind: "device"}
+		check, count = []limit{dev}, []limit{dev}
+	} else {
+		acct := limit{key: accountKey(src.Email), max: MaxAccountFailures, window: AuthFailureWindow, kind: "account"}
+		check, count = []limit{acct}, []limit{acct}
+		if src.IP != "" {
+			check = append(check, addr)
+		}
+	}
+	if src.IP != "" {
+		count = append(count, addr)
+	}
+	return check, count
+}
+
+// ThrottledError says attempts are paused until RetryAt. It unwraps to an ETooMany
 // *domain.Error with a message that names the time.
 type ThrottledError struct {
 	RetryAt time.Time
@@ -30,18 +82,33 @@ type ThrottledError struct {
 func (e *ThrottledError) Error() string { return e.err.Error() }
 func (e *ThrottledError) Unwrap() error { return e.err }
 
-func newThrottledError(retryAt, now time.Time) *ThrottledError {
+// retryIn says how long until retryAt, for people.
+func retryIn(retryAt, now time.Time) string {
 	mins := int(retryAt.Sub(now).Round(time.Minute) / time.Minute)
-	in := "in less than a minute"
 	switch {
 	case mins == 1:
-		in = "in 1 minute"
+		return "in 1 minute"
 	case mins > 1:
-		in = fmt.Sprintf("in %d minutes", mins)
+		return fmt.Sprintf("in %d minutes", mins)
 	}
-	return &ThrottledError{RetryAt: retryAt, err: domain.Errorf(domain.ETooMany,
-		"Too many failed sign-in attempts. For your protection, try again after %s UTC (%s).",
-		retryAt.UTC().Format("15:04"), in)}
+	return "in less than a minute"
+}
+
+func newThrottledError(retryAt, now time.Time, kind string) *ThrottledError {
+	msg := fmt.Sprintf("Too many failed sign-in attempts. For your protection, try again after %s UTC (%s).",
+		retryAt.UTC().Format("15:04"), retryIn(retryAt, now))
+	if kind == "account" {
+		// Said for unknown emails too (they are counted alike), so it reveals nothing.
+		msg += " A browser you have signed in with before can still sign in."
+	}
+	return &ThrottledError{RetryAt: retryAt, err: domain.Errorf(domain.ETooMany, "%s", msg)}
+}
+
+// newLimitError is a pause of something other than sign-in (such as emailed links), with its
+// own message; it is a ThrottledError, so that the answer carries Retry-After.
+func newLimitError(retryAt, now time.Time, what string) *ThrottledError {
+	return &ThrottledError{RetryAt: retryAt, err: domain.Errorf(domain.ETooMany, "%s Try again after %s UTC (%s).",
+		what, retryAt.UTC().Format("15:04"), retryIn(retryAt, now))}
 }
 
 // RetryAfter returns how long a throttled caller should wait, or 0 when err is not a ThrottledError.
@@ -65,60 +132,64 @@ func accountKey(email string) string {
 
 func ipKey(ip string) string { return "ip:" + ip }
 
-// throttledUntil returns when attempts on key may resume, or the zero time when they may now.
-func throttledUntil(q interface {
+type rowQuerier interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, ctx context.Context, key string, now time.Time) (time.Time, error) {
+}
+
+// pausedUntil returns when attempts counted under l may resume: once the max-th newest
+// failure in the window has aged out. It is the zero time while fewer than max are counted.
+func pausedUntil(q rowQuerier, ctx context.Context, l limit, now time.Time) (time.Time, error) {
 	var at int64
 	err := q.QueryRowContext(ctx, `SELECT at FROM auth_failures WHERE key = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?`,
-		key, ms(now.Add(-AuthFailureWindow)), MaxAuthFailures-1).Scan(&at)
+		l.key, ms(now.Add(-l.window)), l.max-1).Scan(&at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, nil
 	}
 	if err != nil {
 		return time.Time{}, err
 	}
-	return time.UnixMilli(at).UTC().Add(AuthFailureWindow), nil
+	return time.UnixMilli(at).UTC().Add(l.window), nil
 }
 
-// checkThrottle returns a *ThrottledError when the account or the IP is paused. It reads only.
-func (s *Store) checkThrottle(ctx context.Context, email, ip string) error {
+// checkLimits returns a *ThrottledError naming the latest time any of ls allows attempts again,
+// or nil. It reads only.
+func (s *Store) checkLimits(ctx context.Context, ls []limit) error {
 	now := s.Now()
 	var until time.Time
-	for _, key := range []string{accountKey(email), ipKey(ip)} {
-		if key == "ip:" {
-			continue
-		}
-		t, err := throttledUntil(s.r, ctx, key, now)
+	kind := ""
+	for _, l := range ls {
+		t, err := pausedUntil(s.r, ctx, l, now)
 		if err != nil {
 			return err
 		}
 		if t.After(until) {
-			until = t
+			until, kind = t, l.kind
 		}
 	}
 	if until.IsZero() {
 		return nil
 	}
-	return newThrottledError(until, now)
+	return newThrottledError(until, now, kind)
 }
 
-// CheckSignInThrottle returns a *ThrottledError when sign-in attempts for the email (known or
-// not) or from the IP are paused, and records the refused attempt in the audit log.
-func (s *Store) CheckSignInThrottle(ctx context.Context, u *domain.User, email, ip string) error {
-	terr := s.checkThrottle(ctx, email, ip)
+// CheckSignInThrottle returns a *ThrottledError when attempts from src are paused (see
+// limits), and records the refused attempt in the audit log. u is the user src.Email names,
+// or nil.
+func (s *Store) CheckSignInThrottle(ctx context.Context, u *domain.User, src SignInSource) error {
+	check, _ := src.limits()
+	terr := s.checkLimits(ctx, check)
 	var te *ThrottledError
 	if !errors.As(terr, &te) {
 		return terr
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		actor, orgSID, target := domain.Actor{Type: "anonymous", IP: ip}, "", ""
+	err := s.writeRetiring(ctx, s.retireAudit, func(tx *sql.Tx) error {
+		actor, orgSID, target := domain.Actor{Type: "anonymous", IP: src.IP}, "", ""
 		if u != nil {
-			actor = domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: ip}
+			actor = domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: src.IP}
 			orgSID, target = u.OrgSID, u.SID
 		}
 		return s.audit(tx, auditEntry{OrgSID: orgSID, Actor: actor, Action: "signin.throttled", TargetType: "user", TargetSID: target,
-			After: map[string]string{"retry_at": te.RetryAt.Format(time.RFC3339)}, Outcome: "denied"})
+			After: map[string]string{"retry_at": te.RetryAt.Format(time.RFC3339), "device_cookie": yesNo(src.Device != "")}, Outcome: "denied"})
 	})
 	if err != nil {
 		return err
@@ -126,26 +197,36 @@ func (s *Store) CheckSignInThrottle(ctx context.Context, u *domain.User, email, 
 	return terr
 }
 
-// recordFailureTx counts one failed attempt against the account and the IP, and prunes
-// failures too old to count.
-func (s *Store) recordFailureTx(tx *sql.Tx, email, ip string) error {
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// recordFailureTx counts one failed attempt from src (see limits), and prunes failures too old
+// to count.
+func (s *Store) recordFailureTx(tx *sql.Tx, src SignInSource) error {
+	_, count := src.limits()
+	return s.countTx(tx, count...)
+}
+
+// countTx adds one failure now under each of ls, and prunes failures older than any window.
+func (s *Store) countTx(tx *sql.Tx, ls ...limit) error {
 	now := s.Now()
 	if _, err := tx.Exec(`DELETE FROM auth_failures WHERE at <= ?`, ms(now.Add(-AuthFailureWindow))); err != nil {
 		return err
 	}
-	for _, key := range []string{accountKey(email), ipKey(ip)} {
-		if key == "ip:" {
-			continue
-		}
-		if _, err := tx.Exec(`INSERT INTO auth_failures (key, at) VALUES (?, ?)`, key, ms(now)); err != nil {
+	for _, l := range ls {
+		if _, err := tx.Exec(`INSERT INTO auth_failures (key, at) VALUES (?, ?)`, l.key, ms(now)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// clearAccountFailuresTx forgets an account's failures once its owner has fully signed in.
-// The IP's count stays: one success must not reset a spray from that address.
+// clearAccountFailuresTx forgets an account's failures (a password reset lifts the pause).
+// Devices' and addresses' counts stay.
 func clearAccountFailuresTx(tx *sql.Tx, email string) error {
 	_, err := tx.Exec(`DELETE FROM auth_failures WHERE key = ?`, accountKey(email))
 	return err

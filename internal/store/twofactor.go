@@ -129,7 +129,7 @@ func (s *Store) reauthenticated(ctx context.Context, u *domain.User, f SecondFac
 	var failed error
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
-		method, err := s.useSecondFactorTx(tx, u, f, now, ip, action)
+		method, err := s.useSecondFactorTx(tx, u, f, now, SignInSource{Email: u.Email, IP: ip}, action)
 		if err != nil || method == "" {
 			failed = &domain.Error{Code: domain.EInvalid, Message: ErrWrongCode.Message, Fields: ErrWrongCode.Fields}
 			return err
@@ -144,32 +144,60 @@ func (s *Store) reauthenticated(ctx context.Context, u *domain.User, f SecondFac
 
 // RecordReauthenticationFailure counts a wrong password typed to confirm a sensitive change
 // (action, such as "password.change") as a failed attempt and audits it with reason.
-func (s *Store) RecordReauthenticationFailure(ctx context.Context, u *domain.User, action, reason, ip string) error {
+// src is where it came from (the user's email, the address and the browser's device cookie).
+func (s *Store) RecordReauthenticationFailure(ctx context.Context, u *domain.User, action, reason string, src SignInSource) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if err := s.recordFailureTx(tx, u.Email, ip); err != nil {
+		if err := s.recordFailureTx(tx, src); err != nil {
 			return err
 		}
-		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: action, TargetType: "user", TargetSID: u.SID,
+		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, src.IP), Action: action, TargetType: "user", TargetSID: u.SID,
 			After: map[string]string{"reason": reason}, Outcome: "failure"})
 	})
 }
+
+// MaxPendingCodeFailures is how many wrong codes one pending two-factor session takes: the
+// last one ends it, and the password step starts again (SPEC §4a; ASVS 5.0 §6.3). The
+// account's and the device's limits keep counting across pending sessions, so starting again
+// does not give an attacker who has the password more guesses.
+const MaxPendingCodeFailures = 5
+
+// ErrPendingSignInEnded answers the wrong code that ended a pending session.
+var ErrPendingSignInEnded = domain.Errorf(domain.EUnauthorized,
+	"That code did not work either. After 5 wrong codes the sign-in starts again: enter your email and password.")
+
+// signInAction is the failAction of useSecondFactorTx for the second step of a sign-in.
+const signInAction = "signin.failure"
 
 // CompleteTwoFactorSignIn finishes a two-step sign-in: the pending session sess of u (from
 // FindSession) and the second factor f give a new, fully signed-in session (a new id: the
 // pending one is deleted). Each time step and each recovery code is consumed by a conditional
 // UPDATE, so of two concurrent submissions of one code exactly one wins. A factor that is not
-// accepted is counted, audited and answered with ErrWrongCode. It returns the new raw session id.
-func (s *Store) CompleteTwoFactorSignIn(ctx context.Context, sess *Session, u *domain.User, f SecondFactor, ip, userAgent string, p SessionPolicy) (string, error) {
+// accepted is counted against src and the pending session, audited and answered with
+// ErrWrongCode; the MaxPendingCodeFailures-th ends the session (ErrPendingSignInEnded). It
+// returns the new raw session id.
+func (s *Store) CompleteTwoFactorSignIn(ctx context.Context, sess *Session, u *domain.User, f SecondFactor, src SignInSource, userAgent string, p SessionPolicy) (string, error) {
 	if sess.State != domain.SessionPending2FA || sess.UserSID != u.SID {
 		return "", ErrNoSession
 	}
 	id := auth.NewToken()
+	ip := src.IP
 	var failed error
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
-		method, err := s.useSecondFactorTx(tx, u, f, now, ip, "signin.failure")
-		if err != nil || method == "" {
-			failed = ErrWrongCode
+		method, err := s.useSecondFactorTx(tx, u, f, now, src, signInAction)
+		if err != nil {
+			return err
+		}
+		if method == "" {
+			n, err := s.countPendingFailureTx(tx, sess, u, ip)
+			switch {
+			case n == 0:
+				failed = ErrNoSession
+			case n >= MaxPendingCodeFailures:
+				failed = ErrPendingSignInEnded
+			default:
+				failed = ErrWrongCode
+			}
 			return err
 		}
 		// The pending session is used up; if it is already gone, a concurrent request won.
@@ -187,9 +215,6 @@ func (s *Store) CompleteTwoFactorSignIn(ctx context.Context, sess *Session, u *d
 		if _, err := tx.Exec(`UPDATE users SET last_login_at = ? WHERE sid = ?`, ms(now), u.SID); err != nil {
 			return err
 		}
-		if err := clearAccountFailuresTx(tx, u.Email); err != nil {
-			return err
-		}
 		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "signin.success", TargetType: "user",
 			TargetSID: u.SID, After: map[string]string{"method": method}})
 	})
@@ -200,6 +225,25 @@ func (s *Store) CompleteTwoFactorSignIn(ctx context.Context, sess *Session, u *d
 		return "", failed
 	}
 	return id, nil
+}
+
+// countPendingFailureTx counts a wrong code against the pending session sess and returns how
+// many it has had (0 when it is gone already). At MaxPendingCodeFailures it deletes the session.
+func (s *Store) countPendingFailureTx(tx *sql.Tx, sess *Session, u *domain.User, ip string) (int, error) {
+	var n int
+	err := tx.QueryRow(`UPDATE sessions SET code_failures = code_failures + 1 WHERE id_hash = ? AND state = 'pending_2fa'
+		RETURNING code_failures`, sess.IDHash).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil || n < MaxPendingCodeFailures {
+		return n, err
+	}
+	if _, err := tx.Exec(`DELETE FROM sessions WHERE id_hash = ?`, sess.IDHash); err != nil {
+		return n, err
+	}
+	return n, s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "signin.pending_ended",
+		TargetType: "user", TargetSID: u.SID, After: map[string]int{"wrong_codes": n}, Outcome: "denied"})
 }
 
 // TOTPKey is a user's TOTP secret, opened, for the caller to match a code against.
@@ -237,7 +281,7 @@ type SecondFactor struct {
 
 // consumeSecondFactorTx uses up f for u: a TOTP time step newer than the last step used (of the
 // secret still stored), or an unused recovery code. It returns "totp" or "recovery", or ""
-// when the factor is not accepted.
+// when the factor is not accepted ("replay" for a TOTP code of a step already used).
 func consumeSecondFactorTx(tx *sql.Tx, u *domain.User, f SecondFactor, now time.Time) (string, error) {
 	switch {
 	case f.Key != nil:
@@ -247,7 +291,15 @@ func consumeSecondFactorTx(tx *sql.Tx, u *domain.User, f SecondFactor, now time.
 			return "", err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return "", nil
+			// A step no newer than the last one used, of the secret still stored: a code that
+			// was used already (or an older one), which says someone has seen a code.
+			var replay bool
+			err := tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM users WHERE sid = ? AND totp_last_step >= ? AND totp_secret = ?
+				AND totp_enabled_at IS NOT NULL)`, u.SID, f.Step, f.Key.sealed).Scan(&replay)
+			if err != nil || !replay {
+				return "", err
+			}
+			return "replay", nil
 		}
 		return "totp", nil
 	case domain.IsRecoveryCode(domain.NormalizeCode(f.RecoveryCode)):
@@ -265,30 +317,49 @@ func consumeSecondFactorTx(tx *sql.Tx, u *domain.User, f SecondFactor, now time.
 	return "", nil
 }
 
-// useSecondFactorTx uses up f for u and returns "totp" or "recovery" (a recovery code's use is
-// audited with how many are left). A factor that is not accepted gives "": it is counted as a
-// failed attempt and audited as a failure of failAction, in tx, which the caller still commits.
-func (s *Store) useSecondFactorTx(tx *sql.Tx, u *domain.User, f SecondFactor, now time.Time, ip, failAction string) (string, error) {
+// useSecondFactorTx uses up f for u and returns "totp" or "recovery". A factor that is not
+// accepted gives "": it is counted as a failed attempt from src and audited as a failure of
+// failAction, in tx, which the caller still commits; a TOTP code used before is audited as a
+// replay (signin.code_replayed when signing in), since it means someone else has seen a code.
+// A recovery code's use is audited with how many are left and, at sign-in, emailed to the user.
+func (s *Store) useSecondFactorTx(tx *sql.Tx, u *domain.User, f SecondFactor, now time.Time, src SignInSource, failAction string) (string, error) {
 	method, err := consumeSecondFactorTx(tx, u, f, now)
 	switch {
 	case err != nil:
 		return "", err
-	case method == "":
-		if err := s.recordFailureTx(tx, u.Email, ip); err != nil {
+	case method == "" || method == "replay":
+		if err := s.recordFailureTx(tx, src); err != nil {
 			return "", err
 		}
-		return "", s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: failAction, TargetType: "user",
-			TargetSID: u.SID, After: map[string]string{"reason": "wrong code"}, Outcome: "failure"})
+		action, reason := failAction, "wrong code"
+		if method == "replay" {
+			reason = "code used before"
+			if failAction == signInAction {
+				action = "signin.code_replayed"
+			}
+		}
+		return "", s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, src.IP), Action: action, TargetType: "user",
+			TargetSID: u.SID, After: map[string]string{"reason": reason}, Outcome: "failure"})
 	case method == "recovery":
-		return method, s.auditRecoveryUseTx(tx, u, ip)
+		return method, s.recoveryCodeUsedTx(tx, u, src.IP, failAction == signInAction)
 	}
 	return method, nil
 }
 
-func (s *Store) auditRecoveryUseTx(tx *sql.Tx, u *domain.User, ip string) error {
+// recoveryCodeUsedTx audits the use of one of u's recovery codes with how many are left and,
+// for a sign-in, tells the user by email: a recovery code in someone else's hands is a
+// password and a second factor. (Disabling two-factor or making new codes sends its own notice.)
+func (s *Store) recoveryCodeUsedTx(tx *sql.Tx, u *domain.User, ip string, signIn bool) error {
 	var left int
 	if err := tx.QueryRow(`SELECT count(*) FROM recovery_codes WHERE user_sid = ? AND used_at IS NULL`, u.SID).Scan(&left); err != nil {
 		return err
+	}
+	if signIn {
+		err := s.enqueueEmail(tx, domain.Email{Kind: domain.EmailRecoveryCodeUsed, OrgSID: u.OrgSID, To: u.Email,
+			Data: domain.EmailData{Name: u.Name, CodesLeft: left}})
+		if err != nil {
+			return err
+		}
 	}
 	return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "2fa.recovery_code.use", TargetType: "user",
 		TargetSID: u.SID, After: map[string]int{"recovery_codes_left": left}})
