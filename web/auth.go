@@ -94,6 +94,7 @@ func (s *Server) handleSetup(c echo.Context) error {
 		return err
 	}
 	s.setSessionCookie(c, id)
+	s.setDeviceCookie(c, owner)
 	return s.redirectFlash(c, landing(owner), "Your organization is ready, and you are signed in as its Owner.")
 }
 
