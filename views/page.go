@@ -113,3 +113,15 @@ func errorID(field string) string { return field + "-error" }
 func statusText(status int) string { return "Error " + itoaInt(status) }
 
 func itoaInt(n int) string { return strconv.Itoa(n) }
+
+// thousands writes n with thousands separators: 4806 → "4,806".
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

@@ -13,7 +13,10 @@ import (
 
 // renderGeneral renders the General tab, with g's forms (their input and errors after a 422).
 func (s *Server) renderGeneral(c echo.Context, status int, g views.GeneralView) error {
-	p, v := s.accountView(c, "general")
+	p, v, err := s.accountView(c, "general")
+	if err != nil {
+		return err
+	}
 	a := v.Access.Account
 	if v.Access.CanEditSettings() && !a.Require2FA {
 		locked, err := s.store.ListLockedOut(c.Request().Context(), a)

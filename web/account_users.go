@@ -23,7 +23,10 @@ func (s *Server) usersView(c echo.Context) (views.Page, views.AccountUsersView, 
 			filter = append(filter, r)
 		}
 	}
-	p, av := s.accountView(c, "users")
+	p, av, err := s.accountView(c, "users")
+	if err != nil {
+		return p, views.AccountUsersView{}, err
+	}
 	acc := currentAccess(c)
 	v := views.AccountUsersView{AccountView: av, CanManage: acc.CanManageUsers(), Me: currentUser(c).SID, RoleFilter: filter,
 		ShowInvite: c.QueryParam("invite") == "1"}
@@ -182,7 +185,10 @@ func (s *Server) handleAccountPending(c echo.Context) error {
 }
 
 func (s *Server) pendingView(c echo.Context) (views.Page, views.AccountPendingView, error) {
-	p, av := s.accountView(c, "pending")
+	p, av, err := s.accountView(c, "pending")
+	if err != nil {
+		return p, views.AccountPendingView{}, err
+	}
 	acc := currentAccess(c)
 	invs, err := s.store.ListPendingInvitations(c.Request().Context(), acc.Account.SID)
 	return p, views.AccountPendingView{AccountView: av, Invitations: invs, Now: s.store.Now(), CanManage: acc.CanManageUsers()}, err

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,7 +16,8 @@ import (
 func (s *Server) handleAccountList(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := currentUser(c)
-	v := views.AccountsView{Tab: c.QueryParam("tab"), Query: c.QueryParam("q"), Status: c.QueryParam("status"), CanCreate: u.Managed()}
+	v := views.AccountsView{Tab: c.QueryParam("tab"), Query: c.QueryParam("q"), Status: c.QueryParam("status"), Sort: c.QueryParam("sort"),
+		CanCreate: u.Managed(), From: positiveInt(c.QueryParam("from"), 1)}
 	switch v.Tab {
 	case "":
 		v.Tab = "managed"
@@ -34,6 +36,13 @@ func (s *Server) handleAccountList(c echo.Context) error {
 		s.flashNow(c, "error", "“"+v.Status+"” is not an account status. Choose one from the list; showing every status.")
 		v.Status, cursor, status = "", "", http.StatusUnprocessableEntity
 	}
+	if !domain.ValidAccountSort(v.Sort) {
+		s.flashNow(c, "error", "“"+v.Sort+"” is not an order of the list; showing the newest accounts first.")
+		v.Sort, cursor, status = "", "", http.StatusUnprocessableEntity
+	}
+	if cursor == "" {
+		v.From = 1
+	}
 	if v.Tab == "pending" {
 		page, err := s.store.ListAccountRequestPage(ctx, u.OrgSID, cursor, domain.PageSize)
 		if errors.Is(err, domain.ErrBadCursor) {
@@ -45,14 +54,15 @@ func (s *Server) handleAccountList(c echo.Context) error {
 			return err
 		}
 		v.Pending.Requests, v.Pending.Now = page.Requests, s.store.Now()
-		v.NextURL, v.PrevURL = listURL(v, page.Next), listURL(v, page.Prev)
+		v.Shown, v.Total = len(page.Requests), v.Counts[2]
+		v.NextURL, v.PrevURL = listURL(v, page.Next, v.From+len(page.Requests)), listURL(v, page.Prev, v.From-domain.PageSize)
 		return s.render(c, status, views.AccountsPage(s.page(c, "Pending · Accounts", "accounts"), v))
 	}
-	f := store.AccountFilter{OrgSID: u.OrgSID, Relation: v.Tab, Query: v.Query, Status: v.Status, Cursor: cursor, Brief: true}
+	f := store.AccountFilter{OrgSID: u.OrgSID, Relation: v.Tab, Query: v.Query, Status: v.Status, Sort: v.Sort, Cursor: cursor, Brief: true}
 	page, err := s.store.ListAccounts(ctx, f)
 	if errors.Is(err, domain.ErrBadCursor) {
 		s.flashNow(c, "error", domain.ErrorMessage(err))
-		status, f.Cursor = http.StatusUnprocessableEntity, ""
+		status, f.Cursor, v.From = http.StatusUnprocessableEntity, "", 1
 		page, err = s.store.ListAccounts(ctx, f)
 	}
 	if err != nil {
@@ -60,7 +70,18 @@ func (s *Server) handleAccountList(c echo.Context) error {
 	}
 	v.Accounts = page.Accounts
 	v.Rows = renderedRows(ctx, &page.Rows, views.AccountRows(page.Accounts))
-	v.NextURL, v.PrevURL = listURL(v, page.Next), listURL(v, page.Prev)
+	// The position: the unfiltered total from the counter tables; a search's or filter's
+	// matches counted up to store.CountCap.
+	v.Shown, v.Total = len(page.Accounts), v.Counts[0]
+	if v.Tab == "independent" {
+		v.Total = v.Counts[1]
+	}
+	if v.Query != "" || v.Status != "" {
+		if v.Total, v.TotalCapped, err = s.store.CountMatchingAccounts(ctx, f); err != nil {
+			return err
+		}
+	}
+	v.NextURL, v.PrevURL = listURL(v, page.Next, v.From+len(page.Accounts)), listURL(v, page.Prev, v.From-domain.PageSize)
 	title := "Accounts"
 	if v.Tab == "independent" {
 		title = "Independent · Accounts"
@@ -78,19 +99,32 @@ func nowFlashes(c echo.Context) []views.Flash {
 	return f
 }
 
-// listURL is the Accounts page with the same tab, search and filter at another cursor.
-func listURL(v views.AccountsView, cursor string) string {
+// listURL is the Accounts page with the same tab, search, filter and order at another cursor,
+// whose first row is the from-th of the list (the links carry the position, which a keyset page
+// does not know by itself).
+func listURL(v views.AccountsView, cursor string, from int) string {
 	if cursor == "" {
 		return ""
 	}
-	q := url.Values{"tab": {v.Tab}, "cursor": {cursor}}
+	q := url.Values{"tab": {v.Tab}, "cursor": {cursor}, "from": {strconv.Itoa(max(from, 1))}}
 	if v.Query != "" {
 		q.Set("q", v.Query)
 	}
 	if v.Status != "" {
 		q.Set("status", v.Status)
 	}
+	if v.Sort != "" {
+		q.Set("sort", v.Sort)
+	}
 	return "/admin/accounts?" + q.Encode()
+}
+
+// positiveInt reads a positive number from a query parameter, or def.
+func positiveInt(s string, def int) int {
+	if n, err := strconv.Atoi(s); err == nil && n > 0 && n < 1<<30 {
+		return n
+	}
+	return def
 }
 
 var createFields = []string{"friendly_name", "type", "flex_region", "flex_terms"}
@@ -129,8 +163,12 @@ func formType(c echo.Context) string {
 	return types[0]
 }
 
-func (s *Server) accountView(c echo.Context, tab string) (views.Page, views.AccountView) {
+func (s *Server) accountView(c echo.Context, tab string) (views.Page, views.AccountView, error) {
 	acc := currentAccess(c)
+	counts, err := s.store.CountAccountPeople(c.Request().Context(), acc.Account.SID)
+	if err != nil {
+		return views.Page{}, views.AccountView{}, err
+	}
 	title := map[string]string{"general": "General", "users": "Users", "pending": "Pending Users"}[tab]
 	p := s.page(c, acc.Account.FriendlyName+" · "+title+" · Accounts", "accounts")
 	if !currentUser(c).OrgAdmin() {
@@ -139,7 +177,7 @@ func (s *Server) accountView(c echo.Context, tab string) (views.Page, views.Acco
 	} else {
 		p.Crumbs = []views.Crumb{{Label: "Accounts", Href: "/admin/accounts"}, {Label: acc.Account.FriendlyName}}
 	}
-	return p, views.AccountView{Access: acc, Tab: tab}
+	return p, views.AccountView{Access: acc, Tab: tab, Users: counts.Users, Pending: counts.Pending}, nil
 }
 
 func (s *Server) handleMyAccounts(c echo.Context) error {

@@ -12,6 +12,23 @@ const (
 	MaxPageSize = 100
 )
 
+// The orders of the Accounts list: newest first (the default), oldest first, by name A–Z, Z–A.
+const (
+	SortNewest   = ""
+	SortOldest   = "oldest"
+	SortName     = "name"
+	SortNameDesc = "name_desc"
+)
+
+// ValidAccountSort reports whether s is one of the Accounts list's orders.
+func ValidAccountSort(s string) bool {
+	switch s {
+	case SortNewest, SortOldest, SortName, SortNameDesc:
+		return true
+	}
+	return false
+}
+
 // ErrBadCursor is the answer to a page cursor this app did not make.
 var ErrBadCursor = Errorf(EInvalid, "That page link is not valid. Start again from the first page.")
 

@@ -200,6 +200,7 @@ type AccountFilter struct {
 	Status   string
 	Cursor   string // from a previous page's Next or Prev
 	Limit    int
+	Sort     string // domain.SortNewest (the default, ""), SortOldest, SortName or SortNameDesc
 	// Brief fills only what the console's Accounts list shows (SID, name, type, status, owner
 	// email and name, organization, relation, created); the API, which returns every field,
 	// leaves it false.
@@ -214,14 +215,26 @@ type AccountPage struct {
 	Rows     Derived // the console's rendered rows of Accounts
 }
 
-// accountCursor is a position in an Accounts list, which is ordered by creation, then SID.
+// accountCursor is a position in an Accounts list, which is ordered by creation (or by name, when
+// the cursor says so), then SID.
 type accountCursor struct {
 	before  bool
 	created int64
+	name    string // set in a list sorted by name
 	sid     string
 }
 
-func parseAccountCursor(s string) (accountCursor, error) {
+// nameKey marks the key of a cursor in a list sorted by name: [nameKey, name, sid].
+const nameKey = "name"
+
+func parseAccountCursor(s string, byName bool) (accountCursor, error) {
+	if byName {
+		c, err := domain.ParseCursor(s, 3)
+		if err != nil || c.Key[0] != nameKey || !domain.ValidSID(domain.PrefixAccount, c.Key[2]) {
+			return accountCursor{}, domain.ErrBadCursor
+		}
+		return accountCursor{before: c.Before, name: c.Key[1], sid: c.Key[2]}, nil
+	}
 	c, err := domain.ParseCursor(s, 2)
 	if err != nil {
 		return accountCursor{}, err
@@ -288,9 +301,13 @@ func (s *Store) listAccounts(ctx context.Context, f AccountFilter) (*AccountPage
 	if f.Status != "" && !domain.ValidAccountStatus(f.Status) {
 		return nil, domain.Errorf(domain.EInvalid, "Unknown status %q.", f.Status)
 	}
+	if !domain.ValidAccountSort(f.Sort) {
+		return nil, domain.Errorf(domain.EInvalid, "Unknown order %q.", f.Sort)
+	}
+	byName := f.Sort == domain.SortName || f.Sort == domain.SortNameDesc
 	var cur *accountCursor
 	if f.Cursor != "" {
-		c, err := parseAccountCursor(f.Cursor)
+		c, err := parseAccountCursor(f.Cursor, byName)
 		if err != nil {
 			return nil, err
 		}
@@ -319,8 +336,11 @@ func (s *Store) listAccounts(ctx context.Context, f AccountFilter) (*AccountPage
 		return nil, err
 	}
 	page := &AccountPage{}
-	page.Accounts, page.Next, page.Prev = keysetPage(list, f.Limit, cur != nil && cur.before, cur != nil,
-		func(a *domain.Account) []string { return []string{strconv.FormatInt(ms(a.CreatedAt), 10), a.SID} })
+	key := func(a *domain.Account) []string { return []string{strconv.FormatInt(ms(a.CreatedAt), 10), a.SID} }
+	if byName {
+		key = func(a *domain.Account) []string { return []string{nameKey, a.FriendlyName, a.SID} }
+	}
+	page.Accounts, page.Next, page.Prev = keysetPage(list, f.Limit, cur != nil && cur.before, cur != nil, key)
 	return page, nil
 }
 
@@ -377,16 +397,32 @@ func accountListQuery(f AccountFilter, search accountSearch, cur *accountCursor)
 	if f.Status != "" {
 		where, args = append(where, "a.status = ?"), append(args, f.Status)
 	}
-	order := "a.created_at DESC, a.sid DESC"
-	if cur != nil {
-		if !cur.before {
-			where = append(where, "(a.created_at, a.sid) < (?, ?)")
-		} else {
-			where = append(where, "(a.created_at, a.sid) > (?, ?)")
-			order = "a.created_at ASC, a.sid ASC"
-		}
-		args = append(args, cur.created, cur.sid)
+	// Each order is a key and a direction; a previous page reads the same key the other way.
+	key, desc := "(a.created_at, a.sid)", true
+	switch f.Sort {
+	case domain.SortOldest:
+		desc = false
+	case domain.SortName:
+		key, desc = "(a.friendly_name COLLATE NOCASE, a.sid)", false
+	case domain.SortNameDesc:
+		key = "(a.friendly_name COLLATE NOCASE, a.sid)"
 	}
+	if cur != nil && cur.before {
+		desc = !desc
+	}
+	cmp, dir := ">", "ASC"
+	if desc {
+		cmp, dir = "<", "DESC"
+	}
+	if cur != nil {
+		where = append(where, key+" "+cmp+" (?, ?)")
+		if cur.name != "" {
+			args = append(args, cur.name, cur.sid)
+		} else {
+			args = append(args, cur.created, cur.sid)
+		}
+	}
+	order := strings.ReplaceAll(strings.Trim(key, "()"), ", ", " "+dir+", ") + " " + dir
 	columns, from := accountColumns, accountFrom
 	if f.Brief {
 		columns, from = briefAccountColumns, briefAccountFrom
@@ -442,6 +478,45 @@ func (s *Store) countAccounts(ctx context.Context, orgSID string) (AccountCounts
 			Scan(&c.Managed, &c.Independent, &c.Pending)
 	})
 	return c, err
+}
+
+// CountCap is where a count of matching accounts stops: beyond it the page says "1,000+".
+const CountCap = 1000
+
+// CountMatchingAccounts counts the accounts of a search or status filter (f's cursor, order and
+// limit do not matter), up to CountCap: it reads the index entries of the matches, so a count
+// never costs more than reading a thousand. The unfiltered count comes from CountAccounts.
+func (s *Store) CountMatchingAccounts(ctx context.Context, f AccountFilter) (n int, capped bool, err error) {
+	type key struct {
+		org, rel, q, status string
+	}
+	q := strings.TrimSpace(f.Query)
+	if f.Status != "" && !domain.ValidAccountStatus(f.Status) {
+		return 0, false, domain.Errorf(domain.EInvalid, "Unknown status %q.", f.Status)
+	}
+	if utf8.RuneCountInString(q) > 200 {
+		return 0, false, domain.Errorf(domain.EInvalid, "The search is too long: use at most 200 characters.")
+	}
+	n, err = cachedRead(&s.cache, topicLists, key{f.OrgSID, f.Relation, q, f.Status}, func() (int, error) {
+		var n int
+		err := s.read(ctx, func(tx *sql.Tx) error {
+			search, err := s.planAccountSearch(ctx, tx, q)
+			if err != nil {
+				return err
+			}
+			where, args := append([]string{search.scope}, search.where...), append([]any{f.OrgSID, f.Relation}, search.args...)
+			if f.Status != "" {
+				where, args = append(where, "a.status = ?"), append(args, f.Status)
+			}
+			return s.queryRowRead(ctx, tx, `SELECT count(*) FROM (SELECT 1 FROM accounts a WHERE `+strings.Join(where, " AND ")+` LIMIT ?)`,
+				append(args, CountCap+1)...).Scan(&n)
+		})
+		return n, err
+	})
+	if n > CountCap {
+		return CountCap, true, err
+	}
+	return n, false, err
 }
 
 func likeEscape(s string) string {
@@ -540,4 +615,24 @@ func (s *Store) ListMyAccounts(ctx context.Context, f MyAccountFilter) (*MyAccou
 	page.Accounts, page.Next, page.Prev = keysetPage(list, f.Limit, backwards, f.Cursor != "",
 		func(m MyAccount) []string { return []string{m.Account.FriendlyName, m.Account.SID} })
 	return page, nil
+}
+
+// AccountPeopleCounts is what an account's Users and Pending Users tabs hold.
+type AccountPeopleCounts struct{ Users, Pending int }
+
+// CountAccountPeople counts the people with a role on the account and its pending invitations
+// (expired ones included, as the Pending Users tab lists them). Both read one account's range of
+// an index: an account has tens of people, not thousands.
+func (s *Store) CountAccountPeople(ctx context.Context, accountSID string) (AccountPeopleCounts, error) {
+	type key struct{ sid string }
+	return cachedRead(&s.cache, accountTopic(accountSID), key{accountSID}, func() (AccountPeopleCounts, error) {
+		var c AccountPeopleCounts
+		err := s.read(ctx, func(tx *sql.Tx) error {
+			return s.queryRowRead(ctx, tx, `SELECT
+				(SELECT count(DISTINCT user_sid) FROM account_roles WHERE account_sid = ?1),
+				(SELECT count(*) FROM invitations WHERE account_sid = ?1 AND state = 'pending')`, accountSID).
+				Scan(&c.Users, &c.Pending)
+		})
+		return c, err
+	})
 }

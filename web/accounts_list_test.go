@@ -1,0 +1,75 @@
+package web
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var nextLinkRE = regexp.MustCompile(`rel="next" href="([^"]+)"`)
+
+// TestAccountsListPositionSortAndCounts: the Accounts list says which rows it shows of how many,
+// sorts by name and by creation either way with keyset links that keep the order and the
+// position, and counts a search's matches.
+func TestAccountsListPositionSortAndCounts(t *testing.T) {
+	app := newTestApp(t)
+	app.setup()
+	owner := app.user("owner@example.com")
+	app.seedAccounts(owner, "Billing", 60) // Billing 00 … Billing 59, a minute apart
+	app.seedAccounts(owner, "alerts", 3)
+	b := app.browser()
+	b.signIn("owner@example.com", testPassword)
+
+	res := b.get("/admin/accounts")
+	wantStatus(t, res, http.StatusOK)
+	wantBody(t, res, "<strong>1–50</strong> of <strong>63</strong>", `aria-sort="descending"`, "Billing 59", "</strong> accounts</p>")
+	next := nextLinkRE.FindStringSubmatch(res.Body)
+	if next == nil {
+		t.Fatal("no next link on the first page")
+	}
+	res = b.get(html.UnescapeString(next[1]))
+	wantBody(t, res, "<strong>51–63</strong> of <strong>63</strong>")
+
+	res = b.get("/admin/accounts?sort=name")
+	wantStatus(t, res, http.StatusOK)
+	if i, j := strings.Index(res.Body, "alerts 00"), strings.Index(res.Body, "Billing 00"); i < 0 || j < 0 || i > j {
+		t.Errorf("sorted by name, alerts 00 (at %d) should come before Billing 00 (at %d)", i, j)
+	}
+	next = nextLinkRE.FindStringSubmatch(res.Body)
+	if next == nil || !strings.Contains(next[1], "sort=name") || !strings.Contains(next[1], "from=51") {
+		t.Fatalf("next link of the by-name list = %v", next)
+	}
+	res = b.get(html.UnescapeString(next[1]))
+	wantBody(t, res, "<strong>51–63</strong> of <strong>63</strong>", "Billing 59", `aria-sort="ascending"`)
+	if strings.Contains(res.Body, "alerts 00") {
+		t.Error("page 2 by name repeats page 1")
+	}
+
+	res = b.get("/admin/accounts?q=alerts")
+	wantBody(t, res, "<strong>1–3</strong> of <strong>3</strong>", "matches")
+	res = b.get("/admin/accounts?q=billing&status=active&sort=name_desc")
+	wantBody(t, res, "<strong>1–50</strong> of <strong>60</strong>", "Billing 59")
+
+	res = b.get("/admin/accounts?sort=size")
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	wantBody(t, res, "is not an order of the list")
+}
+
+// TestAccountTabsCountPeople: an account's Users and Pending Users tabs say how many they hold.
+func TestAccountTabsCountPeople(t *testing.T) {
+	app := newTestApp(t)
+	app.setup()
+	owner := app.user("owner@example.com")
+	acc := app.seedAccounts(owner, "Support", 1)[0]
+	b := app.browser()
+	b.signIn("owner@example.com", testPassword)
+	res := b.post("/admin/accounts/"+acc.SID+"/users/invite", url.Values{"email": {"a@outside.dev, b@outside.dev"}, "role": {"developer"}})
+	wantStatus(t, res, http.StatusSeeOther)
+	for _, path := range []string{"", "/users", "/users/pending"} {
+		res = b.get("/admin/accounts/" + acc.SID + path)
+		wantBody(t, res, `Users <span class="count">1</span>`, `Pending Users <span class="count">2</span>`)
+	}
+}
