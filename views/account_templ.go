@@ -862,11 +862,11 @@ func ownerCard(p Page, v AccountView, g GeneralView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textField(g.Owner, "new_owner", "New owner (email or user SID)", "text", "off", true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = pickerField(g.Owner, "new_owner", "New owner (email or user SID)", false).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 71, "<p class=\"hint\">The new owner must be an active member of the organization. You keep the Administrator role.</p><div class=\"form-actions\"><button type=\"submit\" class=\"btn\">Transfer ownership</button></div></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 71, "<p class=\"hint\">The new owner must be an active member of the organization: type part of a name or email to choose one. You keep the Administrator role.</p><div class=\"form-actions\"><button type=\"submit\" class=\"btn\">Transfer ownership</button></div></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -266,9 +266,18 @@ func errorSummaryInView(t *testing.T, ctx context.Context, generalURL, size stri
 			return
 		}
 	}()
+	// The owner field suggests the organization's members as you type.
 	run(t, ctx,
 		chromedp.Navigate(generalURL),
 		chromedp.WaitVisible(chromedp.ID("new_owner")),
+		chromedp.SendKeys(chromedp.ID("new_owner"), "ada"),
+		chromedp.WaitReady(chromedp.CSS(`#new_owner-options option`)),
+	)
+	if got := eval[string](t, ctx, `document.querySelector("#new_owner-options option").value`); !strings.Contains(got, "ada") {
+		t.Errorf("%s: the owner field suggests %q for \"ada\"", size, got)
+	}
+	eval[bool](t, ctx, `(document.getElementById("new_owner").value = "") === ""`)
+	run(t, ctx,
 		chromedp.SendKeys(chromedp.ID("new_owner"), "nobody@example.com"),
 		chromedp.Click(chromedp.CSS(`#owner-form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#owner-form .error-summary`)),

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -15,9 +17,34 @@ import (
 // The Organization Users page (Admin Center › Users) and its actions.
 
 func (s *Server) orgUsersPage(c echo.Context, status int) error {
+	ctx := c.Request().Context()
 	u := currentUser(c)
-	q := c.QueryParam("q")
-	page, err := s.store.ListOrgUsers(c.Request().Context(), store.OrgUserFilter{OrgSID: u.OrgSID, Query: q, Cursor: c.QueryParam("cursor")})
+	// On a refused action (a POST) the page lists everyone from the start.
+	query := url.Values{}
+	if c.Request().Method == http.MethodGet {
+		query = c.QueryParams()
+	}
+	f := store.OrgUserFilter{OrgSID: u.OrgSID, Query: query.Get("q"), Role: query.Get("role"), Status: query.Get("status"),
+		NoTwoFactor: query.Get("no_2fa") == "on", NeverSignedIn: query.Get("never") == "on", Cursor: query.Get("cursor")}
+	from := positiveInt(query.Get("from"), 1)
+	if f.Cursor == "" {
+		from = 1
+	}
+	// Bad input in the address (a hand-edited link) shows the list without it, and says so.
+	if f.Role != "" && !domain.ValidOrgRole(f.Role) || f.Status != "" && f.Status != domain.UserActive && f.Status != domain.UserDeactivated {
+		s.flashNow(c, "error", "That filter is not one of the list's; showing every role and status.")
+		f.Role, f.Status, f.Cursor, from, status = "", "", "", 1, http.StatusUnprocessableEntity
+	}
+	page, err := s.store.ListOrgUsers(ctx, f)
+	if errors.Is(err, domain.ErrBadCursor) {
+		s.flashNow(c, "error", domain.ErrorMessage(err))
+		f.Cursor, from, status = "", 1, http.StatusUnprocessableEntity
+		page, err = s.store.ListOrgUsers(ctx, f)
+	}
+	if err != nil {
+		return err
+	}
+	total, capped, err := s.store.CountOrgUsers(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -25,19 +52,22 @@ func (s *Server) orgUsersPage(c echo.Context, status int) error {
 	for i, ou := range page.Users {
 		rows[i] = views.OrgUser{User: ou.User, AccountCount: ou.AccountCount}
 	}
-	v := views.OrgUsersView{Users: rows, Query: q, Me: u, NextURL: orgUsersURL(q, page.Next), PrevURL: orgUsersURL(q, page.Prev)}
+	v := views.OrgUsersView{Users: rows, Query: f.Query, Role: f.Role, Status: f.Status, NoTwoFactor: f.NoTwoFactor,
+		NeverSignedIn: f.NeverSignedIn, Me: u, From: from, Total: total, TotalCapped: capped}
+	v.NextURL, v.PrevURL = orgUsersURL(v, page.Next, from+len(rows)), orgUsersURL(v, page.Prev, from-domain.PageSize)
 	return s.render(c, status, views.OrgUsersPage(s.page(c, "Users", "users"), v))
 }
 
-func orgUsersURL(q, cursor string) string {
+// orgUsersURL is the Users page with the same search and filters at another cursor, whose first
+// row is the from-th of the list.
+func orgUsersURL(v views.OrgUsersView, cursor string, from int) string {
 	if cursor == "" {
 		return ""
 	}
-	v := url.Values{"cursor": {cursor}}
-	if q != "" {
-		v.Set("q", q)
-	}
-	return "/admin/users?" + v.Encode()
+	q := v.Filters()
+	q.Set("cursor", cursor)
+	q.Set("from", strconv.Itoa(max(from, 1)))
+	return "/admin/users?" + q.Encode()
 }
 
 func (s *Server) handleOrgUsers(c echo.Context) error { return s.orgUsersPage(c, http.StatusOK) }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -170,4 +171,94 @@ func between(s, start, end string) string {
 	}
 	s = s[i+len(start):]
 	return s[:strings.Index(s, end)]
+}
+
+// TestOrganizationUsersFiltersAndTotal: the Users page filters by role, status, two-factor off
+// and never signed in, says how many users match, and changes a role from a row's pop-over.
+func TestOrganizationUsersFiltersAndTotal(t *testing.T) {
+	app := newPeopleApp(t)
+	ctx := context.Background()
+	std, _ := app.orgMember("std@example.com", "standard") // signed in once
+	admin, _ := app.orgMember("admin@example.com", "administrator")
+	never, err := storetest.AddUser(ctx, app.store, "", "", "never@example.com", "Nora Never", testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner, _ := app.store.FindUserByEmail(ctx, "owner@example.com")
+	if err := storetest.JoinOrg(ctx, app.store, never.SID, owner.OrgSID, "standard"); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, app.owner.post("/admin/users/"+admin.SID+"/deactivate", nil), http.StatusSeeOther)
+
+	res := app.owner.get("/admin/users")
+	wantBody(t, res, "<strong>1–4</strong> of <strong>4</strong> users", `>Manage</summary>`,
+		`name="role" value="administrator"`)
+	for _, c := range []struct {
+		query      string
+		want, miss []string
+		total      string
+	}{
+		{"role=standard", []string{"std@example.com", "never@example.com"}, []string{"admin@example.com"}, "2"},
+		{"status=deactivated", []string{"admin@example.com"}, []string{"std@example.com"}, "1"},
+		{"never=on", []string{"never@example.com"}, []string{"std@example.com", "owner@example.com"}, "1"},
+		{"no_2fa=on&role=administrator", []string{"admin@example.com"}, []string{"never@example.com"}, "1"},
+		{"q=nora", []string{"never@example.com"}, []string{"std@example.com"}, "1"},
+	} {
+		res := app.owner.get("/admin/users?" + c.query)
+		wantStatus(t, res, http.StatusOK)
+		wantBody(t, res, append(c.want, "of <strong>"+c.total+"</strong> matching users")...)
+		for _, m := range c.miss {
+			if strings.Contains(res.Body, m) {
+				t.Errorf("%s lists %s", c.query, m)
+			}
+		}
+	}
+	res = app.owner.get("/admin/users?role=emperor")
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	wantBody(t, res, "That filter is not one of the list")
+	wantStatus(t, app.owner.post("/admin/users/"+std.SID+"/role", url.Values{"role": {"administrator"}}), http.StatusSeeOther)
+	if u, _ := app.store.FindUserBySID(ctx, std.SID); u.OrgRole != "administrator" {
+		t.Errorf("role after the change = %q", u.OrgRole)
+	}
+}
+
+// TestPeoplePickerIsScopedAndPaged: the owner and invite fields' suggestions list the active
+// members of the signed-in user's organization only, a page at a time, and nobody outside an
+// organization reaches them.
+func TestPeoplePickerIsScopedAndPaged(t *testing.T) {
+	app := newPeopleApp(t)
+	ctx := context.Background()
+	for _, e := range []string{"ada@example.com", "adam@example.com", "adele@example.com"} {
+		app.orgMember(e, "standard")
+	}
+	gone, _ := app.orgMember("adrian@example.com", "standard")
+	wantStatus(t, app.owner.post("/admin/users/"+gone.SID+"/deactivate", nil), http.StatusSeeOther)
+	storetest.AddUser(ctx, app.store, "", "", "adaline@outside.dev", "Adaline Outside", testPassword)
+	_, stdB := app.orgMember("std@example.com", "standard")
+
+	var page struct {
+		People []struct{ SID, Name, Email string }
+		Next   *string
+	}
+	get := func(b *browser, path string) {
+		t.Helper()
+		res := b.get(path)
+		wantStatus(t, res, http.StatusOK)
+		if err := json.Unmarshal([]byte(res.Body), &page); err != nil {
+			t.Fatalf("%s: %v\n%s", path, err, res.Body)
+		}
+	}
+	get(stdB, "/admin/people?q=ad&limit=2") // a Standard User transferring an account they own
+	if len(page.People) != 2 || page.People[0].Email != "ada@example.com" || page.Next == nil {
+		t.Fatalf("first page = %+v", page)
+	}
+	get(stdB, "/admin/people?q=ad&limit=2&cursor="+url.QueryEscape(*page.Next))
+	if len(page.People) != 1 || page.People[0].Email != "adele@example.com" || page.Next != nil {
+		t.Fatalf("second page = %+v (the deactivated and the outside user are never listed)", page)
+	}
+	storetest.AddUser(ctx, app.store, "", "", "ext@outside.dev", "Ext", testPassword)
+	extB := app.browser()
+	extB.signIn("ext@outside.dev", testPassword)
+	wantStatus(t, extB.get("/admin/people?q=ad"), http.StatusNotFound)
+	wantStatus(t, stdB.get("/admin/people?limit=zero"), http.StatusBadRequest)
 }

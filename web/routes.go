@@ -93,6 +93,7 @@ func (s *Server) registerRoutes() {
 		{"GET", "/admin/users/:user/remove", orgAdmin, s.handleOrgUserRemoveForm},
 		{"POST", "/admin/users/:user/remove", orgAdmin, s.handleOrgUserRemove},
 		{"GET", "/admin/access-review", orgAdmin, s.handleAccessReview},
+		{"GET", "/admin/people", orgMember, s.handlePeoplePicker}, // JSON suggestions for the owner and invite fields
 
 		// Organizations API: OAuth apps and the API guide (the JSON API itself is internal/api).
 		{"GET", "/admin/oauth-apps", orgAdmin, s.handleOAuthApps},

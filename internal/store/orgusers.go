@@ -17,10 +17,60 @@ type OrgUser struct {
 
 // OrgUserFilter selects a page of an organization's managed users, by email.
 type OrgUserFilter struct {
-	OrgSID string
-	Query  string // part of the email or name
-	Cursor string
-	Limit  int
+	OrgSID        string
+	Query         string // part of the email or name
+	Role          string // an organization role, or "" for any
+	Status        string // active or deactivated, or "" for both
+	NoTwoFactor   bool   // only users without two-factor sign-in
+	NeverSignedIn bool   // only users who never signed in
+	Cursor        string
+	Limit         int
+}
+
+// where is the filter's condition on users u (the organization, search and filters).
+func (f OrgUserFilter) where() ([]string, []any, error) {
+	where, args := []string{"u.org_sid = ?"}, []any{f.OrgSID}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where = append(where, `(u.email LIKE ? ESCAPE '\' OR u.name LIKE ? ESCAPE '\')`)
+		args = append(args, "%"+likeEscape(q)+"%", "%"+likeEscape(q)+"%")
+	}
+	if f.Role != "" {
+		if !domain.ValidOrgRole(f.Role) {
+			return nil, nil, domain.FieldError("role", domain.MsgOrgRoleInvalid)
+		}
+		where, args = append(where, "u.org_role = ?"), append(args, f.Role)
+	}
+	switch f.Status {
+	case "":
+	case domain.UserActive, domain.UserDeactivated:
+		where, args = append(where, "u.status = ?"), append(args, f.Status)
+	default:
+		return nil, nil, domain.Errorf(domain.EInvalid, "Unknown user status %q.", f.Status)
+	}
+	if f.NoTwoFactor {
+		where = append(where, "u.totp_enabled_at IS NULL")
+	}
+	if f.NeverSignedIn {
+		where = append(where, "u.last_login_at IS NULL")
+	}
+	return where, args, nil
+}
+
+// CountOrgUsers counts the managed users that f selects (its cursor and limit aside), up to
+// CountCap: a count reads at most that many of the organization's index entries and rows.
+func (s *Store) CountOrgUsers(ctx context.Context, f OrgUserFilter) (n int, capped bool, err error) {
+	where, args, err := f.where()
+	if err != nil {
+		return 0, false, err
+	}
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		return s.queryRowRead(ctx, tx, `SELECT count(*) FROM (SELECT 1 FROM users u WHERE `+strings.Join(where, " AND ")+` LIMIT ?)`,
+			append(args, CountCap+1)...).Scan(&n)
+	})
+	if n > CountCap {
+		return CountCap, true, err
+	}
+	return n, false, err
 }
 
 // OrgUserPage is one page of managed users with the cursors of its neighbours.
@@ -35,10 +85,9 @@ func (s *Store) ListOrgUsers(ctx context.Context, f OrgUserFilter) (*OrgUserPage
 	if f.Limit <= 0 || f.Limit > domain.MaxPageSize {
 		f.Limit = domain.PageSize
 	}
-	where, args := []string{"u.org_sid = ?"}, []any{f.OrgSID}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, `(u.email LIKE ? ESCAPE '\' OR u.name LIKE ? ESCAPE '\')`)
-		args = append(args, "%"+likeEscape(q)+"%", "%"+likeEscape(q)+"%")
+	where, args, err := f.where()
+	if err != nil {
+		return nil, err
 	}
 	var backwards bool
 	order := "u.email ASC"
@@ -58,7 +107,7 @@ func (s *Store) ListOrgUsers(ctx context.Context, f OrgUserFilter) (*OrgUserPage
 	}
 	args = append(args, f.Limit+1)
 	var list []OrgUser
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err = s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.Query(`SELECT `+userColumns+`, (SELECT count(DISTINCT r.account_sid) FROM account_roles r WHERE r.user_sid = u.sid)
 			FROM users u WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`, args...)
 		if err != nil {

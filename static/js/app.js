@@ -59,6 +59,37 @@
     nav.scrollLeft += box.left - navBox.left - (navBox.width - box.width) / 2;
   }
 
+  // Fields with data-picker suggest the organization's members as you type: their <datalist> is
+  // filled from the JSON endpoint (a page of ten matches of the last address typed).
+  document.querySelectorAll("input[data-picker]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    if (!list || !window.fetch) return;
+    var multi = input.hasAttribute("data-picker-multi"), timer = 0, asked = "";
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var value = input.value, head = "", term = value, comma = multi ? value.lastIndexOf(",") : -1;
+        if (comma >= 0) { head = value.slice(0, comma + 1) + " "; term = value.slice(comma + 1); }
+        term = term.trim();
+        if (term.length < 2 || head + term === asked) return;
+        asked = head + term;
+        fetch(input.getAttribute("data-picker") + "?limit=10&q=" + encodeURIComponent(term),
+          { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : { people: [] }; })
+          .then(function (page) {
+            list.textContent = "";
+            page.people.forEach(function (p) {
+              var o = document.createElement("option");
+              o.value = head + p.email;
+              o.label = p.name;
+              list.appendChild(o);
+            });
+          })
+          .catch(function () { /* no suggestions; the field still works */ });
+      }, 150);
+    });
+  });
+
   // Forms with data-confirm ask before a destructive action.
   document.querySelectorAll("form[data-confirm]").forEach(function (f) {
     f.addEventListener("submit", function (e) {
