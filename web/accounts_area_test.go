@@ -186,6 +186,9 @@ func TestAccountSettingsRules(t *testing.T) {
 	res := ar.owner.get(ar.path(""))
 	wantStatus(t, res, http.StatusOK)
 	wantBody(t, res, `id="settings-form"`, `id="lockout-list"`, "dev@example.com", "admin@example.com", `id="suspend"`, `id="close-form"`, `id="owner-form"`, `id="remove"`)
+	// The lock-out preview says why each person is listed.
+	wantBody(t, res, "3 people cannot open the account", `Developer on this account</span>`, `Organization Administrator</span>`,
+		`<span class="badge badge-reason">you</span><span class="badge badge-reason">Organization Owner</span><span class="badge badge-reason">Owner on this account</span>`)
 
 	res = ar.owner.post(ar.path("/settings"), form(strings.Repeat("n", 65), "webhooks_https_only"))
 	wantStatus(t, res, http.StatusUnprocessableEntity)

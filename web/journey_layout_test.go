@@ -182,6 +182,9 @@ func TestJourneyEveryPageFitsAndIsAccessible(t *testing.T) {
 		dark          bool
 	}{{"desktop", 1280, 900, false}, {"phone", 375, 800, false}, {"desktop-dark", 1280, 900, true}}
 
+	// Screenshots of every page at every size cost a few seconds: taken when $SCREENSHOTS names
+	// a folder to put them in.
+	shots := os.Getenv("SCREENSHOTS") != ""
 	check := func(size, url string) {
 		t.Helper()
 		start := time.Now()
@@ -201,8 +204,10 @@ func TestJourneyEveryPageFitsAndIsAccessible(t *testing.T) {
 		for _, v := range violations {
 			t.Errorf("%s %s: axe: %s", size, shown, v)
 		}
-		t.Logf("%s %s: load %v, all %v", size, shown, t0, time.Since(start))
-		if size != "desktop-dark" {
+		if testing.Verbose() {
+			t.Logf("%s %s: load %v, all %v", size, shown, t0, time.Since(start))
+		}
+		if shots && size != "desktop-dark" {
 			name := strings.NewReplacer("/", "_", "?", "_", "=", "-", "&", "-").Replace(strings.Trim(shown, "/"))
 			screenshotView(t, ctx, "layout-"+size+"-"+name)
 		}
@@ -292,5 +297,7 @@ func errorSummaryInView(t *testing.T, ctx context.Context, generalURL, size stri
 	if got != "in view, focused" {
 		t.Errorf("%s: after a 422 on the General page the error summary is %s", size, got)
 	}
-	screenshotView(t, ctx, fmt.Sprintf("layout-%s-general-422", size))
+	if os.Getenv("SCREENSHOTS") != "" {
+		screenshotView(t, ctx, fmt.Sprintf("layout-%s-general-422", size))
+	}
 }

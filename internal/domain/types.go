@@ -186,6 +186,13 @@ type AccountSettings struct {
 // out of the account.
 const MaxLockedOut = 50
 
+// LockedOut is someone whom Require 2FA would lock out of an account, with their roles on it
+// (none when they are listed only as the organization's Owner or an Administrator, OrgRole).
+type LockedOut struct {
+	User
+	AccountRoles []string
+}
+
 // AccountUser is a user with their roles on one account.
 type AccountUser struct {
 	User  User

@@ -66,19 +66,22 @@ func settingsMap(a *domain.Account) map[string]any {
 // ListLockedOut returns who could not open the account if it required two-factor sign-in:
 // everyone with a role on it, and (for an account in an organization) the organization's Owner
 // and Administrators, who have not turned on two-factor sign-in. It names at most
-// domain.MaxLockedOut, and one more when there are more.
-func (s *Store) ListLockedOut(ctx context.Context, a *domain.Account) ([]domain.User, error) {
+// domain.MaxLockedOut, and one more when there are more; each with their roles on the account,
+// which with their organization role say why they are listed.
+func (s *Store) ListLockedOut(ctx context.Context, a *domain.Account) ([]domain.LockedOut, error) {
 	type key struct{ account, org string }
-	out, err := cachedRead(&s.cache, accountTopic(a.SID), key{a.SID, a.OrgSID}, func() ([]domain.User, error) { return s.listLockedOut(ctx, a) })
+	out, err := cachedRead(&s.cache, accountTopic(a.SID), key{a.SID, a.OrgSID}, func() ([]domain.LockedOut, error) { return s.listLockedOut(ctx, a) })
 	return slices.Clone(out), err
 }
 
-func (s *Store) listLockedOut(ctx context.Context, a *domain.Account) ([]domain.User, error) {
-	var out []domain.User
+func (s *Store) listLockedOut(ctx context.Context, a *domain.Account) ([]domain.LockedOut, error) {
+	var out []domain.LockedOut
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		// The first ?3 by email of the union are among the first ?3 of the organization's
 		// Owner and Administrators and all of the account's roles: only those are looked up.
-		rows, err := s.queryRead(ctx, tx, `SELECT `+userColumns+` FROM users u WHERE u.sid IN (
+		rows, err := s.queryRead(ctx, tx, `SELECT `+userColumns+`,
+				coalesce((SELECT group_concat(role) FROM account_roles r WHERE r.account_sid = ?1 AND r.user_sid = u.sid), '')
+			FROM users u WHERE u.sid IN (
 				SELECT user_sid FROM account_roles WHERE account_sid = ?1
 				UNION ALL SELECT sid FROM (SELECT sid FROM users INDEXED BY users_admins_without_2fa WHERE ?2 <> '' AND org_sid = ?2
 					AND org_role IN ('owner', 'administrator') AND status = 'active' AND totp_enabled_at IS NULL
@@ -90,12 +93,17 @@ func (s *Store) listLockedOut(ctx context.Context, a *domain.Account) ([]domain.
 		}
 		defer rows.Close()
 		for rows.Next() {
-			u, err := scanUser(rows)
+			var roles string
+			u, err := scanUser(rows, &roles)
 			if err != nil {
 				return err
 			}
 			u.PasswordHash = ""
-			out = append(out, *u)
+			l := domain.LockedOut{User: *u}
+			if roles != "" {
+				l.AccountRoles = domain.SortRoles(strings.Split(roles, ","))
+			}
+			out = append(out, l)
 		}
 		return rows.Err()
 	})
