@@ -110,3 +110,26 @@ func TestHelpListsTheCommands(t *testing.T) {
 		}
 	}
 }
+
+// TestSetupPrintsTheURLOfItsSettings: the sign-in URL that setup prints follows --addr (and
+// --base-url), instead of always naming 127.0.0.1:8080.
+func TestSetupPrintsTheURLOfItsSettings(t *testing.T) {
+	t.Setenv("ADMINCENTER_SETUP_PASSWORD", "correct horse battery staple")
+	for _, c := range []struct {
+		flags []string
+		want  string
+	}{
+		{[]string{"--addr", "0.0.0.0:9000"}, "sign in at http://localhost:9000/login"},
+		{[]string{"--base-url", "https://admin.example.com"}, "sign in at https://admin.example.com/login"},
+	} {
+		var out bytes.Buffer
+		args := append([]string{"setup", "--data", t.TempDir(), "--org", "Example", "--domain", "example.com",
+			"--name", "Olive", "--email", "olive@example.com"}, c.flags...)
+		if err := run(context.Background(), args, strings.NewReader(""), &out, &out); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), c.want) {
+			t.Errorf("setup %v printed %q, want %q", c.flags, out.String(), c.want)
+		}
+	}
+}
