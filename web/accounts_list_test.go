@@ -1,12 +1,16 @@
 package web
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"admincenter/internal/domain"
+	"admincenter/internal/store/storetest"
 )
 
 var nextLinkRE = regexp.MustCompile(`rel="next" href="([^"]+)"`)
@@ -72,4 +76,25 @@ func TestAccountTabsCountPeople(t *testing.T) {
 		res = b.get("/admin/accounts/" + acc.SID + path)
 		wantBody(t, res, `Users <span class="count">1</span>`, `Pending Users <span class="count">2</span>`)
 	}
+}
+
+// TestDevMailboxOnlyForAdministrators: in development mode the Dev mailbox is in the sidebar of
+// the organization's Owner and Administrators, not of everyone; the Create page has its h1.
+func TestDevMailboxOnlyForAdministrators(t *testing.T) {
+	app := newTestApp(t, "--dev")
+	app.setup()
+	owner := app.user("owner@example.com")
+	if _, err := storetest.AddUser(context.Background(), app.store, owner.OrgSID, domain.OrgRoleStandard, "std@example.com", "Sam Standard", testPassword); err != nil {
+		t.Fatal(err)
+	}
+	admin, std := app.browser(), app.browser()
+	admin.signIn("owner@example.com", testPassword)
+	std.signIn("std@example.com", testPassword)
+	wantBody(t, admin.get("/admin/accounts"), `href="/dev/mail"`)
+	res := std.get("/accounts")
+	wantStatus(t, res, http.StatusOK)
+	if strings.Contains(res.Body, `href="/dev/mail"`) {
+		t.Error("a Standard User's sidebar offers the Dev mailbox")
+	}
+	wantBody(t, std.get("/admin/accounts/new"), `<h1 id="create-account-title">Create new account</h1>`, `role="switch"`)
 }
