@@ -130,6 +130,38 @@ func BenchmarkListAccountsStatusFilter(b *testing.B) {
 	}
 }
 
+// BenchmarkListAccountsByNamePage20 is page 20 of the list sorted by name (the name index, 0013).
+func BenchmarkListAccountsByNamePage20(b *testing.B) {
+	s, org := benchSetup(b)
+	ctx := context.Background()
+	cur := ""
+	for i := 0; i < 19; i++ {
+		p, err := s.ListAccounts(ctx, AccountFilter{OrgSID: org, Relation: "managed", Sort: domain.SortName, Cursor: cur, Brief: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		cur = p.Next
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := s.ListAccounts(ctx, AccountFilter{OrgSID: org, Relation: "managed", Sort: domain.SortName, Cursor: cur, Brief: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCountSearchMatches is the count of a common fragment's matches ("billing", about 5 %
+// of 100,000 accounts), which stops at CountCap.
+func BenchmarkCountSearchMatches(b *testing.B) {
+	s, org := benchSetup(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, _, err := s.CountMatchingAccounts(ctx, AccountFilter{OrgSID: org, Relation: "managed", Query: "billing"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkCountAccounts(b *testing.B) {
 	s, org := benchSetup(b)
 	ctx := context.Background()
