@@ -42,8 +42,11 @@
 
   // On a narrow screen tables stack their rows; each cell shows its column's name beside it.
   document.querySelectorAll("table.table").forEach(function (table) {
+    // A column's name is its header's visible text (not a sort mark or a hint for screen readers).
     var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
-      return th.classList.contains("no-label") || th.querySelector(".visually-hidden") ? "" : th.textContent.trim();
+      var copy = th.cloneNode(true);
+      copy.querySelectorAll(".visually-hidden, [aria-hidden]").forEach(function (n) { n.remove(); });
+      return copy.textContent.trim();
     });
     table.querySelectorAll("tbody tr").forEach(function (tr) {
       Array.prototype.forEach.call(tr.children, function (td, i) {
