@@ -179,6 +179,23 @@ func currentAccess(c echo.Context) *domain.Access {
 	return a
 }
 
+// errCrossOrigin is the answer to a state change that a browser says another site sent.
+var errCrossOrigin = domain.Errorf(domain.EForbidden, "This form was sent from another site, so it was refused. Open Admin Center directly and try again.")
+
+// crossOrigin refuses a state-changing request (any method but GET, HEAD and OPTIONS) that a
+// browser says came from another origin, with Go's http.CrossOriginProtection as it is: it
+// reads Sec-Fetch-Site, or else compares Origin with the request's Host (not with the base URL,
+// so a server reached by another name still works); requests with neither header, which no
+// browser sends cross-site, pass. It comes on top of the CSRF token (SPEC §4a).
+func (s *Server) crossOrigin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := s.cop.Check(c.Request()); err != nil {
+			return errCrossOrigin
+		}
+		return next(c)
+	}
+}
+
 // errCSRF is the answer to a form without the right token.
 var errCSRF = domain.Errorf(domain.EForbidden, "This form has expired or came from another site. Go back, reload the page and try again.")
 
@@ -215,7 +232,8 @@ func (s *Server) csrfToken(seed string) string {
 }
 
 // guardMiddleware enforces a route's guard. Account routes load the account as the user
-// may see it: one they may not see is a 404, exactly like one that does not exist.
+// may see it: one they may not see is a 404, exactly like one that does not exist. A signed-in
+// user's request refused for lack of access, by the guard or the handler, is audited.
 func (s *Server) guardMiddleware(g guard) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -226,30 +244,81 @@ func (s *Server) guardMiddleware(g guard) echo.MiddlewareFunc {
 			if u == nil {
 				return s.redirectToLogin(c)
 			}
-			switch g {
-			case orgMember:
-				if !u.Managed() {
-					return echo.ErrNotFound
+			err := s.guarded(c, g, u, next)
+			if status := deniedStatus(c, err); status != 0 {
+				if aerr := s.auditDenied(c, u, status); aerr != nil {
+					return aerr
 				}
-			case orgAdmin:
-				if !u.OrgAdmin() {
-					return echo.ErrNotFound
-				}
-			case accountView:
-				acc, err := s.store.FindAccountAccess(c.Request().Context(), u, c.Param("sid"))
-				if err != nil {
-					return err
-				}
-				// Require 2FA covers every tab and action of the account, for everyone.
-				if acc.Account.Require2FA && !u.TOTPEnabled {
-					s.flash(c, "error", "“"+acc.Account.FriendlyName+"” requires two-factor sign-in. Set it up here, then open the account again.")
-					return c.Redirect(http.StatusSeeOther, "/settings/2fa")
-				}
-				c.Set(ctxAccess, acc)
 			}
-			return next(c)
+			return err
 		}
 	}
+}
+
+// deniedStatus returns 404 or 403 when a request was refused for lack of access (an error that
+// says so, or a page the handler answered with that status), or 0.
+func deniedStatus(c echo.Context, err error) int {
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		if he.Code == http.StatusNotFound || he.Code == http.StatusForbidden {
+			return he.Code
+		}
+	case err != nil:
+		switch domain.ErrorCode(err) {
+		case domain.ENotFound:
+			return http.StatusNotFound
+		case domain.EForbidden:
+			return http.StatusForbidden
+		}
+	case c.Response().Committed:
+		if st := c.Response().Status; st == http.StatusNotFound || st == http.StatusForbidden {
+			return st
+		}
+	}
+	return 0
+}
+
+// auditDenied records u's refused request as authz.denied: the route and what it named (at
+// most once per user and route a minute; see store.RecordAuthzDenied).
+func (s *Server) auditDenied(c echo.Context, u *domain.User, status int) error {
+	d := store.AuthzDenial{Route: c.Request().Method + " " + c.Path(), Status: status}
+	switch {
+	case c.Param("user") != "":
+		d.TargetType, d.TargetSID = "user", c.Param("user")
+	case c.Param("sid") != "":
+		d.TargetType, d.TargetSID = "account", c.Param("sid")
+		if strings.HasPrefix(c.Path(), "/admin/oauth-apps/") {
+			d.TargetType = "oauth_app"
+		}
+	}
+	return s.store.RecordAuthzDenied(c.Request().Context(), u, d, clientIP(c))
+}
+
+// guarded runs next once u passes the guard g.
+func (s *Server) guarded(c echo.Context, g guard, u *domain.User, next echo.HandlerFunc) error {
+	switch g {
+	case orgMember:
+		if !u.Managed() {
+			return echo.ErrNotFound
+		}
+	case orgAdmin:
+		if !u.OrgAdmin() {
+			return echo.ErrNotFound
+		}
+	case accountView:
+		acc, err := s.store.FindAccountAccess(c.Request().Context(), u, c.Param("sid"))
+		if err != nil {
+			return err
+		}
+		// Require 2FA covers every tab and action of the account, for everyone.
+		if acc.Account.Require2FA && !u.TOTPEnabled {
+			s.flash(c, "error", "“"+acc.Account.FriendlyName+"” requires two-factor sign-in. Set it up here, then open the account again.")
+			return c.Redirect(http.StatusSeeOther, "/settings/2fa")
+		}
+		c.Set(ctxAccess, acc)
+	}
+	return next(c)
 }
 
 func (s *Server) redirectToLogin(c echo.Context) error {

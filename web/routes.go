@@ -132,7 +132,7 @@ func (s *Server) registerRoutes() {
 	e.Group("/static", s.staticCache).StaticFS("/", staticFS())
 	// The Organizations API authenticates with bearer tokens, not the console's session and CSRF.
 	s.api = api.Register(e, s.store, s.keys, api.Options{BaseURL: s.cfg.BaseURL, Log: s.log, RatePerSecond: s.cfg.APIRate})
-	web := e.Group("", s.loadSession, s.csrf)
+	web := e.Group("", s.crossOrigin, s.loadSession, s.csrf)
 	for _, r := range s.routes {
 		web.Add(r.method, r.path, r.handler, s.guardMiddleware(r.guard))
 	}

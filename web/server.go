@@ -31,6 +31,7 @@ type Server struct {
 	routes  []route
 	api     *api.API
 	dns     *dnscheck.Checker // looks up the TXT record that proves control of a domain
+	cop     *http.CrossOriginProtection
 }
 
 // New builds the server with every route registered.
@@ -41,6 +42,7 @@ func New(cfg *config.Config, st *store.Store, keys *auth.Keys, log *slog.Logger)
 	s.flashes = sessions.NewCookieStore(keys.Session)
 	s.flashes.Options = &sessions.Options{Path: "/", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode}
 	s.dns = dnscheck.New(cfg.DNS)
+	s.cop = http.NewCrossOriginProtection()
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
