@@ -28,6 +28,7 @@ build: generate ## build bin/admincenter
 bench: ## Go benchmarks and the load script against a seeded server
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/store/
 	$(GO) test -run '^$$' -bench APIListAccounts -benchtime 2000x -benchmem ./web/
+	$(GO) test -run '^$$' -bench SignInTiming -benchtime 1x ./web/
 	bash scripts/bench.sh
 
 FUZZTIME ?= 20s

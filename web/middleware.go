@@ -64,6 +64,25 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// warnForwardedFor logs, at most once an hour, that requests carry X-Forwarded-For while
+// --trusted-proxies is empty: behind a reverse proxy every client then has the proxy's address,
+// so the per-address limits count everyone together.
+func (s *Server) warnForwardedFor(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if len(s.cfg.TrustedProxies) == 0 && c.Request().Header.Get("X-Forwarded-For") != "" {
+			now := time.Now().UnixNano()
+			last := s.xffWarned.Load()
+			if (last == 0 || now-last >= int64(time.Hour)) && s.xffWarned.CompareAndSwap(last, now) {
+				s.log.Warn("requests arrive with X-Forwarded-For but --trusted-proxies (ADMINCENTER_TRUSTED_PROXIES) is empty: "+
+					"the header is ignored and every client counts as the proxy's address, so the per-address sign-in and link limits "+
+					"pause everyone behind it together; set --trusted-proxies to the proxy's address range",
+					slog.String("remote_addr", c.Request().RemoteAddr))
+			}
+		}
+		return next(c)
+	}
+}
+
 // securityHeaders sets a strict CSP with a per-request nonce and the other protective headers.
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -99,6 +118,28 @@ func reachedFromEmail(path string) bool {
 		}
 	}
 	return false
+}
+
+// linkLimit pauses an address that opens too many emailed links whose token names nothing
+// (store.MaxUnknownLinkTokens in store.LinkTokenWindow, then 429): it checks before the page and
+// counts after it when the answer was "not found". A malformed token takes the same path as an
+// unknown one (one check, the page's lookup, one count), so the answer's time does not tell
+// them apart.
+func (s *Server) linkLimit(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx, ip := c.Request().Context(), clientIP(c)
+		if err := s.store.CheckLinkThrottle(ctx, ip); err != nil {
+			s.setRetryAfter(c, err)
+			return err
+		}
+		err := next(c)
+		if deniedStatus(c, err) == http.StatusNotFound {
+			if cerr := s.store.RecordUnknownLinkToken(ctx, ip); cerr != nil {
+				return cerr
+			}
+		}
+		return err
+	}
 }
 
 // noReferrer makes the answer send no Referer at all, for a page whose URL holds a secret.

@@ -15,8 +15,17 @@ func (s *Server) handlePasswordResetForm(c echo.Context) error {
 	return s.render(c, http.StatusOK, views.PasswordResetRequestPage(s.page(c, "Forgot your password?", ""), views.Form{}))
 }
 
-// handlePasswordResetRequest answers the same whether or not a user has the address.
+// handlePasswordResetRequest answers the same whether or not a user has the address. An address
+// that has asked too often is paused (store.MaxPasswordResetRequests).
 func (s *Server) handlePasswordResetRequest(c echo.Context) error {
+	if err := s.store.CountPasswordResetRequest(c.Request().Context(), clientIP(c)); err != nil {
+		if domain.ErrorCode(err) != domain.ETooMany {
+			return err
+		}
+		s.setRetryAfter(c, err)
+		return s.render(c, http.StatusTooManyRequests,
+			views.PasswordResetRequestPage(s.page(c, "Forgot your password?", ""), formOf(c, err, "email")))
+	}
 	err := s.store.RequestPasswordReset(c.Request().Context(), c.FormValue("email"), clientIP(c))
 	if domain.ErrorCode(err) == domain.EInvalid {
 		return s.render(c, http.StatusUnprocessableEntity,

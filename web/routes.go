@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -128,13 +129,18 @@ func (s *Server) registerRoutes() {
 	// API paths keep their exact shape: /Accounts/ (an empty SID) is a 404, not the list.
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
 		Skipper: func(c echo.Context) bool { return api.Owns(c.Request().URL.Path) }}))
-	e.Use(headRestored, s.requestLog, middleware.Recover(), s.securityHeaders, middleware.BodyLimit("1M"))
+	// 1 MiB = 1,048,576 bytes ("1M" would be 1,000,000), as the API's message says.
+	e.Use(headRestored, s.requestLog, middleware.Recover(), s.warnForwardedFor, s.securityHeaders, middleware.BodyLimit("1MiB"))
 	e.Group("/static", s.staticCache).StaticFS("/", staticFS())
 	// The Organizations API authenticates with bearer tokens, not the console's session and CSRF.
 	s.api = api.Register(e, s.store, s.keys, api.Options{BaseURL: s.cfg.BaseURL, Log: s.log, RatePerSecond: s.cfg.APIRate})
 	web := e.Group("", s.crossOrigin, s.loadSession, s.csrf)
 	for _, r := range s.routes {
-		web.Add(r.method, r.path, r.handler, s.guardMiddleware(r.guard))
+		mw := []echo.MiddlewareFunc{s.guardMiddleware(r.guard)}
+		if strings.Contains(r.path, "/:token") { // an emailed link
+			mw = append([]echo.MiddlewareFunc{s.linkLimit}, mw...)
+		}
+		web.Add(r.method, r.path, r.handler, mw...)
 	}
 }
 

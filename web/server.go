@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
@@ -32,6 +33,8 @@ type Server struct {
 	api     *api.API
 	dns     *dnscheck.Checker // looks up the TXT record that proves control of a domain
 	cop     *http.CrossOriginProtection
+	// xffWarned is when the X-Forwarded-For warning was last logged (Unix ns).
+	xffWarned atomic.Int64
 }
 
 // New builds the server with every route registered.

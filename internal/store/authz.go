@@ -36,7 +36,7 @@ func (s *Store) RecordAuthzDenied(ctx context.Context, u *domain.User, d AuthzDe
 	case err != nil && !errors.Is(err, sql.ErrNoRows):
 		return err
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.writeRetiring(ctx, s.retireAudit, func(tx *sql.Tx) error {
 		res, err := tx.Exec(`INSERT INTO authz_denials (actor_sid, route, at) VALUES (?, ?, ?)
 			ON CONFLICT (actor_sid, route) DO UPDATE SET at = excluded.at WHERE authz_denials.at <= ?`,
 			u.SID, d.Route, ms(now), ms(now.Add(-AuthzDeniedInterval)))

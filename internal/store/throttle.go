@@ -151,23 +151,29 @@ func pausedUntil(q rowQuerier, ctx context.Context, l limit, now time.Time) (tim
 	return time.UnixMilli(at).UTC().Add(l.window), nil
 }
 
-// checkLimits returns a *ThrottledError naming the latest time any of ls allows attempts again,
-// or nil. It reads only.
-func (s *Store) checkLimits(ctx context.Context, ls []limit) error {
-	now := s.Now()
+// pausedUntilAny returns the latest time any of ls allows attempts again and that limit's kind,
+// or the zero time when none is reached. It reads only.
+func (s *Store) pausedUntilAny(ctx context.Context, ls []limit, now time.Time) (time.Time, string, error) {
 	var until time.Time
 	kind := ""
 	for _, l := range ls {
 		t, err := pausedUntil(s.r, ctx, l, now)
 		if err != nil {
-			return err
+			return time.Time{}, "", err
 		}
 		if t.After(until) {
 			until, kind = t, l.kind
 		}
 	}
-	if until.IsZero() {
-		return nil
+	return until, kind, nil
+}
+
+// checkLimits returns a *ThrottledError for sign-in when any of ls is reached, or nil.
+func (s *Store) checkLimits(ctx context.Context, ls []limit) error {
+	now := s.Now()
+	until, kind, err := s.pausedUntilAny(ctx, ls, now)
+	if err != nil || until.IsZero() {
+		return err
 	}
 	return newThrottledError(until, now, kind)
 }
@@ -202,6 +208,58 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// Limits on other guessing (SPEC §4a; ASVS 5.0 §6.3 and OWASP's advice against enumeration by
+// volume): emailed links (/invitations/, /imports/, /shares/, /password-reset/) answer 429 past
+// MaxUnknownLinkTokens unknown tokens from one address in LinkTokenWindow; "Forgot your
+// password?" takes MaxPasswordResetRequests requests from one address in AuthFailureWindow
+// (besides at most 3 emails a user an hour), so nobody can use it to mail many users or to
+// probe addresses in bulk.
+const (
+	MaxUnknownLinkTokens     = 60
+	LinkTokenWindow          = 10 * time.Minute
+	MaxPasswordResetRequests = 20
+)
+
+func linkLimit(ip string) limit {
+	return limit{key: "link:" + ip, max: MaxUnknownLinkTokens, window: LinkTokenWindow, kind: "link"}
+}
+
+func resetLimit(ip string) limit {
+	return limit{key: "reset:" + ip, max: MaxPasswordResetRequests, window: AuthFailureWindow, kind: "reset"}
+}
+
+// CheckLinkThrottle returns a *ThrottledError when the address has opened too many links whose
+// token names nothing. It reads only.
+func (s *Store) CheckLinkThrottle(ctx context.Context, ip string) error {
+	now := s.Now()
+	until, _, err := s.pausedUntilAny(ctx, []limit{linkLimit(ip)}, now)
+	if err != nil || until.IsZero() {
+		return err
+	}
+	return newLimitError(until, now, "Too many links that do not work were opened from your address.")
+}
+
+// RecordUnknownLinkToken counts a link opened from the address whose token names nothing (or is
+// malformed: the two are counted and answered alike).
+func (s *Store) RecordUnknownLinkToken(ctx context.Context, ip string) error {
+	return s.writeRetiring(ctx, func() {}, func(tx *sql.Tx) error { return s.countTx(tx, linkLimit(ip)) })
+}
+
+// CountPasswordResetRequest counts a "Forgot your password?" request from the address, or
+// returns a *ThrottledError, counting nothing, when the address has made too many.
+func (s *Store) CountPasswordResetRequest(ctx context.Context, ip string) error {
+	now := s.Now()
+	l := resetLimit(ip)
+	until, _, err := s.pausedUntilAny(ctx, []limit{l}, now)
+	if err != nil {
+		return err
+	}
+	if !until.IsZero() {
+		return newLimitError(until, now, "Too many password reset requests came from your address.")
+	}
+	return s.writeRetiring(ctx, func() {}, func(tx *sql.Tx) error { return s.countTx(tx, l) })
 }
 
 // recordFailureTx counts one failed attempt from src (see limits), and prunes failures too old
