@@ -12,7 +12,8 @@
 // account's settings -writes times a second, then sign in C at a time.
 //
 // With -pid (the server's process id) it samples the server's anonymous memory (RssAnon in
-// /proc/PID/status) every 100 ms and reports the peak of each target.
+// /proc/PID/status) every 100 ms and reports the peak of each target, and the server's CPU time
+// per request (from /proc/PID/stat), which other work on the machine disturbs less than req/s.
 package main
 
 import (
@@ -163,7 +164,9 @@ func run() error {
 			wr = w
 		}
 		mem.reset()
+		c0 := mem.cpu()
 		r := measure(c, *base+t.path, t.form, *clients, *dur, *maxReq, wr)
+		r.cpu = mem.cpu() - c0
 		if t.path == "/healthz" {
 			healthRate = r.rate
 		}
@@ -174,18 +177,21 @@ func run() error {
 }
 
 func printHeader() {
-	fmt.Printf("%-34s %8s %8s %8s %11s %6s %8s %11s\n", "target", "req/s", "p50 ms", "p99 ms", "vs /healthz", "errors", "writes/s", "RssAnon MB")
+	fmt.Printf("%-34s %8s %8s %8s %11s %6s %8s %11s %12s\n", "target", "req/s", "p50 ms", "p99 ms", "vs /healthz", "errors", "writes/s", "RssAnon MB", "CPU µs/req")
 }
 
 func printResult(name string, r result, healthRate float64, writes bool, peakKB int64) {
-	w, mem := "", ""
+	w, mem, cpu := "", "", ""
 	if writes {
 		w = fmt.Sprintf("%.1f", r.writeRate)
 	}
 	if peakKB > 0 {
 		mem = fmt.Sprintf("%.1f", float64(peakKB)/1024)
 	}
-	fmt.Printf("%-34s %8.0f %8.2f %8.2f %10.2f× %6d %8s %11s\n", name, r.rate, ms(r.p50), ms(r.p99), r.rate/healthRate, r.errors, w, mem)
+	if r.cpu > 0 && r.n > 0 {
+		cpu = fmt.Sprintf("%.0f", float64(r.cpu.Microseconds())/float64(r.n))
+	}
+	fmt.Printf("%-34s %8.0f %8.2f %8.2f %10.2f× %6d %8s %11s %12s\n", name, r.rate, ms(r.p50), ms(r.p99), r.rate/healthRate, r.errors, w, mem, cpu)
 }
 
 func printPeak(mem *memSampler) {
@@ -197,6 +203,8 @@ func printPeak(mem *memSampler) {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 type result struct {
+	n         int // requests made
+	cpu       time.Duration
 	rate      float64
 	p50, p99  time.Duration
 	errors    int // failed reads and failed writes
@@ -326,7 +334,7 @@ func measure(c *http.Client, u string, form url.Values, clients int, dur time.Du
 	mu.Unlock()
 	slices.Sort(all)
 	if n := len(all); n > 0 {
-		r.rate = float64(n) / elapsed.Seconds()
+		r.n, r.rate = n, float64(n)/elapsed.Seconds()
 		r.p50, r.p99 = all[n*50/100], all[min(n-1, n*99/100)]
 	}
 	return r

@@ -167,15 +167,19 @@ func runMixed(cfg mixedConfig) error {
 	fmt.Printf("mixed: %d pages at random, %d clients on their own sessions, %s per target, against %s\n\n",
 		len(pool), cfg.clients, cfg.dur, cfg.base)
 	printHeader()
-	cfg.mem.reset()
-	health := measurePool(readers, []string{"/healthz"}, cfg.dur, nil)
+	phase := func(run func() result) result {
+		cfg.mem.reset()
+		c0 := cfg.mem.cpu()
+		r := run()
+		r.cpu = cfg.mem.cpu() - c0
+		return r
+	}
+	health := phase(func() result { return measurePool(readers, []string{"/healthz"}, cfg.dur, nil) })
 	printResult("/healthz (ceiling)", health, health.rate, false, cfg.mem.peak())
-	cfg.mem.reset()
-	r := measurePool(readers, pool, cfg.dur, nil)
+	r := phase(func() result { return measurePool(readers, pool, cfg.dur, nil) })
 	printResult("mixed", r, health.rate, false, cfg.mem.peak())
 	if cfg.writes > 0 {
-		cfg.mem.reset()
-		rw := measurePool(readers, pool, cfg.dur, w)
+		rw := phase(func() result { return measurePool(readers, pool, cfg.dur, w) })
 		printResult(fmt.Sprintf("mixed + writer (%g/s)", cfg.writes), rw, health.rate, true, cfg.mem.peak())
 		fmt.Printf("%-34s %8.2f×\n", "reads with the writer / without", rw.rate/r.rate)
 	}
@@ -185,9 +189,8 @@ func runMixed(cfg mixedConfig) error {
 	}
 	// Sign-in is slow on purpose (argon2id): measured for the memory it takes, each client
 	// signing in again and again on a session of its own that it then leaves.
-	cfg.mem.reset()
 	login := url.Values{"email": {cfg.email}, "password": {cfg.password}}
-	si := measureSignIns(readers, login, cfg.dur)
+	si := phase(func() result { return measureSignIns(readers, login, cfg.dur) })
 	printResult(fmt.Sprintf("sign-in, %d at once", cfg.clients), si, health.rate, false, cfg.mem.peak())
 	printPeak(cfg.mem)
 	return nil
@@ -270,7 +273,7 @@ func measureLoops(sessions []*session, dur time.Duration, w *writer, do func(*se
 	r.errors = int(errs.Load()) + badWrites
 	slices.Sort(all)
 	if n := len(all); n > 0 {
-		r.rate = float64(n) / elapsed.Seconds()
+		r.n, r.rate = n, float64(n)/elapsed.Seconds()
 		r.p50, r.p99 = all[n*50/100], all[min(n-1, n*99/100)]
 	}
 	return r
@@ -340,6 +343,25 @@ func (m *memSampler) reset() {
 func (m *memSampler) peak() int64 { m.sampleIfOn(); return m.phase.Load() }
 func (m *memSampler) max() int64  { return m.mx.Load() }
 func (m *memSampler) stop()       { close(m.done) }
+
+// cpu returns the server's CPU time so far (user and system), or 0 when not sampled.
+func (m *memSampler) cpu() time.Duration {
+	if m.path == "" {
+		return 0
+	}
+	b, err := os.ReadFile(strings.TrimSuffix(m.path, "status") + "stat")
+	if err != nil {
+		return 0
+	}
+	// The fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+s) * time.Second / 100 // clock ticks (USER_HZ, 100 on Linux)
+}
 
 func (m *memSampler) sampleIfOn() {
 	if m.path != "" {
