@@ -217,3 +217,37 @@ func listPending(ctx context.Context, s *Store, orgSID string) ([]*domain.Accoun
 	}
 	return page.Requests, nil
 }
+
+// TestConnectionSettings: readers keep small page caches and no memory map (store.go says why);
+// the writer a larger cache.
+func TestConnectionSettings(t *testing.T) {
+	s := openTest(t)
+	for _, c := range []struct {
+		name      string
+		db        *sql.DB
+		cache     int
+		mmap      int
+		queryOnly int
+	}{{"reader", s.r, -readerCacheKiB, 0, 1}, {"writer", s.w, -writerCacheKiB, 0, 0}} {
+		var cache, mmap, queryOnly int
+		conn, err := c.db.Conn(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []struct {
+			pragma string
+			dst    *int
+		}{{"cache_size", &cache}, {"mmap_size", &mmap}, {"query_only", &queryOnly}} {
+			if err := conn.QueryRowContext(context.Background(), "PRAGMA "+p.pragma).Scan(p.dst); err != nil {
+				t.Fatal(err)
+			}
+		}
+		conn.Close()
+		if cache != c.cache || mmap != c.mmap || queryOnly != c.queryOnly {
+			t.Errorf("%s: cache_size %d, mmap_size %d, query_only %d; want %d, %d, %d", c.name, cache, mmap, queryOnly, c.cache, c.mmap, c.queryOnly)
+		}
+	}
+	if got := s.r.Stats().MaxOpenConnections; got != readers {
+		t.Errorf("reader pool of %d connections, want %d", got, readers)
+	}
+}
