@@ -179,8 +179,9 @@ func (s *Store) checkLimits(ctx context.Context, ls []limit) error {
 }
 
 // CheckSignInThrottle returns a *ThrottledError when attempts from src are paused (see
-// limits), and records the refused attempt in the audit log. u is the user src.Email names,
-// or nil.
+// limits), and records the refused attempt in the audit log: at most one signin.throttled
+// event a minute for each user (or, for an unknown email, each address), so that an attacker
+// who keeps trying past the limit cannot flood the log. u is the user src.Email names, or nil.
 func (s *Store) CheckSignInThrottle(ctx context.Context, u *domain.User, src SignInSource) error {
 	check, _ := src.limits()
 	terr := s.checkLimits(ctx, check)
@@ -188,15 +189,14 @@ func (s *Store) CheckSignInThrottle(ctx context.Context, u *domain.User, src Sig
 	if !errors.As(terr, &te) {
 		return terr
 	}
-	err := s.writeRetiring(ctx, s.retireAudit, func(tx *sql.Tx) error {
-		actor, orgSID, target := domain.Actor{Type: "anonymous", IP: src.IP}, "", ""
-		if u != nil {
-			actor = domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: src.IP}
-			orgSID, target = u.OrgSID, u.SID
-		}
-		return s.audit(tx, auditEntry{OrgSID: orgSID, Actor: actor, Action: "signin.throttled", TargetType: "user", TargetSID: target,
-			After: map[string]string{"retry_at": te.RetryAt.Format(time.RFC3339), "device_cookie": yesNo(src.Device != "")}, Outcome: "denied"})
-	})
+	actor, orgSID, target, who := domain.Actor{Type: "anonymous", IP: src.IP}, "", "", ipKey(src.IP)
+	if u != nil {
+		actor = domain.Actor{Type: "user", SID: u.SID, Label: u.Email, IP: src.IP}
+		orgSID, target, who = u.OrgSID, u.SID, u.SID
+	}
+	err := s.auditRefusal(ctx, who, "signin.throttled", auditEntry{OrgSID: orgSID, Actor: actor, Action: "signin.throttled",
+		TargetType: "user", TargetSID: target, Outcome: "denied",
+		After: map[string]string{"retry_at": te.RetryAt.Format(time.RFC3339), "device_cookie": yesNo(src.Device != "")}})
 	if err != nil {
 		return err
 	}
