@@ -3,10 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"modernc.org/libc"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"admincenter/internal/domain"
 	"admincenter/internal/store/storetest"
@@ -249,5 +253,27 @@ func TestConnectionSettings(t *testing.T) {
 	}
 	if got := s.r.Stats().MaxOpenConnections; got != readers {
 		t.Errorf("reader pool of %d connections, want %d", got, readers)
+	}
+}
+
+// TestCachedPagesUseTheBlock: pages read by a connection sit in the block given to SQLite at
+// start (sqliteconfig.go), not in memory allocated page by page.
+func TestCachedPagesUseTheBlock(t *testing.T) {
+	s := openTest(t)
+	if _, err := s.ListAuditEvents(context.Background(), AuditFilter{OrgSID: "OR00000000000000000000000000000000"}); err != nil {
+		t.Fatal(err)
+	}
+	tls := libc.NewTLS()
+	defer tls.Close()
+	counts := libc.Xcalloc(tls, 2, 8) // now, at most
+	if counts == 0 {
+		t.Fatal("out of memory")
+	}
+	defer libc.Xfree(tls, counts)
+	rc := sqlite3.Xsqlite3_status64(tls, sqlite3.SQLITE_STATUS_PAGECACHE_USED, counts, counts+8, 0)
+	b := libc.GoBytes(counts, 16)
+	now, most := int64(binary.NativeEndian.Uint64(b)), int64(binary.NativeEndian.Uint64(b[8:]))
+	if rc != sqlite3.SQLITE_OK || most == 0 {
+		t.Errorf("page cache slots used: now %d, at most %d (rc %d); want some", now, most, rc)
 	}
 }
