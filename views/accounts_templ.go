@@ -946,7 +946,7 @@ func AccountRows(accounts []*domain.Account) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = text(a.OwnerEmail).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = email(a.OwnerEmail).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

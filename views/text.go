@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"io"
+	"strings"
 )
 
 // text renders s as HTML-escaped text, like templ's { s }, for the cells of long tables: templ
@@ -46,4 +47,25 @@ func (t text) Render(_ context.Context, w io.Writer) error {
 	}
 	_, err := sw.WriteString(s[last:])
 	return err
+}
+
+// email renders an email address as text with a line-break opportunity before its "@", so that
+// a long address in a narrow table cell wraps into its local part and its domain rather than
+// mid-word.
+type email string
+
+// Render writes the escaped address.
+func (e email) Render(ctx context.Context, w io.Writer) error {
+	s := string(e)
+	at := strings.LastIndexByte(s, '@')
+	if at <= 0 {
+		return text(s).Render(ctx, w)
+	}
+	if err := text(s[:at]).Render(ctx, w); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, "<wbr>"); err != nil {
+		return err
+	}
+	return text(s[at:]).Render(ctx, w)
 }

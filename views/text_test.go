@@ -36,3 +36,20 @@ func FuzzTextEscapesLikeHTMLEscapeString(f *testing.F) {
 		}
 	})
 }
+
+func TestEmailBreaksBeforeItsDomain(t *testing.T) {
+	for in, want := range map[string]string{
+		"ada.fischer@example.com": "ada.fischer<wbr>@example.com",
+		`"a<b"@example.com`:       "&#34;a&lt;b&#34;<wbr>@example.com",
+		"no-at-sign":              "no-at-sign",
+		"@leading":                "@leading",
+	} {
+		var buf bytes.Buffer
+		if err := email(in).Render(context.Background(), &buf); err != nil {
+			t.Fatal(err)
+		}
+		if buf.String() != want {
+			t.Errorf("email(%q) = %q, want %q", in, buf.String(), want)
+		}
+	}
+}
