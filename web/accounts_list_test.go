@@ -56,6 +56,15 @@ func TestAccountsListPositionSortAndCounts(t *testing.T) {
 	wantBody(t, res, "<strong>1–3</strong> of <strong>3</strong>", "matches")
 	res = b.get("/admin/accounts?q=billing&status=active&sort=name_desc")
 	wantBody(t, res, "<strong>1–50</strong> of <strong>60</strong>", "Billing 59")
+	// The last page of a search knows its total without counting.
+	if next = nextLinkRE.FindStringSubmatch(res.Body); next == nil {
+		t.Fatal("no next link on the first page of the search")
+	}
+	res = b.get(html.UnescapeString(next[1]))
+	wantBody(t, res, "<strong>51–60</strong> of <strong>60</strong>")
+	if nextLinkRE.MatchString(res.Body) {
+		t.Error("the last page of the search has a next link")
+	}
 
 	res = b.get("/admin/accounts?sort=size")
 	wantStatus(t, res, http.StatusUnprocessableEntity)

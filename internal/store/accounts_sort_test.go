@@ -88,10 +88,13 @@ func TestListAccountsSortedAndCounted(t *testing.T) {
 		q, status string
 		want      int
 	}{{"billing", "", 3}, {"ops", "", 2}, {"", "active", len(names)}, {"nothing like it", "", 0}} {
-		n, capped, err := s.CountMatchingAccounts(ctx, AccountFilter{OrgSID: org.SID, Relation: "managed", Query: c.q, Status: c.status})
+		n, capped, err := s.CountMatchingAccounts(ctx, AccountFilter{OrgSID: org.SID, Relation: "managed", Query: c.q, Status: c.status}, 100)
 		if err != nil || n != c.want || capped {
 			t.Errorf("count of %q %q = %d (capped %v, %v), want %d", c.q, c.status, n, capped, err, c.want)
 		}
+	}
+	if n, capped, err := s.CountMatchingAccounts(ctx, AccountFilter{OrgSID: org.SID, Relation: "managed", Query: "billing"}, 2); err != nil || n != 2 || !capped {
+		t.Errorf("count of billing up to 2 = %d (capped %v, %v), want 2 and capped", n, capped, err)
 	}
 }
 
