@@ -23,7 +23,7 @@ type AccountsView struct {
 	From        int    // the position of the page's first row in the list, from 1
 	Shown       int    // rows on this page
 	Total       int    // rows in the list (with its search and filter)
-	TotalCapped bool   // Total is store.CountCap and there are more
+	TotalCapped bool   // there are more than Total (a search is not counted past the page shown)
 	Accounts    []*domain.Account
 	Counts      [3]int // managed, independent, pending
 	NextURL     string

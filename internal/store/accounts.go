@@ -480,49 +480,6 @@ func (s *Store) countAccounts(ctx context.Context, orgSID string) (AccountCounts
 	return c, err
 }
 
-// CountCap is where a count of matching accounts stops: beyond it the page says "1,000+".
-const CountCap = 1000
-
-// CountMatchingAccounts counts the accounts of a search or status filter (f's cursor, order and
-// limit do not matter), up to upTo (at most CountCap); capped says there are more. It reads the
-// index entries until it has found upTo+1 matches (every entry when there are fewer), so the
-// caller keeps upTo small: a common word's thousand matches meant reading some 20,000 entries,
-// half the CPU of a mixed uncached load. The unfiltered count comes from CountAccounts.
-func (s *Store) CountMatchingAccounts(ctx context.Context, f AccountFilter, upTo int) (n int, capped bool, err error) {
-	upTo = min(max(upTo, 1), CountCap)
-	type key struct {
-		org, rel, q, status string
-		upTo                int
-	}
-	q := strings.TrimSpace(f.Query)
-	if f.Status != "" && !domain.ValidAccountStatus(f.Status) {
-		return 0, false, domain.Errorf(domain.EInvalid, "Unknown status %q.", f.Status)
-	}
-	if utf8.RuneCountInString(q) > 200 {
-		return 0, false, domain.Errorf(domain.EInvalid, "The search is too long: use at most 200 characters.")
-	}
-	n, err = cachedRead(&s.cache, topicLists, key{f.OrgSID, f.Relation, q, f.Status, upTo}, func() (int, error) {
-		var n int
-		err := s.read(ctx, func(tx *sql.Tx) error {
-			search, err := s.planAccountSearch(ctx, tx, q)
-			if err != nil {
-				return err
-			}
-			where, args := append([]string{search.scope}, search.where...), append([]any{f.OrgSID, f.Relation}, search.args...)
-			if f.Status != "" {
-				where, args = append(where, "a.status = ?"), append(args, f.Status)
-			}
-			return s.queryRowRead(ctx, tx, `SELECT count(*) FROM (SELECT 1 FROM accounts a WHERE `+strings.Join(where, " AND ")+` LIMIT ?)`,
-				append(args, upTo+1)...).Scan(&n)
-		})
-		return n, err
-	})
-	if n > upTo {
-		return upTo, true, err
-	}
-	return n, false, err
-}
-
 func likeEscape(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)

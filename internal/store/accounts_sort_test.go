@@ -11,9 +11,8 @@ import (
 )
 
 // TestListAccountsSortedAndCounted: every order of the Accounts list walks all accounts once,
-// forwards and back, in the order it names (names without regard to case, then SID); a search's
-// count is exact up to CountCap.
-func TestListAccountsSortedAndCounted(t *testing.T) {
+// forwards and back, in the order it names (names without regard to case, then SID).
+func TestListAccountsSorted(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	org, owner := newOrg(t, s, "Alpha", "alpha.com")
@@ -83,18 +82,6 @@ func TestListAccountsSortedAndCounted(t *testing.T) {
 	}
 	if _, err := s.ListAccounts(ctx, AccountFilter{OrgSID: org.SID, Relation: "managed", Sort: "size"}); domain.ErrorCode(err) != domain.EInvalid {
 		t.Errorf("unknown order: err = %v", err)
-	}
-	for _, c := range []struct {
-		q, status string
-		want      int
-	}{{"billing", "", 3}, {"ops", "", 2}, {"", "active", len(names)}, {"nothing like it", "", 0}} {
-		n, capped, err := s.CountMatchingAccounts(ctx, AccountFilter{OrgSID: org.SID, Relation: "managed", Query: c.q, Status: c.status}, 100)
-		if err != nil || n != c.want || capped {
-			t.Errorf("count of %q %q = %d (capped %v, %v), want %d", c.q, c.status, n, capped, err, c.want)
-		}
-	}
-	if n, capped, err := s.CountMatchingAccounts(ctx, AccountFilter{OrgSID: org.SID, Relation: "managed", Query: "billing"}, 2); err != nil || n != 2 || !capped {
-		t.Errorf("count of billing up to 2 = %d (capped %v, %v), want 2 and capped", n, capped, err)
 	}
 }
 

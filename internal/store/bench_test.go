@@ -150,18 +150,6 @@ func BenchmarkListAccountsByNamePage20(b *testing.B) {
 	}
 }
 
-// BenchmarkCountSearchMatches is the count of a common fragment's matches ("billing", about 5 %
-// of 100,000 accounts) as the first page of a search asks for it: up to 200.
-func BenchmarkCountSearchMatches(b *testing.B) {
-	s, org := benchSetup(b)
-	ctx := context.Background()
-	for b.Loop() {
-		if _, _, err := s.CountMatchingAccounts(ctx, AccountFilter{OrgSID: org, Relation: "managed", Query: "billing"}, 200); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 func BenchmarkCountAccounts(b *testing.B) {
 	s, org := benchSetup(b)
 	ctx := context.Background()

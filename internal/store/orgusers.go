@@ -56,6 +56,9 @@ func (f OrgUserFilter) where() ([]string, []any, error) {
 	return where, args, nil
 }
 
+// CountCap is where a count of matching users stops: beyond it the page says "1,000+".
+const CountCap = 1000
+
 // CountOrgUsers counts the managed users that f selects (its cursor and limit aside), up to
 // CountCap: a count reads at most that many of the organization's index entries and rows.
 func (s *Store) CountOrgUsers(ctx context.Context, f OrgUserFilter) (n int, capped bool, err error) {
