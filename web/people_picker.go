@@ -38,7 +38,7 @@ func (s *Server) handlePeoplePicker(c echo.Context) error {
 		limit = min(n, 20)
 	}
 	page, err := s.store.ListOrgUsers(c.Request().Context(), store.OrgUserFilter{OrgSID: currentUser(c).OrgSID,
-		Query: c.QueryParam("q"), Status: domain.UserActive, Cursor: c.QueryParam("cursor"), Limit: limit})
+		Query: c.QueryParam("q"), Status: domain.UserActive, NoCounts: true, Cursor: c.QueryParam("cursor"), Limit: limit})
 	if errors.Is(err, domain.ErrBadCursor) {
 		return c.JSON(http.StatusBadRequest, map[string]string{"error": domain.ErrorMessage(err)})
 	}

@@ -23,6 +23,7 @@ type OrgUserFilter struct {
 	Status        string // active or deactivated, or "" for both
 	NoTwoFactor   bool   // only users without two-factor sign-in
 	NeverSignedIn bool   // only users who never signed in
+	NoCounts      bool   // leave AccountCount at 0: the people picker shows none, so it need not count
 	Cursor        string
 	Limit         int
 }
@@ -109,9 +110,13 @@ func (s *Store) ListOrgUsers(ctx context.Context, f OrgUserFilter) (*OrgUserPage
 		args = append(args, email)
 	}
 	args = append(args, f.Limit+1)
+	count := "(SELECT count(DISTINCT r.account_sid) FROM account_roles r WHERE r.user_sid = u.sid)"
+	if f.NoCounts {
+		count = "0"
+	}
 	var list []OrgUser
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.Query(`SELECT `+userColumns+`, (SELECT count(DISTINCT r.account_sid) FROM account_roles r WHERE r.user_sid = u.sid)
+		rows, err := tx.Query(`SELECT `+userColumns+`, `+count+`
 			FROM users u WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`, args...)
 		if err != nil {
 			return err
