@@ -3,11 +3,14 @@
 package views
 
 import (
+	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"admincenter/internal/domain"
+	"admincenter/internal/i18n"
 )
 
 // Page is what every page's layout needs.
@@ -37,8 +40,9 @@ type Crumb struct {
 // Form carries a form's submitted values and its field errors, so a 422 re-renders the input.
 type Form struct {
 	Values map[string]string
-	Errors map[string]string
-	Error  string // a summary shown above the form
+	Errors map[string]string         // each field's message in English (tests, conditions)
+	Msgs   map[string]domain.Message // each field's message as said: Say translates it
+	Error  string                    // a summary shown above the form, already in the reader's language
 }
 
 // V returns the submitted value of field.
@@ -47,17 +51,35 @@ func (f Form) V(field string) string { return f.Values[field] }
 // E returns the error message of field.
 func (f Form) E(field string) string { return f.Errors[field] }
 
+// Say returns the error message of field in the reader's language.
+func (f Form) Say(ctx context.Context, field string) string {
+	if m, ok := f.Msgs[field]; ok {
+		return i18n.From(ctx).Msg(m)
+	}
+	return f.Errors[field]
+}
+
+// Fields returns the names of the fields with errors, in a stable order.
+func (f Form) Fields() []string {
+	out := make([]string, 0, len(f.Errors))
+	for k := range f.Errors {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Has reports whether the form has any errors.
 func (f Form) Has() bool { return len(f.Errors) > 0 || f.Error != "" }
 
 // Checked reports whether a checkbox field was submitted as on.
 func (f Form) Checked(field string) bool { return f.Values[field] == "on" }
 
-func fullTitle(t string) string {
+func fullTitle(ctx context.Context, t string) string {
 	if t == "" {
-		return "Admin Center"
+		return T(ctx, "app.name")
 	}
-	return t + " · Admin Center"
+	return t + " · " + T(ctx, "app.name")
 }
 
 // formatTime writes a moment the one way pages write it (domain.TimeLayout); "—" for never.
@@ -110,7 +132,6 @@ func initials(name string) string {
 
 func errorID(field string) string { return field + "-error" }
 
-func statusText(status int) string { return "Error " + itoaInt(status) }
 
 func itoaInt(n int) string { return strconv.Itoa(n) }
 

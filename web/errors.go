@@ -9,6 +9,7 @@ import (
 
 	"admincenter/internal/api"
 	"admincenter/internal/domain"
+	"admincenter/internal/i18n"
 	"admincenter/views"
 )
 
@@ -22,41 +23,45 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.api.HandleError(err, c)
 		return
 	}
-	status, heading, msg := http.StatusInternalServerError, "Something went wrong", domain.ErrorMessage(err)
+	if c.Get(ctxLocale) == nil { // a request no route took: the browser's language
+		setLocale(c, s.localeOf(c))
+	}
+	loc := i18n.From(c.Request().Context())
+	status, heading, msg := http.StatusInternalServerError, loc.T("error.internal.heading"), domain.ErrorMessage(err)
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &he):
 		status = he.Code
 		switch status {
 		case http.StatusNotFound:
-			heading, msg = "Page not found", "There is nothing here, or you do not have access to it."
+			heading, msg = loc.T("error.not_found.heading"), loc.T("error.not_found.message")
 		case http.StatusMethodNotAllowed:
-			heading, msg = "Not allowed", "That action cannot be done this way."
+			heading, msg = loc.T("error.forbidden.heading"), loc.T("error.method.message")
 		case http.StatusRequestEntityTooLarge:
-			heading, msg = "Too much data", "The form was larger than Admin Center accepts."
+			heading, msg = loc.T("error.too_large.heading"), loc.T("error.too_large.message")
 		default:
-			heading, msg = http.StatusText(status), http.StatusText(status)
+			heading, msg = loc.T("error.other.heading", "Status", status), loc.T("error.other.heading", "Status", status)
 		}
 	default:
 		switch domain.ErrorCode(err) {
 		case domain.ENotFound:
-			status, heading, msg = http.StatusNotFound, "Page not found", "There is nothing here, or you do not have access to it."
+			status, heading, msg = http.StatusNotFound, loc.T("error.not_found.heading"), loc.T("error.not_found.message")
 		case domain.EForbidden:
-			status, heading = http.StatusForbidden, "Not allowed"
+			status, heading = http.StatusForbidden, loc.T("error.forbidden.heading")
 		case domain.EUnauthorized:
-			status, heading = http.StatusUnauthorized, "Please sign in"
+			status, heading = http.StatusUnauthorized, loc.T("error.unauthorized.heading")
 		case domain.ETooMany:
-			status, heading = http.StatusTooManyRequests, "Too many attempts"
+			status, heading = http.StatusTooManyRequests, loc.T("error.too_many.heading")
 		case domain.EConflict:
-			status, heading = http.StatusConflict, "That cannot be done now"
+			status, heading = http.StatusConflict, loc.T("error.conflict.heading")
 		case domain.EInvalid:
-			status, heading = http.StatusUnprocessableEntity, "Please check your input"
+			status, heading = http.StatusUnprocessableEntity, loc.T("error.invalid.heading")
 		}
 	}
 	if status >= 500 {
 		s.log.Error("request failed", slog.String("route", c.Path()), slog.Any("error", err),
 			slog.String("request_id", c.Response().Header().Get("X-Request-Id")))
-		heading, msg = "Something went wrong", "Something went wrong on our side. Please try again; if it keeps happening, tell your administrator."
+		heading, msg = loc.T("error.internal.heading"), loc.T("error.internal.message")
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)

@@ -117,7 +117,7 @@ func (s *Server) redirectFlash(c echo.Context, to, msg string) error {
 // formOf captures the submitted fields (never passwords) and the error's field messages,
 // so that a 422 page shows the user's input and what to fix.
 func formOf(c echo.Context, err error, fields ...string) views.Form {
-	f := views.Form{Values: map[string]string{}, Errors: domain.FieldErrors(err)}
+	f := views.Form{Values: map[string]string{}, Errors: domain.FieldErrors(err), Msgs: domain.FieldMessages(err)}
 	for _, name := range fields {
 		if name != "password" {
 			f.Values[name] = c.FormValue(name)

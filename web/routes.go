@@ -59,6 +59,10 @@ func (s *Server) registerRoutes() {
 		{"POST", "/settings/sessions/revoke-others", signedIn, s.handleSessionsRevokeOthers},
 		{"POST", "/settings/sessions/:ref/revoke", signedIn, s.handleSessionRevoke},
 		{"GET", "/settings/password", signedIn, s.handlePasswordForm},
+		{"GET", "/settings/profile", signedIn, s.handleProfileForm},
+		{"POST", "/settings/profile", signedIn, s.handleProfile},
+		{"GET", "/admin/organization", orgAdmin, s.handleOrganizationForm},
+		{"POST", "/admin/organization", orgAdmin, s.handleOrganization},
 		{"POST", "/settings/password", signedIn, s.handlePasswordChange},
 
 		{"GET", "/admin/accounts", orgAdmin, s.handleAccountList},
@@ -134,7 +138,7 @@ func (s *Server) registerRoutes() {
 	e.Group("/static", s.staticCache).StaticFS("/", staticFS())
 	// The Organizations API authenticates with bearer tokens, not the console's session and CSRF.
 	s.api = api.Register(e, s.store, s.keys, api.Options{BaseURL: s.cfg.BaseURL, Log: s.log, RatePerSecond: s.cfg.APIRate})
-	web := e.Group("", s.crossOrigin, s.loadSession, s.csrf)
+	web := e.Group("", s.crossOrigin, s.loadSession, s.withLocale, s.csrf)
 	for _, r := range s.routes {
 		mw := []echo.MiddlewareFunc{s.guardMiddleware(r.guard)}
 		if strings.Contains(r.path, "/:token") { // an emailed link

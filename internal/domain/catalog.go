@@ -33,6 +33,9 @@ var (
 
 	MsgPersonNameMissing  = Message{ID: "person_name.missing", Text: "Enter your name."}
 	MsgPersonNameTooLong  = Message{ID: "person_name.too_long", Text: "Your name must be at most %d characters."}
+	MsgNameOneLine        = Message{ID: "name.one_line", Text: "The name must be on one line."}
+	MsgLanguageUnknown    = Message{ID: "language.unknown", Text: "Choose English or 日本語 (Japanese)."}
+	MsgTimeZoneUnknown    = Message{ID: "timezone.unknown", Text: "Choose a time zone from the list, such as Asia/Tokyo or UTC."}
 	MsgOrgNameMissing     = Message{ID: "org_name.missing", Text: "Enter the organization's name."}
 	MsgOrgNameTooLong     = Message{ID: "org_name.too_long", Text: "The organization's name must be at most %d characters."}
 	MsgOwnerEmailDomain   = Message{ID: "setup.owner_email_domain", Text: "The Owner's email must be in the organization's domain (%s)."}

@@ -93,3 +93,17 @@ func FieldErrors(err error) map[string]string {
 	}
 	return out
 }
+
+// FieldMessages returns each field's message, if err is a validation error: what a view
+// translates (the catalog key is "form." + the message's ID).
+func FieldMessages(err error) map[string]Message {
+	var e *Error
+	if !errors.As(err, &e) || e.Fields == nil {
+		return nil
+	}
+	out := make(map[string]Message, len(e.Fields))
+	for field, m := range e.Fields {
+		out[field] = m
+	}
+	return out
+}

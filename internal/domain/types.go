@@ -127,6 +127,8 @@ var FlexRegions = []string{"us1", "ie1", "au1"}
 type Organization struct {
 	SID       string
 	Name      string
+	Language  string // default for emails to people without a user yet: "en", "ja"; "" = English
+	TimeZone  string // IANA name; "" = UTC
 	CreatedAt time.Time
 }
 
@@ -143,6 +145,8 @@ type User struct {
 	CreatedAt    time.Time
 	PasswordHash string
 	Version      int
+	Language     string // "en", "ja"; "" = not chosen (pages follow Accept-Language)
+	TimeZone     string // IANA name such as Asia/Tokyo; "" = not chosen (the organization's)
 }
 
 // Managed reports whether the user is a member of an organization.

@@ -129,7 +129,7 @@ func scanUserAfter(row scanner, lead []any, extra ...any) (*domain.User, error) 
 	var u domain.User
 	var lastLogin, created sql.NullInt64
 	dest := append(lead, &u.SID, &u.Email, &u.Name, &u.Status, &u.OrgSID, &u.OrgRole, &u.TOTPEnabled,
-		&lastLogin, &created, &u.PasswordHash, &u.Version)
+		&lastLogin, &created, &u.PasswordHash, &u.Version, &u.Language, &u.TimeZone)
 	dest = append(dest, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err

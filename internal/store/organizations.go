@@ -65,7 +65,8 @@ func (s *Store) IsSetUp(ctx context.Context) (bool, error) {
 func (s *Store) FindOrganization(ctx context.Context, sid string) (*domain.Organization, error) {
 	var o domain.Organization
 	var created sql.NullInt64
-	err := s.rowRead(ctx, `SELECT sid, name, created_at FROM organizations WHERE sid = ?`, sid).Scan(&o.SID, &o.Name, &created)
+	err := s.rowRead(ctx, `SELECT sid, name, language, timezone, created_at FROM organizations WHERE sid = ?`, sid).
+		Scan(&o.SID, &o.Name, &o.Language, &o.TimeZone, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("The organization")
 	}
@@ -74,4 +75,33 @@ func (s *Store) FindOrganization(ctx context.Context, sid string) (*domain.Organ
 	}
 	o.CreatedAt = fromMS(created)
 	return &o, nil
+}
+
+// UpdateOrganization saves the organization's name and its default language and time zone
+// (checked by the caller with domain.ProfileInput.Validate), audited as organization.update in
+// the same transaction. The actor must be its Owner or an Administrator (the route checks).
+func (s *Store) UpdateOrganization(ctx context.Context, actor *domain.User, in domain.ProfileInput, ip string) error {
+	if !actor.OrgAdmin() {
+		return domain.Errorf(domain.EForbidden, "Only the organization's Owner and Administrators can change it.")
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var before domain.ProfileInput
+		err := tx.QueryRow(`SELECT name, language, timezone FROM organizations WHERE sid = ?`, actor.OrgSID).
+			Scan(&before.Name, &before.Language, &before.TimeZone)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("The organization")
+		}
+		if err != nil {
+			return err
+		}
+		if before == in {
+			return nil
+		}
+		if _, err := tx.Exec(`UPDATE organizations SET name = ?, language = ?, timezone = ? WHERE sid = ?`,
+			in.Name, in.Language, in.TimeZone, actor.OrgSID); err != nil {
+			return err
+		}
+		return s.audit(tx, auditEntry{OrgSID: actor.OrgSID, Actor: userActor(actor, ip), Action: "organization.update",
+			TargetType: "organization", TargetSID: actor.OrgSID, Before: profileJSON(before), After: profileJSON(in)})
+	})
 }

@@ -11,7 +11,8 @@ import (
 )
 
 const userColumns = `u.sid, u.email, u.name, u.status, coalesce(u.org_sid, ''), coalesce(u.org_role, ''),
-	u.totp_enabled_at IS NOT NULL, u.last_login_at, u.created_at, u.password_hash, u.version`
+	u.totp_enabled_at IS NOT NULL, u.last_login_at, u.created_at, u.password_hash, u.version,
+	u.language, u.timezone`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -20,7 +21,7 @@ func scanUser(row scanner, extra ...any) (*domain.User, error) {
 	var u domain.User
 	var lastLogin, created sql.NullInt64
 	dest := append([]any{&u.SID, &u.Email, &u.Name, &u.Status, &u.OrgSID, &u.OrgRole, &u.TOTPEnabled,
-		&lastLogin, &created, &u.PasswordHash, &u.Version}, extra...)
+		&lastLogin, &created, &u.PasswordHash, &u.Version, &u.Language, &u.TimeZone}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -67,4 +68,32 @@ func (s *Store) FindUserBySID(ctx context.Context, sid string) (*domain.User, er
 
 func isUniqueViolation(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// UpdateProfile saves the user's own name, language and time zone (checked by the caller with
+// domain.ProfileInput.Validate), audited as profile.update in the same transaction.
+func (s *Store) UpdateProfile(ctx context.Context, u *domain.User, in domain.ProfileInput, ip string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var before domain.ProfileInput
+		err := tx.QueryRow(`SELECT name, language, timezone FROM users WHERE sid = ?`, u.SID).Scan(&before.Name, &before.Language, &before.TimeZone)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("The user")
+		}
+		if err != nil {
+			return err
+		}
+		if before == in {
+			return nil
+		}
+		if _, err := tx.Exec(`UPDATE users SET name = ?, language = ?, timezone = ?, updated_at = ? WHERE sid = ?`,
+			in.Name, in.Language, in.TimeZone, ms(s.Now()), u.SID); err != nil {
+			return err
+		}
+		return s.audit(tx, auditEntry{OrgSID: u.OrgSID, Actor: userActor(u, ip), Action: "profile.update", TargetType: "user",
+			TargetSID: u.SID, Before: profileJSON(before), After: profileJSON(in)})
+	})
+}
+
+func profileJSON(p domain.ProfileInput) map[string]string {
+	return map[string]string{"name": p.Name, "language": p.Language, "timezone": p.TimeZone}
 }
