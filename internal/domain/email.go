@@ -57,4 +57,8 @@ type EmailData struct {
 	InviteeExists bool      `json:"invitee_exists,omitempty"`
 	ExpiresAt     time.Time `json:"expires_at,omitzero"`  // when the link stops working
 	CodesLeft     int       `json:"codes_left,omitempty"` // recovery codes the user has left
+	// Language and TimeZone are the recipient's (their user's choice, else the organization's
+	// default), filled in when the email is queued: "" is English, UTC.
+	Language string `json:"lang,omitempty"`
+	TimeZone string `json:"tz,omitempty"`
 }

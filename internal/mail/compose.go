@@ -7,6 +7,8 @@ import (
 	"strings"
 	texttemplate "text/template"
 
+	"admincenter/internal/domain"
+	"admincenter/internal/i18n"
 	"admincenter/internal/store"
 )
 
@@ -29,6 +31,8 @@ type letter struct {
 	Path       string // the button's link below the base URL; "" for no button
 	WithToken  bool   // the link ends in the email's link token
 	Note       string // small print: why this email came, what happens if ignored
+
+	lang, ifButton, brand string // the frame's language and words, set by Compose
 }
 
 // tokenPlaceholder stands where a link's token goes in the bodies of a row queued before kinds
@@ -41,16 +45,16 @@ var letterText = texttemplate.Must(texttemplate.New("letter").Parse(
 		"{{if .Note}}-- \n{{.Note}}\n{{end}}"))
 
 var letterHTML = template.Must(template.New("letter").Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
 <body style="margin:0;padding:24px;background:#f4f5f7;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1f2328;font-size:15px;line-height:1.5">
 <table role="presentation" width="100%" cellspacing="0" cellpadding="0"><tr><td align="center">
 <table role="presentation" width="560" cellspacing="0" cellpadding="0" style="max-width:560px;background:#ffffff;border:1px solid #d8dee4;border-radius:8px">
 <tr><td style="padding:24px 28px">
-<p style="margin:0 0 16px;font-weight:600;color:#0a58ca">Admin Center</p>
+<p style="margin:0 0 16px;font-weight:600;color:#0a58ca">{{.Brand}}</p>
 <p style="margin:0 0 12px">{{.Greeting}}</p>
 {{range .Paragraphs}}<p style="margin:0 0 12px">{{.}}</p>
 {{end}}{{if .URL}}<p style="margin:20px 0"><a href="{{.URL}}" style="display:inline-block;background:#0a58ca;color:#ffffff;text-decoration:none;font-weight:600;padding:10px 18px;border-radius:6px">{{.Action}}</a></p>
-<p style="margin:0 0 12px;font-size:13px;color:#59636e">If the button does not work, copy this address into your browser:<br><span style="word-break:break-all">{{.URL}}</span></p>
+<p style="margin:0 0 12px;font-size:13px;color:#59636e">{{.IfButton}}<br><span style="word-break:break-all">{{.URL}}</span></p>
 {{end}}{{if .Note}}<p style="margin:16px 0 0;font-size:13px;color:#59636e">{{.Note}}</p>{{end}}
 </td></tr></table></td></tr></table></body></html>
 `))
@@ -66,7 +70,13 @@ func Compose(m *store.OutboxMail, baseURL string) (Message, error) {
 	if !ok {
 		return Message{}, fmt.Errorf("mail: no email of kind %q (outbox row %d)", m.Kind, m.ID)
 	}
-	return composeLetter(write(m.Data), baseURL, m.Token)
+	l := i18n.New(m.Data.Language, m.Data.TimeZone)
+	lt := write(m.Data, l)
+	lt.lang, lt.ifButton, lt.brand = domain.LangEnglish, l.T("mail.button_fallback"), l.T("app.name")
+	if l.Lang == domain.LangJapanese {
+		lt.lang = l.Lang
+	}
+	return composeLetter(lt, baseURL, m.Token)
 }
 
 func composeLetter(l letter, baseURL, token string) (Message, error) {
@@ -85,8 +95,9 @@ func composeLetter(l letter, baseURL, token string) (Message, error) {
 	// is trusted as it is rather than filtered by html/template.
 	v := struct {
 		letter
-		URL template.URL
-	}{l, template.URL(url)}
+		URL                   template.URL
+		Lang, IfButton, Brand string
+	}{l, template.URL(url), l.lang, l.ifButton, l.brand}
 	var text, html bytes.Buffer
 	if err := letterText.Execute(&text, v); err != nil {
 		return Message{}, err

@@ -4,11 +4,12 @@ import (
 	"fmt"
 
 	"admincenter/internal/domain"
+	"admincenter/internal/i18n"
 )
 
 // letters writes each kind of email from its data. Every value in the data may come from a
 // user: the HTML template escapes it.
-var letters = map[domain.EmailKind]func(d domain.EmailData) letter{
+var letters = map[domain.EmailKind]func(d domain.EmailData, l *i18n.Locale) letter{
 	domain.EmailInvitation:         invitation,
 	domain.EmailInvitationDeclined: invitationDeclined,
 	domain.EmailAccessAdded:        accessAdded,
@@ -18,14 +19,10 @@ var letters = map[domain.EmailKind]func(d domain.EmailData) letter{
 	domain.EmailNewOwner:           newOwner,
 	domain.EmailOwnerTransfer:      ownerTransfer,
 	domain.EmailPasswordReset:      passwordReset,
-	domain.EmailPasswordChanged: securityNotice("Your password was changed",
-		"The password of your Admin Center user was changed, and every other session was signed out. If you did not do this, tell your administrator at once."),
-	domain.EmailPasswordResetDone: securityNotice("Your password was changed",
-		"The password of your Admin Center user was changed from a \"Forgot your password?\" link, and every session was signed out. If you did not do this, tell your administrator at once."),
-	domain.EmailTOTPOn: securityNotice("Two-factor sign-in is on",
-		"Two-factor sign-in was turned on for your Admin Center user. From now on, signing in asks for a code from your authenticator app."),
-	domain.EmailTOTPOff: securityNotice("Two-factor sign-in is off",
-		"Two-factor sign-in was turned off for your Admin Center user. If you did not do this, change your password now and tell your administrator."),
+	domain.EmailPasswordChanged:    securityNotice("mail.password_changed"),
+	domain.EmailPasswordResetDone:  securityNotice("mail.password_reset_done"),
+	domain.EmailTOTPOn:             securityNotice("mail.totp_on"),
+	domain.EmailTOTPOff:            securityNotice("mail.totp_off"),
 	domain.EmailRecoveryCodeUsed: recoveryCodeUsed,
 	domain.EmailImportRequest:    importRequest,
 	domain.EmailShareRequest:     shareRequest,
@@ -37,6 +34,9 @@ var letters = map[domain.EmailKind]func(d domain.EmailData) letter{
 
 func hello(name string) string { return "Hello " + name + "," }
 
+// greet is the greeting of a letter to name, in the reader's language.
+func greet(l *i18n.Locale, name string) string { return l.T("mail.hello", "Name", name) }
+
 func orNone(s string) string {
 	if s == "" {
 		return "no roles"
@@ -46,29 +46,29 @@ func orNone(s string) string {
 
 func accountPath(sid string) string { return "/admin/accounts/" + sid }
 
-func invitation(d domain.EmailData) letter {
+func invitation(d domain.EmailData, l *i18n.Locale) letter {
 	org := ""
 	if d.OrgName != "" {
-		org = " (" + d.OrgName + ")"
+		org = l.T("mail.invitation.org", "Org", d.OrgName)
 	}
-	next := "Open this link to accept or decline. You will be asked to create your Admin Center user with this email address (" + d.Email + ") first:"
+	next := l.T("mail.invitation.next_new", "Email", d.Email)
 	if d.InviteeExists {
-		next = "Open this link and sign in as " + d.Email + " to accept or decline the invitation:"
+		next = l.T("mail.invitation.next_existing", "Email", d.Email)
 	}
 	return letter{
-		Subject:  d.ActorName + " invited you to " + d.AccountName + " on Admin Center",
-		Greeting: "Hello,",
+		Subject:  l.T("mail.invitation.subject", "Actor", d.ActorName, "Account", d.AccountName),
+		Greeting: l.T("mail.hello_anonymous"),
 		Paragraphs: []string{
-			fmt.Sprintf("%s <%s> invited you to the account “%s”%s in Admin Center, with the roles: %s.",
-				d.ActorName, d.ActorEmail, d.AccountName, org, domain.RoleLabels(d.Roles)),
+			l.T("mail.invitation.body", "Actor", d.ActorName, "ActorEmail", d.ActorEmail, "Account", d.AccountName, "Org", org,
+				"Roles", domain.RoleLabels(d.Roles)),
 			next,
 		},
-		Action: "Open the invitation", Path: "/invitations/", WithToken: true,
-		Note: "The link works until " + domain.FormatTime(d.ExpiresAt) + ". If you were not expecting this invitation, you can ignore this email.",
+		Action: l.T("mail.invitation.action"), Path: "/invitations/", WithToken: true,
+		Note: l.T("mail.invitation.note", "Until", l.Time(d.ExpiresAt)),
 	}
 }
 
-func invitationDeclined(d domain.EmailData) letter {
+func invitationDeclined(d domain.EmailData, _ *i18n.Locale) letter {
 	return letter{
 		Subject:    d.Email + " declined your invitation to " + d.AccountName,
 		Greeting:   hello(d.Name),
@@ -90,36 +90,36 @@ func (l letter) openAccount(sid string) letter {
 	return l
 }
 
-func accessAdded(d domain.EmailData) letter {
+func accessAdded(d domain.EmailData, _ *i18n.Locale) letter {
 	return toMember("You were added to "+d.AccountName,
 		fmt.Sprintf("You now have access to the account “%s” in Admin Center, with the roles: %s.", d.AccountName, domain.RoleLabels(d.Roles)),
 	).openAccount(d.AccountSID)
 }
 
-func rolesChanged(d domain.EmailData) letter {
+func rolesChanged(d domain.EmailData, _ *i18n.Locale) letter {
 	return toMember("Your roles on "+d.AccountName+" changed",
 		fmt.Sprintf("%s changed your roles on the account “%s” in Admin Center.", d.ActorName, d.AccountName),
 		"Before: "+orNone(domain.RoleLabels(d.RolesBefore))+". Now: "+orNone(domain.RoleLabels(d.Roles))+".",
 	).openAccount(d.AccountSID)
 }
 
-func accessRemoved(d domain.EmailData) letter {
+func accessRemoved(d domain.EmailData, _ *i18n.Locale) letter {
 	return toMember("Your access to "+d.AccountName+" was removed",
 		fmt.Sprintf("%s removed your access to the account “%s” in Admin Center. If you think this is a mistake, ask them about it.", d.ActorName, d.AccountName))
 }
 
-func orgRemoved(d domain.EmailData) letter {
+func orgRemoved(d domain.EmailData, _ *i18n.Locale) letter {
 	return toMember("You were removed from "+d.OrgName,
 		fmt.Sprintf("%s removed you from the organization “%s” in Admin Center. You keep your user and any accounts outside the organization.", d.ActorName, d.OrgName))
 }
 
-func newOwner(d domain.EmailData) letter {
+func newOwner(d domain.EmailData, _ *i18n.Locale) letter {
 	return toMember("You now own "+d.AccountName,
 		fmt.Sprintf("You are now the owner of the account “%s” in Admin Center.", d.AccountName),
 	).openAccount(d.AccountSID)
 }
 
-func ownerTransfer(d domain.EmailData) letter {
+func ownerTransfer(d domain.EmailData, _ *i18n.Locale) letter {
 	return letter{
 		Subject:  "You now own the account " + d.AccountName,
 		Greeting: hello(d.Name),
@@ -130,43 +130,36 @@ func ownerTransfer(d domain.EmailData) letter {
 	}
 }
 
-func passwordReset(d domain.EmailData) letter {
+func passwordReset(d domain.EmailData, l *i18n.Locale) letter {
 	return letter{
-		Subject:  "Choose a new Admin Center password",
-		Greeting: hello(d.Name),
-		Paragraphs: []string{"Someone asked to choose a new password for the Admin Center user " + d.Email +
-			". If it was you, choose one with the button below: the link works once, for the next hour."},
-		Action: "Choose a new password", Path: "/password-reset/", WithToken: true,
-		Note: "If you did not ask for this, ignore this email: your password stays as it is.",
+		Subject:    l.T("mail.password_reset.subject"),
+		Greeting:   greet(l, d.Name),
+		Paragraphs: []string{l.T("mail.password_reset.body", "Email", d.Email)},
+		Action:     l.T("mail.password_reset.action"), Path: "/password-reset/", WithToken: true,
+		Note: l.T("mail.password_reset.note"),
 	}
 }
 
-// securityNotice is the email that tells a user about a change to how they sign in.
-func securityNotice(subject, text string) func(domain.EmailData) letter {
-	return func(d domain.EmailData) letter {
-		return letter{Subject: "Admin Center: " + subject, Greeting: hello(d.Name), Paragraphs: []string{text},
-			Note: "This is an automatic security notice from Admin Center."}
+// securityNotice is the email that tells a user about a change to how they sign in: the
+// catalog's id.subject and id.body.
+func securityNotice(id string) func(domain.EmailData, *i18n.Locale) letter {
+	return func(d domain.EmailData, l *i18n.Locale) letter {
+		return letter{Subject: l.T("mail.security.subject", "Subject", l.T(id+".subject")), Greeting: greet(l, d.Name),
+			Paragraphs: []string{l.T(id + ".body")}, Note: l.T("mail.security.note")}
 	}
 }
 
 // recoveryCodeUsed tells a user that a sign-in used one of their recovery codes, and how many
 // are left.
-func recoveryCodeUsed(d domain.EmailData) letter {
-	left := fmt.Sprintf("You have %d recovery codes left.", d.CodesLeft)
-	switch d.CodesLeft {
-	case 0:
-		left = "You have no recovery codes left: make new ones now, or you may be locked out if you lose your authenticator app."
-	case 1:
-		left = "You have 1 recovery code left."
+func recoveryCodeUsed(d domain.EmailData, l *i18n.Locale) letter {
+	left := l.TN("mail.recovery_used.left", d.CodesLeft)
+	if d.CodesLeft == 0 {
+		left = l.T("mail.recovery_used.none_left")
 	}
-	return letter{Subject: "Admin Center: a recovery code was used to sign in", Greeting: hello(d.Name),
-		Paragraphs: []string{
-			"Someone signed in to your Admin Center user with your password and one of your recovery codes, instead of a code from your authenticator app. Each recovery code works once.",
-			left,
-			"If this was not you, change your password and make new recovery codes now, and tell your administrator.",
-		},
-		Action: "Two-factor sign-in settings", Path: "/settings/2fa",
-		Note: "This is an automatic security notice from Admin Center."}
+	return letter{Subject: l.T("mail.recovery_used.subject"), Greeting: greet(l, d.Name),
+		Paragraphs: []string{l.T("mail.recovery_used.body"), left, l.T("mail.recovery_used.advice")},
+		Action:     l.T("mail.recovery_used.action"), Path: "/settings/2fa",
+		Note: l.T("mail.security.note")}
 }
 
 // toOwner is an import or share request to the account's owner, with its link below path.
@@ -177,14 +170,14 @@ func toOwner(d domain.EmailData, subject, path string, paragraphs ...string) let
 			d.OrgName + ", decline or simply ignore this email: nothing changes without your answer."}
 }
 
-func importRequest(d domain.EmailData) letter {
+func importRequest(d domain.EmailData, _ *i18n.Locale) letter {
 	return toOwner(d, d.OrgName+" asks to manage your account “"+d.AccountName+"”", "/imports/",
 		d.ActorName+" ("+d.ActorEmail+") asks for your account “"+d.AccountName+"” to join the organization "+d.OrgName+" in Admin Center.",
 		"If you confirm, the account becomes managed by "+d.OrgName+": its Owner and Administrators can change the account's settings, decide who may use it, and suspend or close it. You stay the account's owner, and you become a member of "+d.OrgName+".",
 		"The link works until "+domain.FormatTime(d.ExpiresAt)+". Opening it changes nothing: you sign in, read what joining means, then confirm or decline.")
 }
 
-func shareRequest(d domain.EmailData) letter {
+func shareRequest(d domain.EmailData, _ *i18n.Locale) letter {
 	return toOwner(d, d.OrgName+" asks you to share your account “"+d.AccountName+"”", "/shares/",
 		d.ActorName+" ("+d.ActorEmail+") asks you to share your account “"+d.AccountName+"” with the organization "+d.OrgName+" in Admin Center.",
 		"If you accept, "+d.OrgName+"'s administrators can see the account and who has access to it. They cannot change its settings, its users or its lifecycle: you keep full control, and the organization can give up its access at any time.",
@@ -197,21 +190,21 @@ func toAdmins(d domain.EmailData, subject, paragraph, action, path string) lette
 		Note: "You received this email because you are an Owner or Administrator of " + d.OrgName + " in Admin Center."}
 }
 
-func importAccepted(d domain.EmailData) letter {
+func importAccepted(d domain.EmailData, _ *i18n.Locale) letter {
 	return toAdmins(d, "“"+d.AccountName+"” joined "+d.OrgName,
 		d.ActorName+" ("+d.ActorEmail+") confirmed: the account “"+d.AccountName+"” ("+d.AccountSID+") is now managed by "+
 			d.OrgName+", and "+d.ActorName+" is now a Standard User of the organization.",
 		"Open the account", accountPath(d.AccountSID))
 }
 
-func shareAccepted(d domain.EmailData) letter {
+func shareAccepted(d domain.EmailData, _ *i18n.Locale) letter {
 	return toAdmins(d, "“"+d.AccountName+"” is shared with "+d.OrgName,
 		d.ActorName+" ("+d.ActorEmail+") accepted: the account “"+d.AccountName+"” ("+d.AccountSID+") is now an independent account of "+
 			d.OrgName+". You can see its users; its owner keeps control of its settings and lifecycle.",
 		"Open the account", accountPath(d.AccountSID))
 }
 
-func requestDeclined(d domain.EmailData) letter {
+func requestDeclined(d domain.EmailData, _ *i18n.Locale) letter {
 	verb := "join"
 	if d.RequestKind == domain.RequestShare {
 		verb = "be shared with"
@@ -222,7 +215,7 @@ func requestDeclined(d domain.EmailData) letter {
 		"See pending requests", "/admin/accounts?tab=pending")
 }
 
-func relinquished(d domain.EmailData) letter {
+func relinquished(d domain.EmailData, _ *i18n.Locale) letter {
 	return letter{
 		Subject:  d.OrgName + " no longer has access to “" + d.AccountName + "”",
 		Greeting: hello(d.Name),

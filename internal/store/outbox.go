@@ -27,6 +27,9 @@ func (s *Store) enqueueEmail(tx *sql.Tx, e domain.Email) error {
 			return err
 		}
 	}
+	if e.Data.Language == "" {
+		e.Data.Language, e.Data.TimeZone = recipientLocale(tx, e.OrgSID, e.To)
+	}
 	data, err := json.Marshal(e.Data)
 	if err != nil {
 		return err
@@ -36,4 +39,23 @@ func (s *Store) enqueueEmail(tx *sql.Tx, e domain.Email) error {
 		VALUES (?, ?, ?, ?, '', '', '', ?, 'pending', ?, ?)`,
 		nullString(e.OrgSID), strings.TrimSpace(e.To), string(e.Kind), string(data), secret, now, now)
 	return err
+}
+
+// recipientLocale is the language and time zone an email to addr is written in: its user's
+// choices; for what a user has not chosen (or someone with no user yet, such as a new invitee),
+// the organization's defaults.
+func recipientLocale(tx *sql.Tx, orgSID, addr string) (lang, zone string) {
+	_ = tx.QueryRow(`SELECT language, timezone FROM users WHERE email = ?`, domain.NormalizeEmail(addr)).Scan(&lang, &zone)
+	if (lang == "" || zone == "") && orgSID != "" {
+		var ol, oz string
+		if tx.QueryRow(`SELECT language, timezone FROM organizations WHERE sid = ?`, orgSID).Scan(&ol, &oz) == nil {
+			if lang == "" {
+				lang = ol
+			}
+			if zone == "" {
+				zone = oz
+			}
+		}
+	}
+	return lang, zone
 }
