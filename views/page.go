@@ -132,7 +132,6 @@ func initials(name string) string {
 
 func errorID(field string) string { return field + "-error" }
 
-
 func itoaInt(n int) string { return strconv.Itoa(n) }
 
 // thousands writes n with thousands separators: 4806 → "4,806".

@@ -23,13 +23,13 @@ var letters = map[domain.EmailKind]func(d domain.EmailData, l *i18n.Locale) lett
 	domain.EmailPasswordResetDone:  securityNotice("mail.password_reset_done"),
 	domain.EmailTOTPOn:             securityNotice("mail.totp_on"),
 	domain.EmailTOTPOff:            securityNotice("mail.totp_off"),
-	domain.EmailRecoveryCodeUsed: recoveryCodeUsed,
-	domain.EmailImportRequest:    importRequest,
-	domain.EmailShareRequest:     shareRequest,
-	domain.EmailImportAccepted:   importAccepted,
-	domain.EmailShareAccepted:    shareAccepted,
-	domain.EmailRequestDeclined:  requestDeclined,
-	domain.EmailRelinquished:     relinquished,
+	domain.EmailRecoveryCodeUsed:   recoveryCodeUsed,
+	domain.EmailImportRequest:      importRequest,
+	domain.EmailShareRequest:       shareRequest,
+	domain.EmailImportAccepted:     importAccepted,
+	domain.EmailShareAccepted:      shareAccepted,
+	domain.EmailRequestDeclined:    requestDeclined,
+	domain.EmailRelinquished:       relinquished,
 }
 
 func hello(name string) string { return "Hello " + name + "," }
