@@ -103,7 +103,13 @@ func (s *Server) handleLoginForm(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, landing(u))
 	}
 	f := views.Form{Values: map[string]string{"next": c.QueryParam("next")}}
-	return s.render(c, http.StatusOK, views.LoginPage(s.page(c, "Sign in", ""), f))
+	return s.render(c, http.StatusOK, views.LoginPage(s.page(c, "Sign in", ""), f, s.loginView(c)))
+}
+
+// loginView says what the sign-in page offers besides the password form.
+func (s *Server) loginView(c echo.Context) views.LoginView {
+	on, err := s.store.AnySSOSettings(c.Request().Context())
+	return views.LoginView{SSO: err == nil && on}
 }
 
 // errBadCredentials is the one answer to a wrong email or password: it never says which.
@@ -112,7 +118,14 @@ var errBadCredentials = domain.Errorf(domain.EUnauthorized, "The email or passwo
 func (s *Server) handleLogin(c echo.Context) error {
 	email, password := domain.NormalizeEmail(c.FormValue("email")), c.FormValue("password")
 	if err := domain.ValidateSignIn(email, password); err != nil {
-		return s.render(c, http.StatusUnprocessableEntity, views.LoginPage(s.page(c, "Sign in", ""), formOf(c, err, "email", "next")))
+		return s.render(c, http.StatusUnprocessableEntity, views.LoginPage(s.page(c, "Sign in", ""), formOf(c, err, "email", "next"), s.loginView(c)))
+	}
+	// A user under enforced single sign-on signs in at the identity provider, not here.
+	if required, err := s.ssoRequired(c, email); err != nil {
+		return err
+	} else if required {
+		link := ssoLink(email, safeNext(c.FormValue("next"), ""))
+		return s.render(c, http.StatusForbidden, views.SSORequiredPage(s.page(c, "Sign in with single sign-on", ""), email, link))
 	}
 	attempt := loginAttempt{email: email, password: password, ip: clientIP(c), userAgent: c.Request().UserAgent(),
 		device: s.deviceCookie(c)}
@@ -124,7 +137,7 @@ func (s *Server) handleLogin(c echo.Context) error {
 	switch {
 	case errors.Is(err, errBadCredentials):
 		f := formOf(c, errBadCredentials, "email", "next")
-		return s.render(c, http.StatusUnauthorized, views.LoginPage(s.page(c, "Sign in", ""), f))
+		return s.render(c, http.StatusUnauthorized, views.LoginPage(s.page(c, "Sign in", ""), f, s.loginView(c)))
 	case errors.As(err, &throttled):
 		s.setRetryAfter(c, err)
 		f := formOf(c, err, "email", "next")

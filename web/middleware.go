@@ -278,7 +278,7 @@ func (s *Server) csrfToken(seed string) string {
 func (s *Server) guardMiddleware(g guard) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if g == public {
+			if g == public || g == fromIdP {
 				return next(c)
 			}
 			u := currentUser(c)
@@ -353,7 +353,8 @@ func (s *Server) guarded(c echo.Context, g guard, u *domain.User, next echo.Hand
 			return err
 		}
 		// Require 2FA covers every tab and action of the account, for everyone.
-		if acc.Account.Require2FA && !u.TOTPEnabled {
+		// An SSO sign-in through an IdP that enforces multi-factor satisfies it (SPEC §4a).
+		if acc.Account.Require2FA && !u.TOTPEnabled && currentSession(c).Method != domain.SignInSSOMFA {
 			s.flash(c, "error", "“"+acc.Account.FriendlyName+"” requires two-factor sign-in. Set it up here, then open the account again.")
 			return c.Redirect(http.StatusSeeOther, "/settings/2fa")
 		}

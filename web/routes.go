@@ -21,6 +21,7 @@ const (
 	orgMember                // a managed user of an organization
 	orgAdmin                 // the organization's Owner or an Administrator
 	accountView              // anyone who may see the account in :sid; the handler checks actions
+	fromIdP                  // anyone, by a cross-site POST from an identity provider: no CSRF token or same-origin check
 )
 
 type route struct {
@@ -108,6 +109,11 @@ func (s *Server) registerRoutes() {
 		// Email and outside owners: sign-up, domains, the outbox, import and share requests.
 		{"GET", "/signup", public, s.handleSignupForm},
 		{"POST", "/signup", public, s.handleSignup},
+		{"GET", "/admin/sso", orgAdmin, s.handleSSOSettings},
+		{"POST", "/admin/sso", orgAdmin, s.handleSSOSave},
+		{"GET", "/sso/saml/metadata", public, s.handleSAMLMetadata},
+		{"POST", "/sso/saml/acs", fromIdP, s.handleSAMLACS},
+		{"GET", "/login/sso", public, s.handleLoginSSO},
 		{"GET", "/admin/domains", orgAdmin, s.handleDomains},
 		{"POST", "/admin/domains", orgAdmin, s.handleDomainAdd},
 		{"POST", "/admin/domains/:domain/verify", orgAdmin, s.handleDomainVerify},
@@ -140,6 +146,13 @@ func (s *Server) registerRoutes() {
 	s.api = api.Register(e, s.store, s.keys, api.Options{BaseURL: s.cfg.BaseURL, Log: s.log, RatePerSecond: s.cfg.APIRate})
 	web := e.Group("", s.crossOrigin, s.loadSession, s.withLocale, s.csrf)
 	for _, r := range s.routes {
+		if r.guard == fromIdP {
+			// The SAML assertion consumer: the IdP's page posts to it from its own origin, so the
+			// CSRF token and the same-origin check cannot apply; the signed response, whose
+			// InResponseTo names a request of ours used once, is the check.
+			e.Add(r.method, r.path, r.handler)
+			continue
+		}
 		mw := []echo.MiddlewareFunc{s.guardMiddleware(r.guard)}
 		if strings.Contains(r.path, "/:token") { // an emailed link
 			mw = append([]echo.MiddlewareFunc{s.linkLimit}, mw...)

@@ -46,15 +46,25 @@ var (
 	MsgAccountNameTooLong = Message{ID: "account_name.too_long", Text: "An account name must be at most %d characters."}
 	MsgAccountNameOneLine = Message{ID: "account_name.one_line", Text: "The account name must be on one line."}
 
-	MsgDomainMissing    = Message{ID: "domain.missing", Text: "Enter a domain."}
-	MsgDomainInvalid    = Message{ID: "domain.invalid", Text: "Enter a domain like example.com."}
-	MsgDomainCharacters = Message{ID: "domain.characters", Text: "Enter a domain like example.com (letters, digits and hyphens only)."}
-	MsgDomainSpaces     = Message{ID: "domain.spaces", Text: "A domain has no spaces: enter it like example.com."}
-	MsgDomainWithAt     = Message{ID: "domain.with_at", Text: "Enter only the domain, the part after the @ (like example.com)."}
-	MsgDomainWithScheme = Message{ID: "domain.with_scheme", Text: "Enter only the domain, without http:// or a path (like example.com)."}
-	MsgDomainPublic     = Message{ID: "domain.public", Text: "%s is a public mail provider: anyone can have an address there, so it cannot show who belongs to your organization."}
-	MsgDomainListed     = Message{ID: "domain.listed", Text: "%s is already on this page."}
-	MsgDomainTaken      = Message{ID: "domain.taken", Text: "%s is verified by another organization."}
+	MsgDomainMissing      = Message{ID: "domain.missing", Text: "Enter a domain."}
+	MsgDomainInvalid      = Message{ID: "domain.invalid", Text: "Enter a domain like example.com."}
+	MsgDomainCharacters   = Message{ID: "domain.characters", Text: "Enter a domain like example.com (letters, digits and hyphens only)."}
+	MsgDomainSpaces       = Message{ID: "domain.spaces", Text: "A domain has no spaces: enter it like example.com."}
+	MsgDomainWithAt       = Message{ID: "domain.with_at", Text: "Enter only the domain, the part after the @ (like example.com)."}
+	MsgDomainWithScheme   = Message{ID: "domain.with_scheme", Text: "Enter only the domain, without http:// or a path (like example.com)."}
+	MsgDomainPublic       = Message{ID: "domain.public", Text: "%s is a public mail provider: anyone can have an address there, so it cannot show who belongs to your organization."}
+	MsgSSOMetadataMissing = Message{ID: "sso.metadata.missing", Text: "Paste your identity provider's SAML metadata XML."}
+	MsgSSOMetadataTooLong = Message{ID: "sso.metadata.too_long", Text: "That metadata is too long (at most 256 KiB)."}
+	MsgSSOMetadataInvalid = Message{ID: "sso.metadata.invalid", Text: "This is not SAML 2.0 IdP metadata with a signing certificate and a single sign-on URL (HTTP-Redirect binding)."}
+	MsgSSODomainMissing   = Message{ID: "sso.domain.missing", Text: "Choose at least one verified domain."}
+	MsgSSODomainUnknown   = Message{ID: "sso.domain.unknown", Text: "%s is not a verified domain of the organization."}
+	MsgSSODomainTaken     = Message{ID: "sso.domain.taken", Text: "%s is covered by another organization's single sign-on."}
+	MsgSSOExemptInvalid   = Message{ID: "sso.exempt.invalid", Text: "%s is neither an email address nor a user SID (US…)."}
+	MsgSSOExemptUnknown   = Message{ID: "sso.exempt.unknown", Text: "%s is not a user of the organization."}
+	MsgSSOLockout         = Message{ID: "sso.lockout", Text: "Enforcing single sign-on like this would leave no Owner or Administrator able to sign in with a password. Exempt at least one of them (the Owner can always be exempted)."}
+	MsgSSONotConfigured   = Message{ID: "sso.not_configured", Text: "Single sign-on is not set up for %s. Sign in with your password."}
+	MsgDomainListed       = Message{ID: "domain.listed", Text: "%s is already on this page."}
+	MsgDomainTaken        = Message{ID: "domain.taken", Text: "%s is verified by another organization."}
 
 	MsgAccountType         = Message{ID: "account.type", Text: "Choose Standard or Flex."}
 	MsgFlexRegion          = Message{ID: "account.flex_region", Text: "Choose a region for the Flex account."}

@@ -20,6 +20,7 @@ type Session struct {
 	CreatedAt  time.Time
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
+	Method     string // how it was signed in: domain.SignInPassword, SignInSSO or SignInSSOMFA
 	// OrgName is the name of the user's organization ("" for a user outside one), read with the
 	// session so that a page's header needs no query of its own.
 	OrgName string
@@ -101,9 +102,9 @@ func (s *Store) FindSession(ctx context.Context, id string, p SessionPolicy) (*S
 	var sess Session
 	var created, seen, expires sql.NullInt64
 	row := s.rowRead(ctx, `SELECT `+userColumns+`, s.id_hash, s.user_sid, s.state, s.ip, s.user_agent, s.created_at, s.last_seen_at, s.expires_at,
-		coalesce(o.name, ''), coalesce(o.timezone, '') FROM sessions s JOIN users u ON u.sid = s.user_sid LEFT JOIN organizations o ON o.sid = u.org_sid
+		s.method, coalesce(o.name, ''), coalesce(o.timezone, '') FROM sessions s JOIN users u ON u.sid = s.user_sid LEFT JOIN organizations o ON o.sid = u.org_sid
 		WHERE s.id_hash = ?`, h)
-	u, err := scanUser(row, &sess.IDHash, &sess.UserSID, &sess.State, &sess.IP, &sess.UserAgent, &created, &seen, &expires, &sess.OrgName, &sess.OrgTimeZone)
+	u, err := scanUser(row, &sess.IDHash, &sess.UserSID, &sess.State, &sess.IP, &sess.UserAgent, &created, &seen, &expires, &sess.Method, &sess.OrgName, &sess.OrgTimeZone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, ErrNoSession
 	}

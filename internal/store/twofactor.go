@@ -208,8 +208,13 @@ func (s *Store) CompleteTwoFactorSignIn(ctx context.Context, sess *Session, u *d
 		if n, _ := res.RowsAffected(); n != 1 {
 			return ErrNoSession
 		}
-		if _, err := tx.Exec(`INSERT INTO sessions (id_hash, user_sid, state, ip, user_agent, created_at, last_seen_at, expires_at)
-			VALUES (?, ?, 'active', ?, ?, ?, ?, ?)`, auth.HashToken(id), u.SID, ip, truncate(userAgent, 300), ms(now), ms(now), ms(now.Add(p.Absolute))); err != nil {
+		// The session keeps how its first step signed in (a password, or single sign-on).
+		signin := sess.Method
+		if signin == "" {
+			signin = domain.SignInPassword
+		}
+		if _, err := tx.Exec(`INSERT INTO sessions (id_hash, user_sid, state, ip, user_agent, created_at, last_seen_at, expires_at, method)
+			VALUES (?, ?, 'active', ?, ?, ?, ?, ?, ?)`, auth.HashToken(id), u.SID, ip, truncate(userAgent, 300), ms(now), ms(now), ms(now.Add(p.Absolute)), signin); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(`UPDATE users SET last_login_at = ? WHERE sid = ?`, ms(now), u.SID); err != nil {
