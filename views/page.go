@@ -16,7 +16,7 @@ import (
 // Page is what every page's layout needs.
 type Page struct {
 	Title   string // "Billing EU · Accounts"; the layout appends " · Admin Center"
-	Nav     string // active navigation item: accounts, users, domains, audit, oauth, my-accounts, profile
+	Nav     string // active navigation item: accounts, users, domains, sso, audit, oauth, my-accounts, profile
 	CSRF    string
 	User    *domain.User // nil when signed out
 	OrgName string

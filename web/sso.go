@@ -24,8 +24,10 @@ import (
 // SAML single sign-on (SPEC §3.5, §4a): this server is the service provider; sign-in starts
 // here (SP-initiated) and ends at the assertion consumer with our own server-side session.
 
-func (s *Server) spEntityID() string { return strings.TrimSuffix(s.cfg.BaseURL, "/") + "/sso/saml/metadata" }
-func (s *Server) spACSURL() string   { return strings.TrimSuffix(s.cfg.BaseURL, "/") + "/sso/saml/acs" }
+func (s *Server) spEntityID() string {
+	return strings.TrimSuffix(s.cfg.BaseURL, "/") + "/sso/saml/metadata"
+}
+func (s *Server) spACSURL() string { return strings.TrimSuffix(s.cfg.BaseURL, "/") + "/sso/saml/acs" }
 
 // parseIdPMetadata reads an IdP's metadata XML: it must describe an IdP with a signing
 // certificate and a single sign-on service with the HTTP-Redirect binding.
@@ -395,4 +397,3 @@ func assertionEmail(a *saml.Assertion) string {
 	}
 	return domain.NormalizeEmail(a.Subject.NameID.Value)
 }
-

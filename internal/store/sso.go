@@ -182,7 +182,7 @@ func (s *Store) SaveSSOSettings(ctx context.Context, admin *domain.User, in doma
 			return err
 		}
 		for _, u := range exempt {
-			if _, err := tx.Exec(`INSERT OR IGNORE INTO sso_exemptions (org_sid, user_sid) VALUES (?, ?)`, admin.OrgSID, u.SID); err != nil {
+			if _, err := tx.Exec(`INSERT INTO sso_exemptions (org_sid, user_sid) VALUES (?, ?) ON CONFLICT DO NOTHING`, admin.OrgSID, u.SID); err != nil {
 				return err
 			}
 		}
@@ -285,10 +285,10 @@ func (s *Store) RecordSSORequest(ctx context.Context, orgSID, id string) error {
 
 // SSO sign-in refusals: each is audited as signin.failure.
 var (
-	ErrSSORequestUsed   = domain.Errorf(domain.EForbidden, "This sign-in response was already used, has expired, or answers no sign-in this console started. Start again from the sign-in page.")
-	ErrSSOUnknownUser   = domain.Errorf(domain.EForbidden, "Your identity provider signed you in, but no user of the organization has that email address. Ask an administrator for an invitation.")
-	ErrSSODeactivated   = domain.Errorf(domain.EForbidden, "Your identity provider signed you in, but your user is deactivated in Admin Center. Ask an administrator to reactivate it.")
-	ErrSSONotCovered    = domain.Errorf(domain.EForbidden, "Your email's domain is not covered by the organization's single sign-on settings. Sign in with your password.")
+	ErrSSORequestUsed = domain.Errorf(domain.EForbidden, "This sign-in response was already used, has expired, or answers no sign-in this console started. Start again from the sign-in page.")
+	ErrSSOUnknownUser = domain.Errorf(domain.EForbidden, "Your identity provider signed you in, but no user of the organization has that email address. Ask an administrator for an invitation.")
+	ErrSSODeactivated = domain.Errorf(domain.EForbidden, "Your identity provider signed you in, but your user is deactivated in Admin Center. Ask an administrator to reactivate it.")
+	ErrSSONotCovered  = domain.Errorf(domain.EForbidden, "Your email's domain is not covered by the organization's single sign-on settings. Sign in with your password.")
 )
 
 // SSOSignIn is a response the SP validated: the AuthnRequest it answers and the NameID.
