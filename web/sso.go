@@ -118,7 +118,7 @@ func (s *Server) ssoPage(c echo.Context, status int, set *domain.SSOSettings, f 
 	}
 	v := views.SSOView{EntityID: s.spEntityID(), ACSURL: s.spACSURL(), Exempt: exempt, Form: f}
 	if set != nil {
-		v.IdPEntityID, v.UpdatedAt = set.IdPEntityID, set.UpdatedAt
+		v.IdPEntityID, v.UpdatedAt, v.Enforced = set.IdPEntityID, set.UpdatedAt, set.Enforce
 	}
 	on := map[string]bool{}
 	for _, d := range covered {

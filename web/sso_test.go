@@ -20,7 +20,8 @@ import (
 )
 
 // ssoFixture is an organization (example.com) with SSO set up against a real in-process IdP:
-// the Owner is exempted and signed in; alice@example.com is a Standard user; dana@example.com
+// the Owner is exempted and signed in; alice@example.com is a Standard user, ada@example.com an
+// Administrator; dana@example.com
 // is deactivated; ghost@example.com exists only at the IdP.
 type ssoFixture struct {
 	app   *testApp
@@ -49,7 +50,10 @@ func newSSOFixture(t *testing.T, encrypt bool, settings url.Values) *ssoFixture 
 	if err := storetest.SetUserStatus(ctx, app.store, dana.SID, domain.UserDeactivated); err != nil {
 		t.Fatal(err)
 	}
-	f.idp = newTestIdP(t, app, encrypt, "alice@example.com", "owner@example.com", "dana@example.com", "ghost@example.com")
+	if _, err := storetest.AddUser(ctx, app.store, owner.OrgSID, domain.OrgRoleAdministrator, "ada@example.com", "Ada Admin", testPassword); err != nil {
+		t.Fatal(err)
+	}
+	f.idp = newTestIdP(t, app, encrypt, "alice@example.com", "ada@example.com", "owner@example.com", "dana@example.com", "ghost@example.com")
 	f.admin = app.browser()
 	f.admin.signIn("owner@example.com", testPassword)
 	if settings == nil {
@@ -366,4 +370,34 @@ func TestSSOSettingsPage(t *testing.T) {
 	meta := f.app.browser().get("/sso/saml/metadata")
 	wantStatus(t, meta, http.StatusOK)
 	wantBody(t, meta, `entityID="`+f.app.srv.URL+`/sso/saml/metadata"`, `Location="`+f.app.srv.URL+`/sso/saml/acs"`, "HTTP-POST")
+}
+
+// An account that requires two-factor sign-in: an SSO sign-in satisfies it only when the
+// settings say the IdP enforces multi-factor (SPEC §4a).
+func TestSSOAndRequire2FA(t *testing.T) {
+	f := newSSOFixture(t, false, nil)
+	ctx := context.Background()
+	acc, err := f.app.store.CreateAccount(ctx, f.alice, domain.CreateAccountInput{FriendlyName: "Billing EU", Type: domain.AccountStandard}, "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.app.store.Exec(ctx, `UPDATE accounts SET require_2fa = 1 WHERE sid = ?`, acc.SID); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		idpMFA string
+		want   int
+	}{{"", http.StatusSeeOther}, {"on", http.StatusOK}} {
+		form := url.Values{"exempt": {"owner@example.com"}}
+		if c.idpMFA != "" {
+			form.Set("idp_mfa", c.idpMFA)
+		}
+		wantStatus(t, f.admin.configureSSO(f.idp.metadata(), form), http.StatusSeeOther)
+		b := f.app.browser()
+		wantStatus(t, b.acs(b.ssoResponse(f.idp, "alice@example.com")), http.StatusSeeOther)
+		res := b.get("/admin/accounts/" + acc.SID)
+		if res.Status != c.want || (c.want == http.StatusSeeOther && res.Location != "/settings/2fa") {
+			t.Errorf("idp_mfa=%q: GET the account = %d %s, want %d", c.idpMFA, res.Status, res.Location, c.want)
+		}
+	}
 }

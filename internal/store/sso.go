@@ -100,9 +100,9 @@ func (s *Store) FindSSOSettingsForRequest(ctx context.Context, requestID string)
 // AnySSOSettings reports whether any organization has set up single sign-on (the sign-in page
 // then offers it).
 func (s *Store) AnySSOSettings(ctx context.Context) (bool, error) {
-	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM sso_settings LIMIT 1)`).Scan(&n)
-	return n > 0, err
+	var found bool
+	err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sso_settings)`).Scan(&found)
+	return found, err
 }
 
 // SaveSSOSettings replaces the administrator's organization's SSO settings. Domains must be
