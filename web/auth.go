@@ -125,7 +125,7 @@ func (s *Server) handleLogin(c echo.Context) error {
 		return err
 	} else if required {
 		link := ssoLink(email, safeNext(c.FormValue("next"), ""))
-		return s.render(c, http.StatusForbidden, views.SSORequiredPage(s.page(c, "Sign in with single sign-on", ""), email, link))
+		return s.render(c, http.StatusForbidden, views.SSORequiredPage(s.page(c, loc(c).T("sso.required.title"), ""), email, link))
 	}
 	attempt := loginAttempt{email: email, password: password, ip: clientIP(c), userAgent: c.Request().UserAgent(),
 		device: s.deviceCookie(c)}

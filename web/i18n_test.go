@@ -172,11 +172,11 @@ var pseudoPending = map[string]bool{
 	"/admin/accounts/:sid/users/pending": true, "/admin/audit": true, "/admin/users": true, "/admin/users/:user/remove": true,
 	"/admin/access-review": true, "/admin/oauth-apps": true, "/admin/api": true, "/admin/domains": true, "/admin/mail": true,
 	"/dev/mail": true, "/admin/accounts/import": true, "/invitations/:token": true, "/imports/:token": true, "/shares/:token": true,
-	"/password-reset/:token": true, "/admin/sso": true, "/login/sso": true,
+	"/password-reset/:token": true, "/login/sso": true,
 }
 
 // Data the test's pages show that is not the console's to translate.
-var pseudoData = []string{"Olive Owner", "Example Corp", "owner@example.com", "Sam Standard", "sam@example.com", "Admin Center", "UTC"}
+var pseudoData = []string{"Olive Owner", "Example Corp", "owner@example.com", "Sam Standard", "sam@example.com", "example.com", "Admin Center", "UTC"}
 
 var (
 	pseudoBracket = regexp.MustCompile(`⟦[^⟧]*⟧`)

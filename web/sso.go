@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/beevik/etree"
@@ -129,7 +128,7 @@ func (s *Server) ssoPage(c echo.Context, status int, set *domain.SSOSettings, f 
 			v.Domains = append(v.Domains, views.SSODomain{Name: d.Domain, Covered: on[d.Domain]})
 		}
 	}
-	return s.render(c, status, views.SSOSettingsPage(s.page(c, "Single sign-on", "sso"), v))
+	return s.render(c, status, views.SSOSettingsPage(s.page(c, loc(c).T("sso.title"), "sso"), v))
 }
 
 func (s *Server) handleSSOSettings(c echo.Context) error {
@@ -145,7 +144,7 @@ func (s *Server) handleSSOSettings(c echo.Context) error {
 		f.Values["enforce"], f.Values["idp_mfa"] = onIf(set.Enforce), onIf(set.IdPMFA)
 		covered = set.Domains
 		for _, u := range set.Exempt {
-			exempt = append(exempt, views.SSOExempt{Value: u.SID, Label: exemptLabel(u)})
+			exempt = append(exempt, views.SSOExempt{Value: u.SID, Label: exemptLabel(c, u)})
 		}
 	}
 	return s.ssoPage(c, http.StatusOK, set, f, covered, exempt)
@@ -158,15 +157,15 @@ func onIf(b bool) string {
 	return ""
 }
 
-func exemptLabel(u *domain.User) string {
+func exemptLabel(c echo.Context, u *domain.User) string {
 	label := u.Email
 	if u.Name != "" {
 		label = u.Name + " (" + u.Email + ")"
 	}
 	if u.OrgRole == domain.OrgRoleOwner {
-		label += " · Owner"
+		label += " · " + loc(c).T("sso.role.owner")
 	} else if u.OrgRole == domain.OrgRoleAdministrator {
-		label += " · Administrator"
+		label += " · " + loc(c).T("sso.role.administrator")
 	}
 	return label
 }
@@ -194,7 +193,7 @@ func (s *Server) handleSSOSave(c echo.Context) error {
 		labels := map[string]string{}
 		if set != nil {
 			for _, u := range set.Exempt {
-				labels[u.SID] = exemptLabel(u)
+				labels[u.SID] = exemptLabel(c, u)
 			}
 		}
 		var exempt []views.SSOExempt
@@ -210,12 +209,9 @@ func (s *Server) handleSSOSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	msg := "Single sign-on settings saved."
-	switch {
-	case ended == 1:
-		msg += " 1 password session was signed out."
-	case ended > 1:
-		msg += " " + strconv.Itoa(ended) + " password sessions were signed out."
+	msg := loc(c).T("sso.saved")
+	if ended > 0 {
+		msg = loc(c).T("sso.saved_ended", "Count", ended)
 	}
 	return s.redirectFlash(c, "/admin/sso", msg)
 }
@@ -300,17 +296,27 @@ func peekResponse(raw string) (inResponseTo, issuer string, ok bool) {
 	return root.SelectAttrValue("InResponseTo", ""), issuer, true
 }
 
-// errSSOResponse is the answer to a response that fails validation: it says nothing of the
-// response, and the log has the reason.
-var errSSOResponse = "The identity provider's response could not be accepted. Start again from the sign-in page; if it keeps happening, tell your administrator."
+// errSSOResponse is the answer (a catalog key) to a response that fails validation: it says
+// nothing of the response, and the log has the reason.
+const errSSOResponse = "sso.refused.response"
 
-// ssoRefused renders the refusal page (403) after auditing reason.
-func (s *Server) ssoRefused(c echo.Context, orgSID, reason, msg string) error {
+// ssoRefusals are the catalog keys of the store's refusals of a valid response.
+var ssoRefusals = map[error]string{store.ErrSSORequestUsed: "sso.refused.used", store.ErrSSOUnknownUser: "sso.refused.unknown",
+	store.ErrSSODeactivated: "sso.refused.deactivated", store.ErrSSONotCovered: "sso.refused.not_covered"}
+
+// ssoRefusedPage renders the refusal page (403) saying the catalog message key.
+func (s *Server) ssoRefusedPage(c echo.Context, key string) error {
+	l := loc(c)
+	return s.render(c, http.StatusForbidden, views.SSOErrorPage(s.page(c, l.T("sso.refused.title"), ""), l.T(key)))
+}
+
+// ssoRefused renders the refusal page (403, saying the catalog message key) after auditing reason.
+func (s *Server) ssoRefused(c echo.Context, orgSID, reason, key string) error {
 	s.log.Warn("SAML response refused", slog.String("reason", reason), slog.String("request_id", c.Response().Header().Get("X-Request-Id")))
 	if err := s.store.RecordSSOFailure(c.Request().Context(), orgSID, reason, clientIP(c)); err != nil {
 		return err
 	}
-	return s.render(c, http.StatusForbidden, views.SSOErrorPage(s.page(c, "Single sign-on refused", ""), msg))
+	return s.ssoRefusedPage(c, key)
 }
 
 // samlFailure is why crewjam refused a response, for the log and the audit (never the XML).
@@ -345,7 +351,7 @@ func (s *Server) handleSAMLACS(c echo.Context) error {
 		return err
 	}
 	if set == nil {
-		return s.ssoRefused(c, "", "response answers no request of ours", store.ErrSSORequestUsed.Message)
+		return s.ssoRefused(c, "", "response answers no request of ours", "sso.refused.used")
 	}
 	sp, err := s.serviceProvider(set)
 	if err != nil {
@@ -375,8 +381,8 @@ func (s *Server) handleSAMLACS(c echo.Context) error {
 	}
 	id, state, u, err := s.store.SignInSSO(ctx, store.SSOSignIn{OrgSID: set.OrgSID, RequestID: inResponseTo, Email: assertionEmail(a),
 		IP: clientIP(c), UserAgent: r.UserAgent()}, old, s.policy)
-	if domain.ErrorCode(err) == domain.EForbidden {
-		return s.render(c, http.StatusForbidden, views.SSOErrorPage(s.page(c, "Single sign-on refused", ""), domain.ErrorMessage(err)))
+	if key, ok := ssoRefusals[err]; ok {
+		return s.ssoRefusedPage(c, key)
 	}
 	if err != nil {
 		return err

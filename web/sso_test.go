@@ -335,6 +335,9 @@ func TestSSOSettingsPage(t *testing.T) {
 	wantBody(t, res, f.app.srv.URL+"/sso/saml/metadata", f.app.srv.URL+"/sso/saml/acs", `href="/sso/saml/metadata"`,
 		`value="example.com" checked`, "Olive Owner (owner@example.com) · Owner")
 	md := f.idp.metadata()
+	req, _ := http.NewRequest("GET", f.app.srv.URL+"/admin/sso", nil)
+	req.Header.Set("Accept-Language", "ja")
+	wantBody(t, f.admin.do(req), "<h1>シングルサインオン</h1>", "· オーナー")
 
 	for _, c := range []struct {
 		name  string
@@ -363,7 +366,7 @@ func TestSSOSettingsPage(t *testing.T) {
 	alice := f.app.browser()
 	alice.signIn("alice@example.com", testPassword)
 	wantStatus(t, alice.get("/admin/sso"), http.StatusNotFound)
-	req, _ := http.NewRequest("POST", f.app.srv.URL+"/admin/sso", strings.NewReader(url.Values{"_csrf": {f.admin.csrf()}, "idp_metadata": {md}}.Encode()))
+	req, _ = http.NewRequest("POST", f.app.srv.URL+"/admin/sso", strings.NewReader(url.Values{"_csrf": {f.admin.csrf()}, "idp_metadata": {md}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
 	wantStatus(t, f.admin.do(req), http.StatusForbidden)
