@@ -61,7 +61,7 @@ func (s *Server) handleSetupForm(c echo.Context) error {
 	if err := s.setupOpen(c); err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, views.SetupPage(s.page(c, "Set up", ""), views.Form{}))
+	return s.render(c, http.StatusOK, views.SetupPage(s.page(c, loc(c).T("auth.setup.title"), ""), views.Form{}))
 }
 
 func (s *Server) handleSetup(c echo.Context) error {
@@ -83,7 +83,7 @@ func (s *Server) handleSetup(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	if isInvalid(err) {
-		return s.render(c, http.StatusUnprocessableEntity, views.SetupPage(s.page(c, "Set up", ""), formOf(c, err, setupFields...)))
+		return s.render(c, http.StatusUnprocessableEntity, views.SetupPage(s.page(c, loc(c).T("auth.setup.title"), ""), formOf(c, err, setupFields...)))
 	}
 	if err != nil {
 		return err
@@ -95,7 +95,7 @@ func (s *Server) handleSetup(c echo.Context) error {
 	}
 	s.setSessionCookie(c, id)
 	s.setDeviceCookie(c, owner)
-	return s.redirectFlash(c, landing(owner), "Your organization is ready, and you are signed in as its Owner.")
+	return s.redirectFlash(c, landing(owner), loc(c).T("auth.setup.done"))
 }
 
 func (s *Server) handleLoginForm(c echo.Context) error {
@@ -103,7 +103,7 @@ func (s *Server) handleLoginForm(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, landing(u))
 	}
 	f := views.Form{Values: map[string]string{"next": c.QueryParam("next")}}
-	return s.render(c, http.StatusOK, views.LoginPage(s.page(c, "Sign in", ""), f, s.loginView(c)))
+	return s.render(c, http.StatusOK, views.LoginPage(s.page(c, loc(c).T("auth.signin.title"), ""), f, s.loginView(c)))
 }
 
 // loginView says what the sign-in page offers besides the password form.
@@ -113,12 +113,12 @@ func (s *Server) loginView(c echo.Context) views.LoginView {
 }
 
 // errBadCredentials is the one answer to a wrong email or password: it never says which.
-var errBadCredentials = domain.Errorf(domain.EUnauthorized, "The email or password is not right.")
+var errBadCredentials = domain.Fail(domain.EUnauthorized, domain.MsgBadCredentials)
 
 func (s *Server) handleLogin(c echo.Context) error {
 	email, password := domain.NormalizeEmail(c.FormValue("email")), c.FormValue("password")
 	if err := domain.ValidateSignIn(email, password); err != nil {
-		return s.render(c, http.StatusUnprocessableEntity, views.LoginPage(s.page(c, "Sign in", ""), formOf(c, err, "email", "next"), s.loginView(c)))
+		return s.render(c, http.StatusUnprocessableEntity, views.LoginPage(s.page(c, loc(c).T("auth.signin.title"), ""), formOf(c, err, "email", "next"), s.loginView(c)))
 	}
 	// A user under enforced single sign-on signs in at the identity provider, not here.
 	if required, err := s.ssoRequired(c, email); err != nil {
@@ -137,11 +137,11 @@ func (s *Server) handleLogin(c echo.Context) error {
 	switch {
 	case errors.Is(err, errBadCredentials):
 		f := formOf(c, errBadCredentials, "email", "next")
-		return s.render(c, http.StatusUnauthorized, views.LoginPage(s.page(c, "Sign in", ""), f, s.loginView(c)))
+		return s.render(c, http.StatusUnauthorized, views.LoginPage(s.page(c, loc(c).T("auth.signin.title"), ""), f, s.loginView(c)))
 	case errors.As(err, &throttled):
 		s.setRetryAfter(c, err)
 		f := formOf(c, err, "email", "next")
-		return s.render(c, http.StatusTooManyRequests, views.LoginPage(s.page(c, "Sign in", ""), f))
+		return s.render(c, http.StatusTooManyRequests, views.LoginPage(s.page(c, loc(c).T("auth.signin.title"), ""), f))
 	case err != nil:
 		return err
 	}
@@ -335,5 +335,5 @@ func (s *Server) handleLogout(c echo.Context) error {
 		}
 	}
 	s.clearSessionCookie(c)
-	return s.redirectFlash(c, safeNext(c.FormValue("next"), "/login"), "You are signed out.")
+	return s.redirectFlash(c, safeNext(c.FormValue("next"), "/login"), loc(c).T("auth.signed_out"))
 }

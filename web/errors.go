@@ -27,7 +27,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		setLocale(c, s.localeOf(c))
 	}
 	loc := i18n.From(c.Request().Context())
-	status, heading, msg := http.StatusInternalServerError, loc.T("error.internal.heading"), domain.ErrorMessage(err)
+	status, heading, msg := http.StatusInternalServerError, loc.T("error.internal.heading"), sayError(c, err)
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &he):

@@ -19,7 +19,7 @@ func (s *Server) invitationPage(c echo.Context, status int, token string, inv *d
 	v := views.InvitationView{Inv: inv, Token: token, Error: problem}
 	if inv != nil {
 		if err := store.InvitationGone(inv, s.store.Now()); err != nil {
-			v.Gone = domain.ErrorMessage(err)
+			v.Gone = sayError(c, err)
 		}
 	}
 	u := currentUser(c)
@@ -34,9 +34,9 @@ func (s *Server) invitationPage(c echo.Context, status int, token string, inv *d
 	}
 	v.SignInURL = "/login?next=" + url.QueryEscape("/invitations/"+token)
 	v.SignUpURL = "/signup?invitation=" + url.QueryEscape(token)
-	title := "Invitation"
+	title := loc(c).T("invitation.title")
 	if inv != nil {
-		title = "Invitation to " + inv.AccountName
+		title = loc(c).T("invitation.title_to", "Account", inv.AccountName)
 	}
 	return s.render(c, status, views.InvitationPage(s.page(c, title, ""), v))
 }
@@ -45,7 +45,7 @@ func (s *Server) handleInvitation(c echo.Context) error {
 	token := c.Param("token")
 	inv, err := s.store.FindInvitationByToken(c.Request().Context(), token)
 	if domain.ErrorCode(err) == domain.ENotFound {
-		return s.invitationPage(c, http.StatusNotFound, token, nil, domain.ErrorMessage(err))
+		return s.invitationPage(c, http.StatusNotFound, token, nil, sayError(c, err))
 	}
 	if err != nil {
 		return err
@@ -64,12 +64,12 @@ func (s *Server) handleInvitationAccept(c echo.Context) error {
 	if u == nil {
 		inv, err := s.store.FindInvitationByToken(ctx, token)
 		if domain.ErrorCode(err) == domain.ENotFound {
-			return s.invitationPage(c, http.StatusNotFound, token, nil, domain.ErrorMessage(err))
+			return s.invitationPage(c, http.StatusNotFound, token, nil, sayError(c, err))
 		}
 		if err != nil {
 			return err
 		}
-		return s.invitationPage(c, http.StatusUnauthorized, token, inv, "Sign in as "+inv.Email+" to accept this invitation.")
+		return s.invitationPage(c, http.StatusUnauthorized, token, inv, loc(c).T("invitation.signin_as", "Email", inv.Email))
 	}
 	inv, err := s.store.AcceptInvitation(ctx, u, token, clientIP(c))
 	if err != nil {
@@ -84,7 +84,7 @@ func (s *Server) invitationRefused(c echo.Context, token string, err error) erro
 	status := 0
 	switch domain.ErrorCode(err) {
 	case domain.ENotFound:
-		return s.invitationPage(c, http.StatusNotFound, token, nil, domain.ErrorMessage(err))
+		return s.invitationPage(c, http.StatusNotFound, token, nil, sayError(c, err))
 	case domain.EForbidden:
 		status = http.StatusForbidden
 	case domain.EConflict:
@@ -96,7 +96,7 @@ func (s *Server) invitationRefused(c echo.Context, token string, err error) erro
 	if ferr != nil {
 		return ferr
 	}
-	return s.invitationPage(c, status, token, inv, domain.ErrorMessage(err))
+	return s.invitationPage(c, status, token, inv, sayError(c, err))
 }
 
 func (s *Server) handleInvitationDecline(c echo.Context) error {
@@ -105,7 +105,7 @@ func (s *Server) handleInvitationDecline(c echo.Context) error {
 	if err != nil {
 		return s.invitationRefused(c, token, err)
 	}
-	return s.redirectFlash(c, "/invitations/"+url.PathEscape(token), "You declined the invitation to "+inv.AccountName+".")
+	return s.redirectFlash(c, "/invitations/"+url.PathEscape(token), loc(c).T("invitation.declined_flash", "Account", inv.AccountName))
 }
 
 func roleNames(roles []string) string {

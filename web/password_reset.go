@@ -12,7 +12,7 @@ import (
 )
 
 func (s *Server) handlePasswordResetForm(c echo.Context) error {
-	return s.render(c, http.StatusOK, views.PasswordResetRequestPage(s.page(c, "Forgot your password?", ""), views.Form{}))
+	return s.render(c, http.StatusOK, views.PasswordResetRequestPage(s.page(c, loc(c).T("auth.reset.title"), ""), views.Form{}))
 }
 
 // handlePasswordResetRequest answers the same whether or not a user has the address. An address
@@ -24,18 +24,17 @@ func (s *Server) handlePasswordResetRequest(c echo.Context) error {
 		}
 		s.setRetryAfter(c, err)
 		return s.render(c, http.StatusTooManyRequests,
-			views.PasswordResetRequestPage(s.page(c, "Forgot your password?", ""), formOf(c, err, "email")))
+			views.PasswordResetRequestPage(s.page(c, loc(c).T("auth.reset.title"), ""), formOf(c, err, "email")))
 	}
 	err := s.store.RequestPasswordReset(c.Request().Context(), c.FormValue("email"), clientIP(c))
 	if domain.ErrorCode(err) == domain.EInvalid {
 		return s.render(c, http.StatusUnprocessableEntity,
-			views.PasswordResetRequestPage(s.page(c, "Forgot your password?", ""), formOf(c, err, "email")))
+			views.PasswordResetRequestPage(s.page(c, loc(c).T("auth.reset.title"), ""), formOf(c, err, "email")))
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirectFlash(c, "/login", "If an Admin Center user signs in with "+domain.NormalizeEmail(c.FormValue("email"))+
-		", an email with a link to choose a new password is on its way. The link works for an hour.")
+	return s.redirectFlash(c, "/login", loc(c).T("auth.reset.sent", "Email", domain.NormalizeEmail(c.FormValue("email"))))
 }
 
 // passwordResetPage shows the link's form, or why it no longer works (404 for a token that
@@ -47,18 +46,18 @@ func (s *Server) passwordResetPage(c echo.Context, f views.Form) error {
 	r, err := s.store.FindPasswordReset(c.Request().Context(), token)
 	switch {
 	case domain.ErrorCode(err) == domain.ENotFound:
-		status, v.Gone = http.StatusNotFound, domain.ErrorMessage(err)
+		status, v.Gone = http.StatusNotFound, sayError(c, err)
 	case err != nil:
 		return err
 	default:
-		v.Email, v.Gone = r.User.Email, r.Gone
-		if r.Gone != "" {
+		v.Email, v.Gone = r.User.Email, loc(c).Msg(r.Gone)
+		if !r.Gone.IsZero() {
 			status = http.StatusGone
 		} else if f.Has() {
 			status = http.StatusUnprocessableEntity
 		}
 	}
-	return s.render(c, status, views.PasswordResetPage(s.page(c, "Choose a new password", ""), v))
+	return s.render(c, status, views.PasswordResetPage(s.page(c, loc(c).T("auth.reset.choose_title"), ""), v))
 }
 
 func (s *Server) handlePasswordResetLink(c echo.Context) error {
@@ -72,7 +71,7 @@ func (s *Server) handlePasswordReset(c echo.Context) error {
 		if cur := currentUser(c); cur != nil && cur.SID == u.SID {
 			s.clearSessionCookie(c) // that session has just ended with the others
 		}
-		return s.redirectFlash(c, "/login", "Your password is changed. Sign in with it now.")
+		return s.redirectFlash(c, "/login", loc(c).T("auth.reset.done"))
 	case domain.EInvalid, domain.EConflict, domain.ENotFound:
 		return s.passwordResetPage(c, formOf(c, err))
 	}
@@ -87,8 +86,8 @@ func (s *Server) resetPassword(ctx context.Context, token, password, ip string) 
 	if err != nil {
 		return nil, err
 	}
-	if r.Gone != "" {
-		return nil, domain.Errorf(domain.EConflict, "%s", r.Gone)
+	if !r.Gone.IsZero() {
+		return nil, domain.Fail(domain.EConflict, r.Gone)
 	}
 	if err := domain.FieldError("new_password", auth.PasswordProblem(password, r.User.Email, r.User.Name)); err != nil {
 		return nil, err

@@ -124,9 +124,18 @@ func formOf(c echo.Context, err error, fields ...string) views.Form {
 		}
 	}
 	if err != nil && len(f.Errors) == 0 {
-		f.Error = domain.ErrorMessage(err)
+		f.Error = sayError(c, err)
 	}
 	return f
+}
+
+// sayError is an error's message for the page, in the reader's language when the error carries
+// a catalog message (domain.Fail), else its English text.
+func sayError(c echo.Context, err error) string {
+	if m, ok := domain.ErrorMsg(err); ok {
+		return loc(c).Msg(m)
+	}
+	return domain.ErrorMessage(err)
 }
 
 // isInvalid reports whether err is bad input that the form should show.

@@ -1,13 +1,13 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"admincenter/internal/domain"
+	"admincenter/internal/i18n"
 	"admincenter/internal/store"
 	"admincenter/views"
 )
@@ -20,10 +20,10 @@ func (s *Server) handleSessions(c echo.Context) error {
 	}
 	rows := make([]views.SessionRow, 0, len(list))
 	for _, x := range list {
-		rows = append(rows, views.SessionRow{Ref: store.SessionRef(x.IDHash), Browser: describeBrowser(x.UserAgent), IP: x.IP,
+		rows = append(rows, views.SessionRow{Ref: store.SessionRef(x.IDHash), Browser: browserLabel(loc(c), x.UserAgent), IP: x.IP,
 			CreatedAt: x.CreatedAt, LastSeenAt: x.LastSeenAt, Current: string(x.IDHash) == string(cur.IDHash)})
 	}
-	return s.render(c, http.StatusOK, views.SessionsPage(s.page(c, "Sessions", "sessions"), rows))
+	return s.render(c, http.StatusOK, views.SessionsPage(s.page(c, loc(c).T("security.sessions.title"), "sessions"), rows))
 }
 
 func (s *Server) handleSessionRevoke(c echo.Context) error {
@@ -33,9 +33,9 @@ func (s *Server) handleSessionRevoke(c echo.Context) error {
 	}
 	if c.Param("ref") == store.SessionRef(currentSession(c).IDHash) {
 		s.clearSessionCookie(c)
-		return s.redirectFlash(c, "/login", "You are signed out.")
+		return s.redirectFlash(c, "/login", loc(c).T("auth.signed_out"))
 	}
-	return s.redirectFlash(c, "/settings/sessions", "The session was signed out.")
+	return s.redirectFlash(c, "/settings/sessions", loc(c).T("security.sessions.revoked"))
 }
 
 func (s *Server) handleSessionsRevokeOthers(c echo.Context) error {
@@ -43,18 +43,15 @@ func (s *Server) handleSessionsRevokeOthers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	msg := "There were no other sessions."
-	switch {
-	case n == 1:
-		msg = "1 other session was signed out."
-	case n > 1:
-		msg = fmt.Sprintf("%d other sessions were signed out.", n)
+	msg := loc(c).T("security.sessions.none_other")
+	if n > 0 {
+		msg = loc(c).TN("security.sessions.others_done", n)
 	}
 	return s.redirectFlash(c, "/settings/sessions", msg)
 }
 
 func (s *Server) handlePasswordForm(c echo.Context) error {
-	return s.render(c, http.StatusOK, views.PasswordPage(s.page(c, "Change password", "password"), views.Form{}))
+	return s.render(c, http.StatusOK, views.PasswordPage(s.page(c, loc(c).T("security.password.title"), "password"), views.Form{}))
 }
 
 func (s *Server) handlePasswordChange(c echo.Context) error {
@@ -64,7 +61,7 @@ func (s *Server) handlePasswordChange(c echo.Context) error {
 	status := http.StatusUnprocessableEntity
 	switch domain.ErrorCode(err) {
 	case "":
-		return s.redirectFlash(c, "/settings/password", "Your password is changed. Your other sessions were signed out.")
+		return s.redirectFlash(c, "/settings/password", loc(c).T("security.password.changed"))
 	case domain.EInvalid:
 	case domain.ETooMany:
 		status = http.StatusTooManyRequests
@@ -72,7 +69,22 @@ func (s *Server) handlePasswordChange(c echo.Context) error {
 	default:
 		return err
 	}
-	return s.render(c, status, views.PasswordPage(s.page(c, "Change password", "password"), formOf(c, err)))
+	return s.render(c, status, views.PasswordPage(s.page(c, loc(c).T("security.password.title"), "password"), formOf(c, err)))
+}
+
+// browserLabel is describeBrowser in the reader's language ("Firefox on Windows", "Windows の Firefox").
+func browserLabel(l *i18n.Locale, ua string) string {
+	b, os, _ := strings.Cut(describeBrowser(ua), " on ")
+	switch b {
+	case "Unknown browser":
+		b = l.T("security.sessions.unknown_browser")
+	case "Go HTTP client":
+		b = "Go-http-client" // a program's own name
+	}
+	if os == "" {
+		return b
+	}
+	return l.T("security.sessions.browser_on", "Browser", b, "OS", os)
 }
 
 // describeBrowser turns a User-Agent header into "Firefox on Windows"; good enough to recognise

@@ -24,7 +24,7 @@ func (s *Server) handleSignupForm(c echo.Context) error {
 		}
 		v.InvitedEmail = email
 	}
-	return s.render(c, http.StatusOK, views.SignupPage(s.page(c, "Sign up", ""), v))
+	return s.render(c, http.StatusOK, views.SignupPage(s.page(c, loc(c).T("auth.signup.title"), ""), v))
 }
 
 // invitationGone renders the page for an invitation link that no longer works.
@@ -32,8 +32,8 @@ func (s *Server) invitationGone(c echo.Context, err error) error {
 	if err != store.ErrInvitationGone {
 		return err
 	}
-	p := s.page(c, "Invitation", "")
-	return s.render(c, http.StatusGone, views.ErrorPage(p, http.StatusGone, "This invitation no longer works", domain.ErrorMessage(err)))
+	p := s.page(c, loc(c).T("invitation.title"), "")
+	return s.render(c, http.StatusGone, views.ErrorPage(p, http.StatusGone, loc(c).T("auth.invitation_gone.heading"), sayError(c, err)))
 }
 
 func (s *Server) handleSignup(c echo.Context) error {
@@ -49,7 +49,7 @@ func (s *Server) handleSignup(c echo.Context) error {
 		if in.Invitation != "" {
 			v.InvitedEmail, _ = s.store.FindInvitationEmail(ctx, in.Invitation)
 		}
-		return s.render(c, http.StatusUnprocessableEntity, views.SignupPage(s.page(c, "Sign up", ""), v))
+		return s.render(c, http.StatusUnprocessableEntity, views.SignupPage(s.page(c, loc(c).T("auth.signup.title"), ""), v))
 	}
 	if err != nil {
 		return err
@@ -60,9 +60,9 @@ func (s *Server) handleSignup(c echo.Context) error {
 	}
 	s.setSessionCookie(c, id)
 	if in.Invitation != "" {
-		return s.redirectFlash(c, "/invitations/"+in.Invitation, "Welcome, "+u.Name+". Your user is ready: now answer the invitation.")
+		return s.redirectFlash(c, "/invitations/"+in.Invitation, loc(c).T("auth.signup.welcome_invited", "Name", u.Name))
 	}
-	return s.redirectFlash(c, "/accounts", "Welcome, "+u.Name+". Your user and your first account are ready.")
+	return s.redirectFlash(c, "/accounts", loc(c).T("auth.signup.welcome", "Name", u.Name))
 }
 
 // signUp checks the new user's password against the policy and hashes it, then creates the user.

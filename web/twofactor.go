@@ -102,23 +102,23 @@ func (s *Server) handleTwoFactorSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, views.TwoFactorPage(s.page(c, "Two-factor sign-in", "profile"), v))
+	return s.render(c, http.StatusOK, views.TwoFactorPage(s.page(c, loc(c).T("security.2fa.title"), "2fa"), v))
 }
 
 // handleTwoFactorEnable turns two-factor on and shows the recovery codes, once.
 func (s *Server) handleTwoFactorEnable(c echo.Context) error {
 	u := currentUser(c)
 	if u.TOTPEnabled {
-		return s.redirectFlash(c, "/settings/2fa", "Two-factor sign-in is already on.")
+		return s.redirectFlash(c, "/settings/2fa", loc(c).T("security.2fa.already_on"))
 	}
 	secret := s.enrollSecret(c, u)
 	if secret == "" {
-		s.flashNow(c, "error", "The setup key expired. Scan this new QR code, or type the new key, then enter a code.")
+		s.flashNow(c, "error", loc(c).T("security.2fa.key_expired"))
 		v, err := s.twoFactorView(c, u)
 		if err != nil {
 			return err
 		}
-		return s.render(c, http.StatusUnprocessableEntity, views.TwoFactorPage(s.page(c, "Two-factor sign-in", "profile"), v))
+		return s.render(c, http.StatusUnprocessableEntity, views.TwoFactorPage(s.page(c, loc(c).T("security.2fa.title"), "2fa"), v))
 	}
 	codes := auth.NewRecoveryCodes(auth.RecoveryCodeCount)
 	err := s.enableTOTP(c.Request().Context(), u, currentSession(c).IDHash, secret, c.FormValue("code"), codes, clientIP(c))
@@ -128,14 +128,14 @@ func (s *Server) handleTwoFactorEnable(c echo.Context) error {
 			return verr
 		}
 		v.Enroll = formOf(c, err)
-		return s.render(c, http.StatusUnprocessableEntity, views.TwoFactorPage(s.page(c, "Two-factor sign-in", "profile"), v))
+		return s.render(c, http.StatusUnprocessableEntity, views.TwoFactorPage(s.page(c, loc(c).T("security.2fa.title"), "2fa"), v))
 	}
 	if err != nil {
 		return err
 	}
 	s.clearEnrollCookie(c)
-	s.flashNow(c, "success", "Two-factor sign-in is on. Your other sessions were signed out.")
-	return s.render(c, http.StatusOK, views.RecoveryCodesPage(s.page(c, "Recovery codes", "profile"), views.RecoveryCodesView{Codes: codes}))
+	s.flashNow(c, "success", loc(c).T("security.2fa.now_on"))
+	return s.render(c, http.StatusOK, views.RecoveryCodesPage(s.page(c, loc(c).T("security.codes.title"), "2fa"), views.RecoveryCodesView{Codes: codes}))
 }
 
 // errEnrollCode answers an enrollment code that does not match the secret offered.
@@ -160,7 +160,7 @@ func (s *Server) enableTOTP(ctx context.Context, u *domain.User, keep []byte, se
 func (s *Server) handleTwoFactorDisable(c echo.Context) error {
 	u := currentUser(c)
 	if !u.TOTPEnabled {
-		return s.redirectFlash(c, "/settings/2fa", "Two-factor sign-in is already off.")
+		return s.redirectFlash(c, "/settings/2fa", loc(c).T("security.2fa.already_off"))
 	}
 	ctx := c.Request().Context()
 	f, err := s.reauthenticate(ctx, u, c.FormValue("password"), c.FormValue("code"), s.signInSource(c, u), "2fa.disable")
@@ -170,13 +170,13 @@ func (s *Server) handleTwoFactorDisable(c echo.Context) error {
 	if err != nil {
 		return s.reauthFailed(c, u, err, func(v *views.TwoFactorView, f views.Form) { v.Disable = f })
 	}
-	return s.redirectFlash(c, "/settings/2fa", "Two-factor sign-in is off. Your other sessions were signed out.")
+	return s.redirectFlash(c, "/settings/2fa", loc(c).T("security.2fa.now_off"))
 }
 
 func (s *Server) handleRecoveryCodesRegenerate(c echo.Context) error {
 	u := currentUser(c)
 	if !u.TOTPEnabled {
-		return s.redirectFlash(c, "/settings/2fa", "Turn on two-factor sign-in first; recovery codes come with it.")
+		return s.redirectFlash(c, "/settings/2fa", loc(c).T("security.2fa.codes_need_2fa"))
 	}
 	codes := auth.NewRecoveryCodes(auth.RecoveryCodeCount)
 	ctx := c.Request().Context()
@@ -187,8 +187,8 @@ func (s *Server) handleRecoveryCodesRegenerate(c echo.Context) error {
 	if err != nil {
 		return s.reauthFailed(c, u, err, func(v *views.TwoFactorView, f views.Form) { v.Regenerate = f })
 	}
-	s.flashNow(c, "success", "New recovery codes are ready. Your other sessions were signed out.")
-	return s.render(c, http.StatusOK, views.RecoveryCodesPage(s.page(c, "Recovery codes", "profile"),
+	s.flashNow(c, "success", loc(c).T("security.codes.ready"))
+	return s.render(c, http.StatusOK, views.RecoveryCodesPage(s.page(c, loc(c).T("security.codes.title"), "2fa"),
 		views.RecoveryCodesView{Codes: codes, Regenerated: true}))
 }
 
@@ -209,7 +209,7 @@ func (s *Server) reauthFailed(c echo.Context, u *domain.User, err error, place f
 		return verr
 	}
 	place(&v, formOf(c, err))
-	return s.render(c, status, views.TwoFactorPage(s.page(c, "Two-factor sign-in", "profile"), v))
+	return s.render(c, status, views.TwoFactorPage(s.page(c, loc(c).T("security.2fa.title"), "2fa"), v))
 }
 
 // setRetryAfter adds Retry-After (seconds) to a 429 answer.
@@ -252,11 +252,11 @@ func (s *Server) handleLoginTwoFactorForm(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, landing(u))
 	}
 	if s.pendingSignIn(c) == "" {
-		s.flash(c, "info", "Your sign-in timed out. Enter your email and password again.")
+		s.flash(c, "info", loc(c).T("security.login2fa.timed_out"))
 		return c.Redirect(http.StatusSeeOther, "/login")
 	}
 	f := views.Form{Values: map[string]string{"next": safeNext(c.QueryParam("next"), "")}}
-	return s.render(c, http.StatusOK, views.LoginTwoFactorPage(s.page(c, "Two-factor sign-in", ""), f))
+	return s.render(c, http.StatusOK, views.LoginTwoFactorPage(s.page(c, loc(c).T("security.login2fa.title"), ""), f))
 }
 
 func (s *Server) handleLoginTwoFactor(c echo.Context) error {
@@ -265,7 +265,7 @@ func (s *Server) handleLoginTwoFactor(c echo.Context) error {
 	}
 	pending := s.pendingSignIn(c)
 	if pending == "" {
-		s.flash(c, "info", "Your sign-in timed out. Enter your email and password again.")
+		s.flash(c, "info", loc(c).T("security.login2fa.timed_out"))
 		return c.Redirect(http.StatusSeeOther, "/login")
 	}
 	id, u, err := s.completeTwoFactorSignIn(c.Request().Context(), pending, c.FormValue("code"), clientIP(c), s.deviceCookie(c),
@@ -273,7 +273,7 @@ func (s *Server) handleLoginTwoFactor(c echo.Context) error {
 	switch {
 	case errors.Is(err, store.ErrNoSession):
 		s.clearSessionCookie(c)
-		s.flash(c, "info", "Your sign-in timed out. Enter your email and password again.")
+		s.flash(c, "info", loc(c).T("security.login2fa.timed_out"))
 		return c.Redirect(http.StatusSeeOther, "/login")
 	case errors.Is(err, store.ErrPendingSignInEnded):
 		s.clearSessionCookie(c)
@@ -293,7 +293,7 @@ func (s *Server) handleLoginTwoFactor(c echo.Context) error {
 		default:
 			return err
 		}
-		return s.render(c, status, views.LoginTwoFactorPage(s.page(c, "Two-factor sign-in", ""), formOf(c, err, "next")))
+		return s.render(c, status, views.LoginTwoFactorPage(s.page(c, loc(c).T("security.login2fa.title"), ""), formOf(c, err, "next")))
 	}
 	s.setSessionCookie(c, id)
 	s.setDeviceCookie(c, u)

@@ -13,6 +13,20 @@ var (
 	MsgEmailTaken         = Message{ID: "email.taken", Text: "An account with this email already exists. Sign in instead."}
 	MsgSignInEmailMissing = Message{ID: "signin.email.missing", Text: "Enter your email."}
 
+	MsgBadCredentials          = Message{ID: "signin.bad_credentials", Text: "The email or password is not right."}
+	MsgResetLinkInvalid        = Message{ID: "reset.link_invalid", Text: "This link is not valid. Ask for a new one from the sign-in page."}
+	MsgResetLinkUsed           = Message{ID: "reset.link_used", Text: "This link was used already, or a newer one was sent. Ask for a new one if you still need it."}
+	MsgResetLinkExpired        = Message{ID: "reset.link_expired", Text: "This link has expired: links work for an hour. Ask for a new one."}
+	MsgResetUserDeactivated    = Message{ID: "reset.user_deactivated", Text: "This user is deactivated. Ask your administrator."}
+	MsgInvitationAccountClosed = Message{ID: "invitation.account_closed", Text: "The account “%s” is closed, so this invitation can no longer be accepted."}
+	MsgInvitationAccepted      = Message{ID: "invitation.accepted", Text: "This invitation has already been accepted."}
+	MsgInvitationDeclined      = Message{ID: "invitation.declined", Text: "This invitation was declined."}
+	MsgInvitationSuperseded    = Message{ID: "invitation.superseded", Text: "A newer invitation replaced this one. Use the link in the most recent email."}
+	MsgInvitationRevoked       = Message{ID: "invitation.revoked", Text: "This invitation was revoked. Ask %s for a new one if you still need access."}
+	MsgInvitationExpired       = Message{ID: "invitation.expired", Text: "This invitation expired on %s. Ask %s to send a new one."}
+	MsgInvitationBadLink       = Message{ID: "invitation.bad_link", Text: "This invitation link is not valid. Check that you opened the whole link from the email."}
+	MsgInvitationGone          = Message{ID: "invitation.gone", Text: "This invitation link no longer works: it was used, revoked, replaced by a newer one, or it expired. Ask for a new invitation."}
+
 	MsgPasswordMissing        = Message{ID: "password.missing", Text: "Enter a password."}
 	MsgPasswordTooShort       = Message{ID: "password.too_short", Text: "Use at least %d characters."}
 	MsgPasswordTooLong        = Message{ID: "password.too_long", Text: "Use at most %d characters."}

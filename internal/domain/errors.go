@@ -24,6 +24,7 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  Validation
+	Msg     Message // Message as a catalog message, when it has one: what a page translates
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
@@ -31,6 +32,18 @@ func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message)
 // Errorf returns an *Error with the code and a formatted user-safe message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Fail returns an *Error with the code that says m (a catalog message, which pages translate).
+func Fail(code string, m Message) *Error { return &Error{Code: code, Message: m.Text, Msg: m} }
+
+// ErrorMsg returns the catalog message of err, if it has one.
+func ErrorMsg(err error) (Message, bool) {
+	var e *Error
+	if errors.As(err, &e) && !e.Msg.IsZero() {
+		return e.Msg, true
+	}
+	return Message{}, false
 }
 
 // ErrorCode returns the code of err, EInternal for errors that are not *Error.

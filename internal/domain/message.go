@@ -1,6 +1,9 @@
 package domain
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Message is something said to a person: a stable ID that a translation can key on, and its
 // English text. Args are the values filled into the English text, in order, so that a
@@ -17,9 +20,18 @@ func (m Message) String() string { return m.Text }
 // IsZero reports whether m says nothing (a check that found no problem).
 func (m Message) IsZero() bool { return m.ID == "" }
 
-// With fills args into the message's English text (a catalog entry with verbs such as %s).
+// With fills args into the message's English text (a catalog entry with verbs such as %s). A
+// time.Time argument is written with FormatTime in the English text; a translation writes it in
+// the reader's zone and language.
 func (m Message) With(args ...any) Message {
-	return Message{ID: m.ID, Text: fmt.Sprintf(m.Text, args...), Args: args}
+	text := make([]any, len(args))
+	for i, a := range args {
+		if t, ok := a.(time.Time); ok {
+			a = FormatTime(t)
+		}
+		text[i] = a
+	}
+	return Message{ID: m.ID, Text: fmt.Sprintf(m.Text, text...), Args: args}
 }
 
 // JoinMessages makes one message of several said about one field: the first alone, or all of

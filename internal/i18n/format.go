@@ -29,7 +29,7 @@ func (loc *Locale) TimeParts(t time.Time) (date, clock string) {
 	case domain.LangJapanese:
 		return t.Format("2006年1月2日"), clock
 	case Pseudo:
-		return "⟦" + t.Format("Jan 2, 2006,"), clock + "⟧"
+		return "⟦" + t.Format("Jan 2, 2006,") + "⟧", "⟦" + clock + "⟧"
 	}
 	return t.Format("Jan 2, 2006,"), clock
 }

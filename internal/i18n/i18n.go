@@ -163,6 +163,8 @@ func (loc *Locale) Msg(m domain.Message) string {
 	for i, a := range m.Args {
 		if am, ok := a.(domain.Message); ok {
 			args[i] = loc.Msg(am)
+		} else if t, ok := a.(time.Time); ok {
+			args[i] = loc.Time(t)
 		} else {
 			args[i] = a
 		}

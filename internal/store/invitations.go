@@ -165,7 +165,7 @@ func scanInvitation(row scanner, extra ...any) (*domain.Invitation, error) {
 }
 
 // errBadLink is the answer to a token that names no invitation.
-var errBadLink = domain.Errorf(domain.ENotFound, "This invitation link is not valid. Check that you opened the whole link from the email.")
+var errBadLink = domain.Fail(domain.ENotFound, domain.MsgInvitationBadLink)
 
 func findInvitationByTokenTx(tx *sql.Tx, token string) (*domain.Invitation, error) {
 	if token == "" || len(token) > 100 {
@@ -198,28 +198,28 @@ func (s *Store) FindInvitationByToken(ctx context.Context, token string) (*domai
 
 // InvitationGone explains why a link no longer works, or returns nil for a pending one.
 func InvitationGone(inv *domain.Invitation, now time.Time) error {
-	var msg string
+	var msg domain.Message
 	switch inv.StateAt(now) {
 	case domain.InvitePending:
 		if inv.AccountStatus == domain.StatusClosed || inv.AccountStatus == domain.StatusPendingClosure {
-			msg = "The account “" + inv.AccountName + "” is closed, so this invitation can no longer be accepted."
+			msg = domain.MsgInvitationAccountClosed.With(inv.AccountName)
 		} else {
 			return nil
 		}
 	case domain.InviteAccepted:
-		msg = "This invitation has already been accepted."
+		msg = domain.MsgInvitationAccepted
 	case domain.InviteDeclined:
-		msg = "This invitation was declined."
+		msg = domain.MsgInvitationDeclined
 	case domain.InviteRevoked:
 		if inv.Superseded {
-			msg = "A newer invitation replaced this one. Use the link in the most recent email."
+			msg = domain.MsgInvitationSuperseded
 		} else {
-			msg = "This invitation was revoked. Ask " + inviterName(inv) + " for a new one if you still need access."
+			msg = domain.MsgInvitationRevoked.With(inviterName(inv))
 		}
 	case domain.InviteExpired:
-		msg = "This invitation expired on " + domain.FormatTime(inv.ExpiresAt) + ". Ask " + inviterName(inv) + " to send a new one."
+		msg = domain.MsgInvitationExpired.With(inv.ExpiresAt, inviterName(inv))
 	}
-	return domain.Errorf(domain.EConflict, "%s", msg)
+	return domain.Fail(domain.EConflict, msg)
 }
 
 func inviterName(inv *domain.Invitation) string {

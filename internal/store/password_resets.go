@@ -18,8 +18,6 @@ const (
 	maxPasswordResets = 3
 )
 
-const resetLinkUsed = "This link was used already, or a newer one was sent. Ask for a new one if you still need it."
-
 // RequestPasswordReset emails the active user with the address a link to choose a new password.
 // It says nothing of whether such a user exists: an unknown address, a deactivated user or one
 // who has had maxPasswordResets links this hour are sent nothing, and the answer is the same.
@@ -69,7 +67,7 @@ func (s *Store) RequestPasswordReset(ctx context.Context, email, ip string) erro
 // PasswordReset is what a reset link's page shows: whose link it is and whether it still works.
 type PasswordReset struct {
 	User *domain.User
-	Gone string // why the link no longer works; "" while it does
+	Gone domain.Message // why the link no longer works; zero while it does
 }
 
 // FindPasswordReset returns the reset link with the token; an unknown token is not found.
@@ -80,7 +78,7 @@ func (s *Store) FindPasswordReset(ctx context.Context, token string) (*PasswordR
 	err := s.r.QueryRowContext(ctx, `SELECT user_sid, expires_at, used_at FROM password_resets WHERE token_hash = ?`,
 		auth.HashToken(token)).Scan(&userSID, &expires, &used)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, domain.Errorf(domain.ENotFound, "This link is not valid. Ask for a new one from the sign-in page.")
+		return nil, domain.Fail(domain.ENotFound, domain.MsgResetLinkInvalid)
 	}
 	if err != nil {
 		return nil, err
@@ -92,11 +90,11 @@ func (s *Store) FindPasswordReset(ctx context.Context, token string) (*PasswordR
 	r := &PasswordReset{User: u}
 	switch {
 	case used.Valid:
-		r.Gone = resetLinkUsed
+		r.Gone = domain.MsgResetLinkUsed
 	case !s.Now().Before(time.UnixMilli(expires)):
-		r.Gone = "This link has expired: links work for an hour. Ask for a new one."
+		r.Gone = domain.MsgResetLinkExpired
 	case u.Status != domain.UserActive:
-		r.Gone = "This user is deactivated. Ask your administrator."
+		r.Gone = domain.MsgResetUserDeactivated
 	}
 	return r, nil
 }
@@ -111,8 +109,8 @@ func (s *Store) ResetPassword(ctx context.Context, token, passwordHash, ip strin
 	if err != nil {
 		return nil, err
 	}
-	if r.Gone != "" {
-		return nil, domain.Errorf(domain.EConflict, "%s", r.Gone)
+	if !r.Gone.IsZero() {
+		return nil, domain.Fail(domain.EConflict, r.Gone)
 	}
 	if passwordHash == "" {
 		return nil, errNoPasswordHash
@@ -126,7 +124,7 @@ func (s *Store) ResetPassword(ctx context.Context, token, passwordHash, ip strin
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return domain.Errorf(domain.EConflict, "%s", resetLinkUsed)
+			return domain.Fail(domain.EConflict, domain.MsgResetLinkUsed)
 		}
 		if _, err := tx.Exec(`UPDATE users SET password_hash = ?, version = version + 1, updated_at = ? WHERE sid = ? AND status = 'active'`,
 			passwordHash, ms(now), u.SID); err != nil {

@@ -11,8 +11,7 @@ import (
 )
 
 // ErrInvitationGone is the answer to a sign-up from an invitation link that no longer works.
-var ErrInvitationGone = domain.Errorf(domain.EInvalid,
-	"This invitation link no longer works: it was used, revoked, replaced by a newer one, or it expired. Ask for a new invitation.")
+var ErrInvitationGone = domain.Fail(domain.EInvalid, domain.MsgInvitationGone)
 
 // FindInvitationEmail returns the email a pending, unexpired invitation was sent to.
 func (s *Store) FindInvitationEmail(ctx context.Context, token string) (string, error) {
