@@ -175,7 +175,7 @@ var pseudoPending = map[string]bool{
 }
 
 // Data the test's pages show that is not the console's to translate.
-var pseudoData = []string{"Olive Owner", "Example Corp", "owner@example.com", "Sam Standard", "sam@example.com", "example.com", "Admin Center", "UTC", "Go-http-client"}
+var pseudoData = []string{"Olive Owner", "Example Corp", "owner@example.com", "Sam Standard", "sam@example.com", "example.com", "Admin Center", "UTC"}
 
 var (
 	pseudoBracket = regexp.MustCompile(`⟦[^⟧]*⟧`)

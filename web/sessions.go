@@ -79,7 +79,7 @@ func browserLabel(l *i18n.Locale, ua string) string {
 	case "Unknown browser":
 		b = l.T("security.sessions.unknown_browser")
 	case "Go HTTP client":
-		b = "Go-http-client" // a program's own name
+		b = l.T("security.sessions.go_client")
 	}
 	if os == "" {
 		return b
