@@ -1,6 +1,7 @@
 package views
 
 import (
+	"context"
 	"net/url"
 	"regexp"
 	"time"
@@ -81,16 +82,10 @@ func mailStateBadge(state string) string {
 	return "badge-danger"
 }
 
-func mailStateLabel(state string) string {
+func mailStateLabel(ctx context.Context, state string) string {
 	switch state {
-	case "sent":
-		return "Sent"
-	case "pending":
-		return "Queued"
-	case "dead":
-		return "Gave up"
-	case "failed":
-		return "Refused"
+	case "sent", "pending", "dead", "failed":
+		return T(ctx, "mailpage.state."+state)
 	}
 	return state
 }

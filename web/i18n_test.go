@@ -169,8 +169,8 @@ var pseudoPending = map[string]bool{
 	"/accounts":       true,
 	"/admin/accounts": true, "/admin/accounts/new": true, "/admin/accounts/:sid": true, "/admin/accounts/:sid/users": true,
 	"/admin/accounts/:sid/users/pending": true, "/admin/audit": true, "/admin/users": true, "/admin/users/:user/remove": true,
-	"/admin/access-review": true, "/admin/oauth-apps": true, "/admin/api": true, "/admin/domains": true, "/admin/mail": true,
-	"/dev/mail": true, "/admin/accounts/import": true, "/imports/:token": true, "/shares/:token": true,
+	"/admin/access-review": true, "/admin/oauth-apps": true, "/admin/api": true, "/admin/domains": true,
+	"/admin/accounts/import": true, "/imports/:token": true, "/shares/:token": true,
 	"/login/sso": true,
 }
 

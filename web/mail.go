@@ -40,7 +40,7 @@ func (s *Server) handleDevMail(c echo.Context) error {
 	for _, m := range list {
 		v.Messages = append(v.Messages, s.mailRow(m))
 	}
-	return s.render(c, http.StatusOK, views.DevMailPage(s.page(c, "Development mailbox", "dev-mail"), v))
+	return s.render(c, http.StatusOK, views.DevMailPage(s.page(c, loc(c).T("devmail.heading"), "dev-mail"), v))
 }
 
 func (s *Server) handleMailPage(c echo.Context) error {
@@ -52,7 +52,7 @@ func (s *Server) handleMailPage(c echo.Context) error {
 	for _, m := range o.Problems {
 		v.Problems = append(v.Problems, s.mailRow(m))
 	}
-	return s.render(c, http.StatusOK, views.MailPage(s.page(c, "Mail", "mail"), v))
+	return s.render(c, http.StatusOK, views.MailPage(s.page(c, loc(c).T("mailpage.heading"), "mail"), v))
 }
 
 func (s *Server) handleMailRetry(c echo.Context) error {
@@ -68,5 +68,5 @@ func (s *Server) handleMailRetry(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectFlash(c, "/admin/mail", "The message to "+m.To+" is queued again.")
+	return s.redirectFlash(c, "/admin/mail", loc(c).T("mailpage.requeued", "To", m.To))
 }

@@ -1,8 +1,6 @@
 package mail
 
 import (
-	"fmt"
-
 	"admincenter/internal/domain"
 	"admincenter/internal/i18n"
 )
@@ -32,17 +30,8 @@ var letters = map[domain.EmailKind]func(d domain.EmailData, l *i18n.Locale) lett
 	domain.EmailRelinquished:       relinquished,
 }
 
-func hello(name string) string { return "Hello " + name + "," }
-
 // greet is the greeting of a letter to name, in the reader's language.
 func greet(l *i18n.Locale, name string) string { return l.T("mail.hello", "Name", name) }
-
-func orNone(s string) string {
-	if s == "" {
-		return "no roles"
-	}
-	return s
-}
 
 func accountPath(sid string) string { return "/admin/accounts/" + sid }
 
@@ -68,64 +57,72 @@ func invitation(d domain.EmailData, l *i18n.Locale) letter {
 	}
 }
 
-func invitationDeclined(d domain.EmailData, _ *i18n.Locale) letter {
+func invitationDeclined(d domain.EmailData, l *i18n.Locale) letter {
 	return letter{
-		Subject:    d.Email + " declined your invitation to " + d.AccountName,
-		Greeting:   hello(d.Name),
-		Paragraphs: []string{d.Email + " declined your invitation to the account " + d.AccountName + " (" + d.AccountSID + "). They were not given access."},
-		Action:     "See the account's users", Path: accountPath(d.AccountSID) + "/users",
-		Note: "You get this email because you sent that invitation from Admin Center.",
+		Subject:    l.T("mail.invitation_declined.subject", "Email", d.Email, "Account", d.AccountName),
+		Greeting:   greet(l, d.Name),
+		Paragraphs: []string{l.T("mail.invitation_declined.body", "Email", d.Email, "Account", d.AccountName, "SID", d.AccountSID)},
+		Action:     l.T("mail.invitation_declined.action"), Path: accountPath(d.AccountSID) + "/users",
+		Note: l.T("mail.invitation_declined.note"),
 	}
 }
 
 // toMember is a short letter to a user about their access, greeted without a name as these
 // emails always were.
-func toMember(subject string, paragraphs ...string) letter {
-	return letter{Subject: subject, Greeting: "Hello,", Paragraphs: paragraphs}
+func toMember(l *i18n.Locale, subject string, paragraphs ...string) letter {
+	return letter{Subject: subject, Greeting: l.T("mail.hello_anonymous"), Paragraphs: paragraphs}
 }
 
 // openAccount gives the letter a button to the account.
-func (l letter) openAccount(sid string) letter {
-	l.Action, l.Path = "Open the account", accountPath(sid)
-	return l
+func (lt letter) openAccount(l *i18n.Locale, sid string) letter {
+	lt.Action, lt.Path = l.T("mail.open_account"), accountPath(sid)
+	return lt
 }
 
-func accessAdded(d domain.EmailData, _ *i18n.Locale) letter {
-	return toMember("You were added to "+d.AccountName,
-		fmt.Sprintf("You now have access to the account “%s” in Admin Center, with the roles: %s.", d.AccountName, domain.RoleLabels(d.Roles)),
-	).openAccount(d.AccountSID)
+// roles writes a list of account roles (Twilio's names, not translated), or says there are none.
+func roles(l *i18n.Locale, r []string) string {
+	if len(r) == 0 {
+		return l.T("mail.no_roles")
+	}
+	return domain.RoleLabels(r)
 }
 
-func rolesChanged(d domain.EmailData, _ *i18n.Locale) letter {
-	return toMember("Your roles on "+d.AccountName+" changed",
-		fmt.Sprintf("%s changed your roles on the account “%s” in Admin Center.", d.ActorName, d.AccountName),
-		"Before: "+orNone(domain.RoleLabels(d.RolesBefore))+". Now: "+orNone(domain.RoleLabels(d.Roles))+".",
-	).openAccount(d.AccountSID)
+func accessAdded(d domain.EmailData, l *i18n.Locale) letter {
+	return toMember(l, l.T("mail.access_added.subject", "Account", d.AccountName),
+		l.T("mail.access_added.body", "Account", d.AccountName, "Roles", roles(l, d.Roles)),
+	).openAccount(l, d.AccountSID)
 }
 
-func accessRemoved(d domain.EmailData, _ *i18n.Locale) letter {
-	return toMember("Your access to "+d.AccountName+" was removed",
-		fmt.Sprintf("%s removed your access to the account “%s” in Admin Center. If you think this is a mistake, ask them about it.", d.ActorName, d.AccountName))
+func rolesChanged(d domain.EmailData, l *i18n.Locale) letter {
+	return toMember(l, l.T("mail.roles_changed.subject", "Account", d.AccountName),
+		l.T("mail.roles_changed.body", "Actor", d.ActorName, "Account", d.AccountName),
+		l.T("mail.roles_changed.diff", "Before", roles(l, d.RolesBefore), "Now", roles(l, d.Roles)),
+	).openAccount(l, d.AccountSID)
 }
 
-func orgRemoved(d domain.EmailData, _ *i18n.Locale) letter {
-	return toMember("You were removed from "+d.OrgName,
-		fmt.Sprintf("%s removed you from the organization “%s” in Admin Center. You keep your user and any accounts outside the organization.", d.ActorName, d.OrgName))
+func accessRemoved(d domain.EmailData, l *i18n.Locale) letter {
+	return toMember(l, l.T("mail.access_removed.subject", "Account", d.AccountName),
+		l.T("mail.access_removed.body", "Actor", d.ActorName, "Account", d.AccountName))
 }
 
-func newOwner(d domain.EmailData, _ *i18n.Locale) letter {
-	return toMember("You now own "+d.AccountName,
-		fmt.Sprintf("You are now the owner of the account “%s” in Admin Center.", d.AccountName),
-	).openAccount(d.AccountSID)
+func orgRemoved(d domain.EmailData, l *i18n.Locale) letter {
+	return toMember(l, l.T("mail.org_removed.subject", "Org", d.OrgName),
+		l.T("mail.org_removed.body", "Actor", d.ActorName, "Org", d.OrgName))
 }
 
-func ownerTransfer(d domain.EmailData, _ *i18n.Locale) letter {
+func newOwner(d domain.EmailData, l *i18n.Locale) letter {
+	return toMember(l, l.T("mail.new_owner.subject", "Account", d.AccountName),
+		l.T("mail.new_owner.body", "Account", d.AccountName),
+	).openAccount(l, d.AccountSID)
+}
+
+func ownerTransfer(d domain.EmailData, l *i18n.Locale) letter {
 	return letter{
-		Subject:  "You now own the account " + d.AccountName,
-		Greeting: hello(d.Name),
+		Subject:  l.T("mail.owner_transfer.subject", "Account", d.AccountName),
+		Greeting: greet(l, d.Name),
 		Paragraphs: []string{
-			d.ActorName + " (" + d.ActorEmail + ") has made you the owner of the account \"" + d.AccountName + "\" (" + d.AccountSID + ") in Admin Center.",
-			"You can find it under My accounts.",
+			l.T("mail.owner_transfer.body", "Actor", d.ActorName, "ActorEmail", d.ActorEmail, "Account", d.AccountName, "SID", d.AccountSID),
+			l.T("mail.owner_transfer.where"),
 		},
 	}
 }
@@ -163,64 +160,59 @@ func recoveryCodeUsed(d domain.EmailData, l *i18n.Locale) letter {
 }
 
 // toOwner is an import or share request to the account's owner, with its link below path.
-func toOwner(d domain.EmailData, subject, path string, paragraphs ...string) letter {
-	return letter{Subject: subject, Greeting: hello(d.Name), Paragraphs: paragraphs,
-		Action: "Review the request", Path: path, WithToken: true,
-		Note: "You received this email because you own the account “" + d.AccountName + "” (" + d.AccountSID + "). If you do not know " +
-			d.OrgName + ", decline or simply ignore this email: nothing changes without your answer."}
+func toOwner(d domain.EmailData, l *i18n.Locale, subject, path string, paragraphs ...string) letter {
+	return letter{Subject: subject, Greeting: greet(l, d.Name), Paragraphs: paragraphs,
+		Action: l.T("mail.request.action"), Path: path, WithToken: true,
+		Note: l.T("mail.request.note", "Account", d.AccountName, "SID", d.AccountSID, "Org", d.OrgName)}
 }
 
-func importRequest(d domain.EmailData, _ *i18n.Locale) letter {
-	return toOwner(d, d.OrgName+" asks to manage your account “"+d.AccountName+"”", "/imports/",
-		d.ActorName+" ("+d.ActorEmail+") asks for your account “"+d.AccountName+"” to join the organization "+d.OrgName+" in Admin Center.",
-		"If you confirm, the account becomes managed by "+d.OrgName+": its Owner and Administrators can change the account's settings, decide who may use it, and suspend or close it. You stay the account's owner, and you become a member of "+d.OrgName+".",
-		"The link works until "+domain.FormatTime(d.ExpiresAt)+". Opening it changes nothing: you sign in, read what joining means, then confirm or decline.")
+func importRequest(d domain.EmailData, l *i18n.Locale) letter {
+	return toOwner(d, l, l.T("mail.import_request.subject", "Org", d.OrgName, "Account", d.AccountName), "/imports/",
+		l.T("mail.import_request.body", "Actor", d.ActorName, "ActorEmail", d.ActorEmail, "Account", d.AccountName, "Org", d.OrgName),
+		l.T("mail.import_request.meaning", "Org", d.OrgName),
+		l.T("mail.import_request.until", "Until", l.Time(d.ExpiresAt)))
 }
 
-func shareRequest(d domain.EmailData, _ *i18n.Locale) letter {
-	return toOwner(d, d.OrgName+" asks you to share your account “"+d.AccountName+"”", "/shares/",
-		d.ActorName+" ("+d.ActorEmail+") asks you to share your account “"+d.AccountName+"” with the organization "+d.OrgName+" in Admin Center.",
-		"If you accept, "+d.OrgName+"'s administrators can see the account and who has access to it. They cannot change its settings, its users or its lifecycle: you keep full control, and the organization can give up its access at any time.",
-		"The link works until "+domain.FormatTime(d.ExpiresAt)+". Opening it changes nothing: you sign in, read what sharing means, then accept or decline.")
+func shareRequest(d domain.EmailData, l *i18n.Locale) letter {
+	return toOwner(d, l, l.T("mail.share_request.subject", "Org", d.OrgName, "Account", d.AccountName), "/shares/",
+		l.T("mail.share_request.body", "Actor", d.ActorName, "ActorEmail", d.ActorEmail, "Account", d.AccountName, "Org", d.OrgName),
+		l.T("mail.share_request.meaning", "Org", d.OrgName),
+		l.T("mail.share_request.until", "Until", l.Time(d.ExpiresAt)))
 }
 
 // toAdmins tells the organization's Owner and Administrators how an account's owner answered.
-func toAdmins(d domain.EmailData, subject, paragraph, action, path string) letter {
-	return letter{Subject: subject, Greeting: hello(d.Name), Paragraphs: []string{paragraph}, Action: action, Path: path,
-		Note: "You received this email because you are an Owner or Administrator of " + d.OrgName + " in Admin Center."}
+func toAdmins(d domain.EmailData, l *i18n.Locale, subject, paragraph, action, path string) letter {
+	return letter{Subject: subject, Greeting: greet(l, d.Name), Paragraphs: []string{paragraph}, Action: action, Path: path,
+		Note: l.T("mail.to_admins.note", "Org", d.OrgName)}
 }
 
-func importAccepted(d domain.EmailData, _ *i18n.Locale) letter {
-	return toAdmins(d, "“"+d.AccountName+"” joined "+d.OrgName,
-		d.ActorName+" ("+d.ActorEmail+") confirmed: the account “"+d.AccountName+"” ("+d.AccountSID+") is now managed by "+
-			d.OrgName+", and "+d.ActorName+" is now a Standard User of the organization.",
-		"Open the account", accountPath(d.AccountSID))
+func importAccepted(d domain.EmailData, l *i18n.Locale) letter {
+	return toAdmins(d, l, l.T("mail.import_accepted.subject", "Account", d.AccountName, "Org", d.OrgName),
+		l.T("mail.import_accepted.body", "Actor", d.ActorName, "ActorEmail", d.ActorEmail, "Account", d.AccountName, "SID", d.AccountSID, "Org", d.OrgName),
+		l.T("mail.open_account"), accountPath(d.AccountSID))
 }
 
-func shareAccepted(d domain.EmailData, _ *i18n.Locale) letter {
-	return toAdmins(d, "“"+d.AccountName+"” is shared with "+d.OrgName,
-		d.ActorName+" ("+d.ActorEmail+") accepted: the account “"+d.AccountName+"” ("+d.AccountSID+") is now an independent account of "+
-			d.OrgName+". You can see its users; its owner keeps control of its settings and lifecycle.",
-		"Open the account", accountPath(d.AccountSID))
+func shareAccepted(d domain.EmailData, l *i18n.Locale) letter {
+	return toAdmins(d, l, l.T("mail.share_accepted.subject", "Account", d.AccountName, "Org", d.OrgName),
+		l.T("mail.share_accepted.body", "Actor", d.ActorName, "ActorEmail", d.ActorEmail, "Account", d.AccountName, "SID", d.AccountSID, "Org", d.OrgName),
+		l.T("mail.open_account"), accountPath(d.AccountSID))
 }
 
-func requestDeclined(d domain.EmailData, _ *i18n.Locale) letter {
-	verb := "join"
+func requestDeclined(d domain.EmailData, l *i18n.Locale) letter {
+	body := "mail.request_declined.body_import"
 	if d.RequestKind == domain.RequestShare {
-		verb = "be shared with"
+		body = "mail.request_declined.body_share"
 	}
-	return toAdmins(d, "The owner of “"+d.AccountName+"” declined",
-		d.ActorName+" ("+d.ActorEmail+") declined the request for the account “"+d.AccountName+"” ("+d.AccountSID+") to "+
-			verb+" "+d.OrgName+". Nothing changed.",
-		"See pending requests", "/admin/accounts?tab=pending")
+	return toAdmins(d, l, l.T("mail.request_declined.subject", "Account", d.AccountName),
+		l.T(body, "Actor", d.ActorName, "ActorEmail", d.ActorEmail, "Account", d.AccountName, "SID", d.AccountSID, "Org", d.OrgName),
+		l.T("mail.request_declined.action"), "/admin/accounts?tab=pending")
 }
 
-func relinquished(d domain.EmailData, _ *i18n.Locale) letter {
+func relinquished(d domain.EmailData, l *i18n.Locale) letter {
 	return letter{
-		Subject:  d.OrgName + " no longer has access to “" + d.AccountName + "”",
-		Greeting: hello(d.Name),
-		Paragraphs: []string{d.ActorName + " (" + d.ActorEmail + ") gave up " + d.OrgName + "'s access to your account “" + d.AccountName +
-			"” (" + d.AccountSID + "). The organization no longer sees the account or its users. Nothing else changed."},
-		Note: "You received this email because you own the account.",
+		Subject:    l.T("mail.relinquished.subject", "Org", d.OrgName, "Account", d.AccountName),
+		Greeting:   greet(l, d.Name),
+		Paragraphs: []string{l.T("mail.relinquished.body", "Actor", d.ActorName, "ActorEmail", d.ActorEmail, "Org", d.OrgName, "Account", d.AccountName, "SID", d.AccountSID)},
+		Note:       l.T("mail.relinquished.note"),
 	}
 }
