@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -14,10 +15,8 @@ import (
 	"admincenter/views"
 )
 
-const importTitle = "Add existing account · Accounts"
-
 func (s *Server) handleAccountImportForm(c echo.Context) error {
-	return s.render(c, http.StatusOK, views.ImportAccountPage(s.page(c, importTitle, "accounts"), views.ImportAccountView{}))
+	return s.render(c, http.StatusOK, views.ImportAccountPage(s.page(c, loc(c).T("accounts.title.import"), "accounts"), views.ImportAccountView{}))
 }
 
 func (s *Server) handleAccountImport(c echo.Context) error {
@@ -38,17 +37,13 @@ func (s *Server) afterAccountRequest(c echo.Context, r *domain.AccountRequest, e
 		v := views.ImportAccountView{Form: formOf(c, err, "account_sid"), Message: re.Err.Message, OfferShare: re.OfferShare,
 			ShareSID: strings.TrimSpace(c.FormValue("account_sid"))}
 		v.Form.Error = ""
-		return s.render(c, http.StatusUnprocessableEntity, views.ImportAccountPage(s.page(c, importTitle, "accounts"), v))
+		return s.render(c, http.StatusUnprocessableEntity, views.ImportAccountPage(s.page(c, loc(c).T("accounts.title.import"), "accounts"), v))
 	}
 	if err != nil {
 		return err
 	}
-	what := "join the organization"
-	if r.Kind == domain.RequestShare {
-		what = "share it with the organization"
-	}
-	return s.redirectFlash(c, "/admin/accounts?tab=pending", "We emailed "+r.Account.OwnerEmail+", the owner of “"+
-		r.Account.FriendlyName+"”, asking them to "+what+". It stays under Pending until they answer.")
+	return s.redirectFlash(c, "/admin/accounts?tab=pending", loc(c).T("accounts.requests.sent."+r.Kind,
+		"Email", r.Account.OwnerEmail, "Name", r.Account.FriendlyName))
 }
 
 func requestID(c echo.Context) (int64, error) {
@@ -68,7 +63,7 @@ func (s *Server) handleAccountRequestResend(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectFlash(c, "/admin/accounts?tab=pending", "A new link was emailed to "+r.Account.OwnerEmail+"; the old one no longer works.")
+	return s.redirectFlash(c, "/admin/accounts?tab=pending", loc(c).T("accounts.requests.resent", "Email", r.Account.OwnerEmail))
 }
 
 func (s *Server) handleAccountRequestCancel(c echo.Context) error {
@@ -80,7 +75,7 @@ func (s *Server) handleAccountRequestCancel(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectFlash(c, "/admin/accounts?tab=pending", "The request for “"+r.Account.FriendlyName+"” is cancelled; its link no longer works.")
+	return s.redirectFlash(c, "/admin/accounts?tab=pending", loc(c).T("accounts.requests.cancelled", "Name", r.Account.FriendlyName))
 }
 
 // linkPageHeaders keeps an emailed link's token out of the Referer of anything the page links to.
@@ -88,16 +83,35 @@ func linkPageHeaders(c echo.Context) {
 	c.Response().Header().Set("Referrer-Policy", "no-referrer")
 }
 
-func linkTitle(r *domain.AccountRequest) string {
+func linkTitle(c echo.Context, r *domain.AccountRequest) string {
 	if r.Kind == domain.RequestShare {
-		return "Share “" + r.Account.FriendlyName + "”"
+		return loc(c).T("accounts.link.share_title", "Name", r.Account.FriendlyName)
 	}
-	return "Join " + r.OrgName
+	return loc(c).T("accounts.link.join_title", "Org", r.OrgName)
+}
+
+// linkProblem says in the reader's language why an emailed request link no longer works at now
+// (domain.AccountRequest.LinkProblem's cases), or "" when it does.
+func linkProblem(c echo.Context, r *domain.AccountRequest, now time.Time) string {
+	if r.LinkProblem(now) == "" {
+		return ""
+	}
+	switch {
+	case r.Superseded:
+		return loc(c).T("accounts.link.problem.superseded")
+	case r.State == domain.StateAccepted:
+		return loc(c).T("accounts.link.problem.accepted")
+	case r.State == domain.StateDeclined:
+		return loc(c).T("accounts.link.problem.declined")
+	case r.State == domain.StateRevoked:
+		return loc(c).T("accounts.link.problem.revoked")
+	}
+	return loc(c).T("accounts.link.problem.expired")
 }
 
 func (s *Server) badLink(c echo.Context) error {
-	return s.render(c, http.StatusNotFound, views.ErrorPage(s.page(c, "Link not valid", ""), http.StatusNotFound,
-		"This link is not valid", "Check that you opened the whole link from the email. If it still does not work, ask the organization to send a new one."))
+	return s.render(c, http.StatusNotFound, views.ErrorPage(s.page(c, loc(c).T("accounts.link.invalid_title"), ""), http.StatusNotFound,
+		loc(c).T("accounts.link.invalid_heading"), loc(c).T("accounts.link.invalid_message")))
 }
 
 // handleRequestLink shows an emailed import or share link. Opening it never changes anything.
@@ -112,7 +126,7 @@ func (s *Server) handleRequestLink(kind string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		v := views.RequestLinkView{Request: r, Token: token, Problem: r.LinkProblem(s.store.Now())}
+		v := views.RequestLinkView{Request: r, Token: token, Problem: linkProblem(c, r, s.store.Now())}
 		status := http.StatusOK
 		if v.Problem != "" {
 			status = http.StatusGone
@@ -121,7 +135,7 @@ func (s *Server) handleRequestLink(kind string) echo.HandlerFunc {
 		} else if u.SID != r.Account.OwnerSID {
 			v.WrongUser = u.Email
 		}
-		return s.render(c, status, views.RequestLinkPage(s.page(c, linkTitle(r), ""), v))
+		return s.render(c, status, views.RequestLinkPage(s.page(c, linkTitle(c, r), ""), v))
 	}
 }
 
@@ -142,7 +156,7 @@ func (s *Server) handleRequestAnswer(kind string, accept bool) echo.HandlerFunc 
 				return err
 			}
 			v := views.RequestLinkView{Request: r, Token: token, Problem: domain.ErrorMessage(err)}
-			return s.render(c, http.StatusConflict, views.RequestLinkPage(s.page(c, linkTitle(r), ""), v))
+			return s.render(c, http.StatusConflict, views.RequestLinkPage(s.page(c, linkTitle(c, r), ""), v))
 		default:
 			return err
 		}
@@ -150,11 +164,11 @@ func (s *Server) handleRequestAnswer(kind string, accept bool) echo.HandlerFunc 
 		msg := ""
 		switch {
 		case !accept:
-			msg = "You declined. “" + a.FriendlyName + "” stays as it was, and " + r.OrgName + " has been told."
+			msg = loc(c).T("accounts.link.declined", "Name", a.FriendlyName, "Org", r.OrgName)
 		case kind == domain.RequestImport:
-			msg = "“" + a.FriendlyName + "” now belongs to " + r.OrgName + ", and you are a member of the organization."
+			msg = loc(c).T("accounts.link.joined", "Name", a.FriendlyName, "Org", r.OrgName)
 		default:
-			msg = "“" + a.FriendlyName + "” is now shared with " + r.OrgName + " as an independent account. You keep control of it."
+			msg = loc(c).T("accounts.link.shared", "Name", a.FriendlyName, "Org", r.OrgName)
 		}
 		return s.redirectFlash(c, "/accounts", msg)
 	}
@@ -173,5 +187,5 @@ func (s *Server) handleAccountRelinquish(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectFlash(c, "/admin/accounts?tab=independent", "“"+a.FriendlyName+"” is relinquished: the organization no longer has access to it.")
+	return s.redirectFlash(c, "/admin/accounts?tab=independent", loc(c).T("account.relinquished", "Name", a.FriendlyName))
 }

@@ -33,11 +33,11 @@ func (s *Server) handleAccountList(c echo.Context) error {
 	status, cursor := http.StatusOK, c.QueryParam("cursor")
 	// Bad input in the address (a hand-edited link) shows the first page with what was wrong.
 	if v.Status != "" && !domain.ValidAccountStatus(v.Status) {
-		s.flashNow(c, "error", "“"+v.Status+"” is not an account status. Choose one from the list; showing every status.")
+		s.flashNow(c, "error", loc(c).T("accounts.list.bad_status", "Status", v.Status))
 		v.Status, cursor, status = "", "", http.StatusUnprocessableEntity
 	}
 	if !domain.ValidAccountSort(v.Sort) {
-		s.flashNow(c, "error", "“"+v.Sort+"” is not an order of the list; showing the newest accounts first.")
+		s.flashNow(c, "error", loc(c).T("accounts.list.bad_sort", "Sort", v.Sort))
 		v.Sort, cursor, status = "", "", http.StatusUnprocessableEntity
 	}
 	if cursor == "" {
@@ -46,7 +46,7 @@ func (s *Server) handleAccountList(c echo.Context) error {
 	if v.Tab == "pending" {
 		page, err := s.store.ListAccountRequestPage(ctx, u.OrgSID, cursor, domain.PageSize)
 		if errors.Is(err, domain.ErrBadCursor) {
-			s.flashNow(c, "error", domain.ErrorMessage(err))
+			s.flashNow(c, "error", loc(c).T("accounts.list.bad_cursor"))
 			status = http.StatusUnprocessableEntity
 			page, err = s.store.ListAccountRequestPage(ctx, u.OrgSID, "", domain.PageSize)
 		}
@@ -56,12 +56,12 @@ func (s *Server) handleAccountList(c echo.Context) error {
 		v.Pending.Requests, v.Pending.Now = page.Requests, s.store.Now()
 		v.Shown, v.Total = len(page.Requests), v.Counts[2]
 		v.NextURL, v.PrevURL = listURL(v, page.Next, v.From+len(page.Requests)), listURL(v, page.Prev, v.From-domain.PageSize)
-		return s.render(c, status, views.AccountsPage(s.page(c, "Pending · Accounts", "accounts"), v))
+		return s.render(c, status, views.AccountsPage(s.page(c, loc(c).T("accounts.title.pending"), "accounts"), v))
 	}
 	f := store.AccountFilter{OrgSID: u.OrgSID, Relation: v.Tab, Query: v.Query, Status: v.Status, Sort: v.Sort, Cursor: cursor, Brief: true}
 	page, err := s.store.ListAccounts(ctx, f)
 	if errors.Is(err, domain.ErrBadCursor) {
-		s.flashNow(c, "error", domain.ErrorMessage(err))
+		s.flashNow(c, "error", loc(c).T("accounts.list.bad_cursor"))
 		status, f.Cursor, v.From = http.StatusUnprocessableEntity, "", 1
 		page, err = s.store.ListAccounts(ctx, f)
 	}
@@ -85,9 +85,9 @@ func (s *Server) handleAccountList(c echo.Context) error {
 		}
 	}
 	v.NextURL, v.PrevURL = listURL(v, page.Next, v.From+len(page.Accounts)), listURL(v, page.Prev, v.From-domain.PageSize)
-	title := "Accounts"
+	title := loc(c).T("accounts.title")
 	if v.Tab == "independent" {
-		title = "Independent · Accounts"
+		title = loc(c).T("accounts.title.independent")
 	}
 	return s.render(c, status, views.AccountsPage(s.page(c, title, "accounts"), v))
 }
@@ -133,7 +133,7 @@ func positiveInt(s string, def int) int {
 var createFields = []string{"friendly_name", "type", "flex_region", "flex_terms"}
 
 func (s *Server) handleAccountNew(c echo.Context) error {
-	return s.render(c, http.StatusOK, views.CreateAccountPage(s.page(c, "Create account · Accounts", "accounts"), views.Form{}))
+	return s.render(c, http.StatusOK, views.CreateAccountPage(s.page(c, loc(c).T("accounts.title.create"), "accounts"), views.Form{}))
 }
 
 func (s *Server) handleAccountCreate(c echo.Context) error {
@@ -143,12 +143,12 @@ func (s *Server) handleAccountCreate(c echo.Context) error {
 	if isInvalid(err) {
 		f := formOf(c, err, createFields...)
 		f.Values["type"] = in.Type
-		return s.render(c, http.StatusUnprocessableEntity, views.CreateAccountPage(s.page(c, "Create account · Accounts", "accounts"), f))
+		return s.render(c, http.StatusUnprocessableEntity, views.CreateAccountPage(s.page(c, loc(c).T("accounts.title.create"), "accounts"), f))
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirectFlash(c, "/admin/accounts/"+a.SID+"/users", "Account “"+a.FriendlyName+"” created. Invite the people who will work in it.")
+	return s.redirectFlash(c, "/admin/accounts/"+a.SID+"/users", loc(c).T("accounts.created", "Name", a.FriendlyName))
 }
 
 // formType reads the account type: the Flex switch posts "flex" beside the hidden "standard".
@@ -172,13 +172,12 @@ func (s *Server) accountView(c echo.Context, tab string) (views.Page, views.Acco
 	if err != nil {
 		return views.Page{}, views.AccountView{}, err
 	}
-	title := map[string]string{"general": "General", "users": "Users", "pending": "Pending Users"}[tab]
-	p := s.page(c, acc.Account.FriendlyName+" · "+title+" · Accounts", "accounts")
+	p := s.page(c, loc(c).T("account.title."+tab, "Name", acc.Account.FriendlyName), "accounts")
 	if !currentUser(c).OrgAdmin() {
 		p.Nav = "my-accounts"
-		p.Crumbs = []views.Crumb{{Label: "My accounts", Href: "/accounts"}, {Label: acc.Account.FriendlyName}}
+		p.Crumbs = []views.Crumb{{Label: loc(c).T("nav.my_accounts"), Href: "/accounts"}, {Label: acc.Account.FriendlyName}}
 	} else {
-		p.Crumbs = []views.Crumb{{Label: "Accounts", Href: "/admin/accounts"}, {Label: acc.Account.FriendlyName}}
+		p.Crumbs = []views.Crumb{{Label: loc(c).T("nav.accounts"), Href: "/admin/accounts"}, {Label: acc.Account.FriendlyName}}
 	}
 	return p, views.AccountView{Access: acc, Tab: tab, Users: counts.Users, Pending: counts.Pending}, nil
 }
@@ -191,7 +190,11 @@ func (s *Server) handleMyAccounts(c echo.Context) error {
 	page, err := s.store.ListMyAccounts(ctx, f)
 	if errors.Is(err, domain.ErrBadCursor) || isInvalid(err) {
 		// A hand-edited link or an overlong search shows the first page with what was wrong.
-		s.flashNow(c, "error", domain.ErrorMessage(err))
+		msg := domain.ErrorMessage(err)
+		if errors.Is(err, domain.ErrBadCursor) {
+			msg = loc(c).T("accounts.list.bad_cursor")
+		}
+		s.flashNow(c, "error", msg)
 		status, f.Cursor = http.StatusUnprocessableEntity, ""
 		if isInvalid(err) {
 			f.Query = ""
@@ -206,7 +209,7 @@ func (s *Server) handleMyAccounts(c echo.Context) error {
 		v.Accounts[i] = views.MyAccount{Account: m.Account, Roles: m.Roles}
 	}
 	v.NextURL, v.PrevURL = myAccountsURL(v.Query, page.Next), myAccountsURL(v.Query, page.Prev)
-	return s.render(c, status, views.MyAccountsPage(s.page(c, "My accounts", "my-accounts"), v))
+	return s.render(c, status, views.MyAccountsPage(s.page(c, loc(c).T("nav.my_accounts"), "my-accounts"), v))
 }
 
 // myAccountsURL is My accounts with the same search at another cursor.

@@ -166,11 +166,11 @@ func (s *idSet) add(id string) { s.ids = append(s.ids, id) }
 // pseudoPending lists the pages whose templates still hold English outside the catalogs: each
 // is removed as its templates and handlers are converted. It must end empty.
 var pseudoPending = map[string]bool{
-	"/accounts":       true,
-	"/admin/accounts": true, "/admin/accounts/new": true, "/admin/accounts/:sid": true, "/admin/accounts/:sid/users": true,
+	"/accounts": true, "/admin/accounts/:sid": true, "/admin/accounts/:sid/users": true,
+	"/admin/accounts/:sid/users/pending": true, "/admin/audit": true, "/admin/users": true, "/admin/users/:user/remove": true,
+	"/accounts": true, "/admin/accounts/:sid": true, "/admin/accounts/:sid/users": true,
 	"/admin/accounts/:sid/users/pending": true, "/admin/audit": true, "/admin/users": true, "/admin/users/:user/remove": true,
 	"/admin/access-review": true, "/admin/oauth-apps": true, "/admin/api": true, "/admin/domains": true,
-	"/admin/accounts/import": true, "/imports/:token": true, "/shares/:token": true,
 	"/login/sso": true,
 }
 

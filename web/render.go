@@ -8,11 +8,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"admincenter/internal/domain"
+	"admincenter/internal/i18n"
 	"admincenter/internal/store"
 	"admincenter/views"
 )
@@ -38,6 +40,11 @@ func (s *Server) render(c echo.Context, status int, comp templ.Component) error 
 // the page's Derived slot) and returns a component that writes the same HTML again. Should that
 // first rendering fail, rows itself is returned and renders (and fails) as usual.
 func renderedRows(ctx context.Context, d *store.Derived, rows templ.Component) templ.Component {
+	// The rows speak the reader's language and zone: only the default reader's (English, UTC)
+	// are shared; anyone else's are rendered for them.
+	if l := i18n.From(ctx); l.Lang != domain.LangEnglish || l.Zone != time.UTC {
+		return rows
+	}
 	type result struct {
 		html string
 		err  error
