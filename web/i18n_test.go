@@ -168,8 +168,6 @@ func (s *idSet) add(id string) { s.ids = append(s.ids, id) }
 var pseudoPending = map[string]bool{
 	"/accounts": true, "/admin/accounts/:sid": true, "/admin/accounts/:sid/users": true,
 	"/admin/accounts/:sid/users/pending": true, "/admin/audit": true, "/admin/users": true, "/admin/users/:user/remove": true,
-	"/accounts": true, "/admin/accounts/:sid": true, "/admin/accounts/:sid/users": true,
-	"/admin/accounts/:sid/users/pending": true, "/admin/audit": true, "/admin/users": true, "/admin/users/:user/remove": true,
 	"/admin/access-review": true, "/admin/oauth-apps": true, "/admin/api": true, "/admin/domains": true,
 	"/login/sso": true,
 }
