@@ -29,6 +29,27 @@ type Config struct {
 	ClosureGrace    time.Duration
 	ReadCache       bool
 	APIRate         float64 // API calls a second per OAuth app; bursts of twice as many
+	// Database is the PostgreSQL URL (postgres://…) shared by several instances, or "" for the
+	// SQLite file admincenter.db in DataDir.
+	Database string
+}
+
+// DatabaseLabel names the database for logs and messages: the SQLite file, or the PostgreSQL
+// URL without its password.
+func (c *Config) DatabaseLabel() string {
+	if c.Database == "" {
+		return "sqlite:" + c.DataDir + "/admincenter.db"
+	}
+	return RedactURL(c.Database)
+}
+
+// RedactURL is a URL with its password replaced by "xxxxx", for logs and error messages.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
 }
 
 // setting is one flag with its environment variable.
@@ -49,6 +70,7 @@ var settings = []setting{
 	{"session-absolute", "ADMINCENTER_SESSION_ABSOLUTE", "12h", "sign out this long after sign-in, whatever happens"},
 	{"closure-grace", "ADMINCENTER_CLOSURE_GRACE", "72h", "cooling-off period before a closing account is closed for good"},
 	{"read-cache", "ADMINCENTER_READ_CACHE", "true", "serve the busiest pages' reads from memory until the next change (false: every page reads the database)"},
+	{"database", "ADMINCENTER_DATABASE", "", "empty: the SQLite file admincenter.db in the data folder; postgres://user:pass@host:port/db?sslmode=… : that PostgreSQL database, shared by any number of instances"},
 	{"api-rate", "ADMINCENTER_API_RATE", "50", "Organizations API calls a second per OAuth app, in bursts of up to twice as many (then 429)"},
 }
 
@@ -155,6 +177,19 @@ func build(v map[string]*string) (*Config, error) {
 	c.ReadCache = readCache
 	if c.APIRate, err = strconv.ParseFloat(*v["api-rate"], 64); err != nil || c.APIRate < 1 {
 		bad("api-rate", "want a number of calls a second, at least 1, got %q", *v["api-rate"])
+	}
+	if d := strings.TrimSpace(*v["database"]); d != "" {
+		u, err := url.Parse(d)
+		switch {
+		case err != nil:
+			bad("database", "want empty (the SQLite file in the data folder) or postgres://user:pass@host:port/db, got an unparsable URL")
+		case u.Scheme != "postgres" && u.Scheme != "postgresql":
+			bad("database", "want empty (the SQLite file in the data folder) or postgres://user:pass@host:port/db, got a %q URL", u.Scheme)
+		case u.Host == "" || strings.Trim(u.Path, "/") == "":
+			bad("database", "want postgres://user:pass@host:port/db with a host and a database name, got %q", u.Redacted())
+		default:
+			c.Database = d
+		}
 	}
 	if p := strings.TrimSpace(*v["trusted-proxies"]); p != "" {
 		for _, part := range strings.Split(p, ",") {

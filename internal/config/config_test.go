@@ -34,6 +34,9 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 		{[]string{"--dev=perhaps"}, "ADMINCENTER_DEV"},
 		{[]string{"--api-rate", "0"}, "ADMINCENTER_API_RATE"},
 		{[]string{"--api-rate", "lots"}, "ADMINCENTER_API_RATE"},
+		{[]string{"--database", "mysql://u:p@h/db"}, "ADMINCENTER_DATABASE"},
+		{[]string{"--database", "admincenter.db"}, "ADMINCENTER_DATABASE"},
+		{[]string{"--database", "postgres://u:p@h"}, "ADMINCENTER_DATABASE"},
 	}
 	for _, tc := range tests {
 		_, _, err := Load("x", tc.args, func(string) string { return "" })
@@ -59,5 +62,28 @@ func TestBaseURLOfEveryInterfaceNamesLocalhost(t *testing.T) {
 		if c.BaseURL != want {
 			t.Errorf("--addr %s: BaseURL = %q, want %q", addr, c.BaseURL, want)
 		}
+	}
+}
+
+func TestDatabaseURLIsKeptAndItsPasswordNeverShown(t *testing.T) {
+	for _, raw := range []string{"postgres://admin:s3cret@db:5432/ac?sslmode=disable", "postgresql://admin:s3cret@db/ac"} {
+		c, _, err := Load("x", []string{"--database", raw}, func(string) string { return "" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Database != raw {
+			t.Errorf("Database = %q, want %q", c.Database, raw)
+		}
+		if l := c.DatabaseLabel(); strings.Contains(l, "s3cret") || !strings.Contains(l, "admin") {
+			t.Errorf("DatabaseLabel = %q: want the user without the password", l)
+		}
+	}
+	_, _, err := Load("x", []string{"--database", "postgres://admin:s3cret@db"}, func(string) string { return "" })
+	if err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("error %v: want one that does not show the password", err)
+	}
+	c, _, err := Load("x", nil, func(string) string { return "" })
+	if err != nil || c.Database != "" {
+		t.Errorf("default Database = %q, %v; want the SQLite file", c.Database, err)
 	}
 }

@@ -85,7 +85,7 @@ func (s *Store) listLockedOut(ctx context.Context, a *domain.Account) ([]domain.
 				SELECT user_sid FROM account_roles WHERE account_sid = ?1
 				UNION ALL SELECT sid FROM (SELECT sid FROM users INDEXED BY users_admins_without_2fa WHERE ?2 <> '' AND org_sid = ?2
 					AND org_role IN ('owner', 'administrator') AND status = 'active' AND totp_enabled_at IS NULL
-					ORDER BY email LIMIT ?3))
+					ORDER BY email LIMIT ?3) AS admins)
 			AND u.status = 'active' AND u.totp_enabled_at IS NULL
 			ORDER BY u.email LIMIT ?3`, a.SID, a.OrgSID, domain.MaxLockedOut+1)
 		if err != nil {

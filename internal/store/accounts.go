@@ -368,11 +368,13 @@ func (s *Store) planAccountSearch(ctx context.Context, tx *sql.Tx, q string) (ac
 	}
 	rare := false
 	match := `"` + strings.ReplaceAll(q, `"`, `""`) + `"`
-	if utf8.RuneCountInString(q) >= 3 {
+	// PostgreSQL plans the search itself: the fragment's LIKE (ILIKE there) is answered by a
+	// trigram index of names or by the list index, whichever its statistics favour.
+	if utf8.RuneCountInString(q) >= 3 && !s.pg {
 		var known bool
 		if rare, known = s.plans.rare(q, time.Now()); !known {
 			var n int
-			if err := s.queryRowRead(ctx, tx, `SELECT count(*) FROM (SELECT 1 FROM accounts_fts WHERE accounts_fts MATCH ? LIMIT ?)`, match, rareMatches).Scan(&n); err != nil {
+			if err := s.queryRowRead(ctx, tx, `SELECT count(*) FROM (SELECT 1 FROM accounts_fts WHERE accounts_fts MATCH ? LIMIT ?) AS matches`, match, rareMatches).Scan(&n); err != nil {
 				return p, err
 			}
 			rare = n < rareMatches
@@ -533,7 +535,8 @@ func (s *Store) ListMyAccounts(ctx context.Context, f MyAccountFilter) (*MyAccou
 	} else if q != "" {
 		where, args = append(where, `r.account_name LIKE ? ESCAPE '\'`), append(args, "%"+likeEscape(q)+"%")
 	}
-	order, backwards := "r.account_name, r.account_sid", false
+	// COLLATE NOCASE is the column's own on SQLite; PostgreSQL's column has none (0001_baseline).
+	order, backwards := "r.account_name COLLATE NOCASE, r.account_sid", false
 	if f.Cursor != "" {
 		c, err := domain.ParseCursor(f.Cursor, 2)
 		if err != nil {
@@ -543,16 +546,16 @@ func (s *Store) ListMyAccounts(ctx context.Context, f MyAccountFilter) (*MyAccou
 			return nil, domain.ErrBadCursor
 		}
 		if backwards = c.Before; backwards {
-			where, order = append(where, "(r.account_name, r.account_sid) < (?, ?)"), "r.account_name DESC, r.account_sid DESC"
+			where, order = append(where, "(r.account_name COLLATE NOCASE, r.account_sid) < (?, ?)"), "r.account_name COLLATE NOCASE DESC, r.account_sid DESC"
 		} else {
-			where = append(where, "(r.account_name, r.account_sid) > (?, ?)")
+			where = append(where, "(r.account_name COLLATE NOCASE, r.account_sid) > (?, ?)")
 		}
 		args = append(args, c.Key[0], c.Key[1])
 	}
 	args = append(args, f.Limit+1)
 	var list []MyAccount
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := s.queryRead(ctx, tx, `SELECT r.account_sid, r.account_name, a.status, group_concat(r.role)
+		rows, err := s.queryRead(ctx, tx, `SELECT r.account_sid, r.account_name, max(a.status), group_concat(r.role)
 			FROM account_roles r INDEXED BY account_roles_user_name JOIN accounts a ON a.sid = r.account_sid
 			WHERE `+strings.Join(where, " AND ")+` GROUP BY r.account_name, r.account_sid ORDER BY `+order+` LIMIT ?`, args...)
 		if err != nil {

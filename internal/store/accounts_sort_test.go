@@ -115,6 +115,7 @@ func first(t *testing.T, s *Store, org, sort string) []*domain.Account {
 // TestAccountsByNameReadTheNameIndex: a page sorted by name reads the name index in order, with
 // no sort step, whichever way it goes.
 func TestAccountsByNameReadTheNameIndex(t *testing.T) {
+	sqliteOnly(t)
 	s := openTest(t)
 	for _, sort := range []string{domain.SortName, domain.SortNameDesc} {
 		for _, cur := range []*accountCursor{nil, {name: "m", sid: "AC" + strings.Repeat("0", 32)}, {before: true, name: "m", sid: "AC" + strings.Repeat("0", 32)}} {

@@ -9,6 +9,7 @@ import (
 
 	"admincenter/internal/auth"
 	"admincenter/internal/domain"
+	"admincenter/internal/store/pgtest"
 )
 
 // The list benchmarks run against one organization of 100,000 accounts and 20,000 users,
@@ -23,6 +24,7 @@ var (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	pgtest.Stop()
 	if benchStore != nil {
 		benchStore.Close()
 	}

@@ -63,13 +63,10 @@ func (s *Store) insertInvitationTx(tx *sql.Tx, a *accountForPeople, inviter *dom
 	inv := &domain.Invitation{OrgSID: a.OrgSID, OrgName: a.OrgName, AccountSID: a.SID, AccountName: a.Name, Email: email, Roles: roles,
 		InvitedBySID: inviter.SID, InvitedByName: inviter.Name, InvitedByEmail: inviter.Email, State: domain.InvitePending,
 		SentAt: now, ExpiresAt: now.Add(domain.InvitationTTL)}
-	res, err := tx.Exec(`INSERT INTO invitations (org_sid, account_sid, email, roles, token_hash, invited_by, state, sent_at, expires_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
-		nullString(a.OrgSID), a.SID, email, strings.Join(roles, ","), auth.HashToken(token), inviter.SID, ms(now), ms(inv.ExpiresAt), ms(now))
+	err := tx.QueryRow(`INSERT INTO invitations (org_sid, account_sid, email, roles, token_hash, invited_by, state, sent_at, expires_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id`,
+		nullString(a.OrgSID), a.SID, email, strings.Join(roles, ","), auth.HashToken(token), inviter.SID, ms(now), ms(inv.ExpiresAt), ms(now)).Scan(&inv.ID)
 	if err != nil {
-		return nil, err
-	}
-	if inv.ID, err = res.LastInsertId(); err != nil {
 		return nil, err
 	}
 	if err := tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM users WHERE email = ?)`, email).Scan(&inv.InviteeExists); err != nil {

@@ -57,7 +57,7 @@ func (s *Store) Setup(ctx context.Context, in domain.SetupInput, passwordHash, i
 // IsSetUp reports whether an organization exists.
 func (s *Store) IsSetUp(ctx context.Context) (bool, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM organizations LIMIT 1)`).Scan(&n)
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM organizations LIMIT 1) AS one`).Scan(&n)
 	return n > 0, err
 }
 

@@ -68,7 +68,7 @@ func (s *Store) CountOrgUsers(ctx context.Context, f OrgUserFilter) (n int, capp
 		return 0, false, err
 	}
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		return s.queryRowRead(ctx, tx, `SELECT count(*) FROM (SELECT 1 FROM users u WHERE `+strings.Join(where, " AND ")+` LIMIT ?)`,
+		return s.queryRowRead(ctx, tx, `SELECT count(*) FROM (SELECT 1 FROM users u WHERE `+strings.Join(where, " AND ")+` LIMIT ?) AS matches`,
 			append(args, CountCap+1)...).Scan(&n)
 	})
 	if n > CountCap {

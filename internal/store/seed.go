@@ -64,8 +64,10 @@ func (s *Store) Seed(ctx context.Context, in SeedInput) (*SeedResult, error) {
 		res.OrgSID = org.sid
 		// A bulk write of this size outgrows the normal page cache and would spill to the WAL
 		// mid-transaction; this one transaction gets a large cache (put back below).
-		if _, err := tx.Exec(`PRAGMA cache_size = -524288`); err != nil {
-			return err
+		if !s.pg {
+			if _, err := tx.Exec(`PRAGMA cache_size = -524288`); err != nil {
+				return err
+			}
 		}
 		sd, err := newSeeder(tx, org, r, ms(s.Now()), res)
 		if err != nil {
@@ -82,8 +84,10 @@ func (s *Store) Seed(ctx context.Context, in SeedInput) (*SeedResult, error) {
 			Action: "organization.seed", TargetType: "organization", TargetSID: org.sid,
 			After: map[string]int{"accounts": res.Accounts, "users": in.Users}})
 	})
-	if _, rerr := s.w.ExecContext(ctx, `PRAGMA cache_size = -16000`); err == nil {
-		err = rerr
+	if !s.pg {
+		if _, rerr := s.w.ExecContext(ctx, `PRAGMA cache_size = -16000`); err == nil {
+			err = rerr
+		}
 	}
 	if err != nil {
 		return nil, err

@@ -20,10 +20,12 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-// Store is the SQLite-backed store: one writer connection and a pool of readers.
+// Store is the store: on SQLite one writer connection and a pool of readers of the file; on
+// PostgreSQL (postgres.go) two pools of one database, for writes and for reads.
 type Store struct {
 	w      *sql.DB
 	r      *sql.DB
+	pg     bool // PostgreSQL: statements are rewritten at the driver (dialect.go)
 	Now    func() time.Time // the clock; tests replace it
 	sealer Sealer           // seals link tokens in the outbox and TOTP secrets (Options.Sealer)
 	stmts  sync.Map         // prepared hot read queries (stmtcache.go)
@@ -43,8 +45,12 @@ type Options struct {
 	NoReadCache bool
 }
 
-// Open opens (creating if needed) the database file at path and applies migrations.
+// Open opens the database and applies migrations: path is a postgres:// URL (postgres.go) or
+// the SQLite file, created if needed.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if IsPostgresURL(path) {
+		return openPostgres(ctx, path, opts)
+	}
 	w, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		return nil, err
@@ -104,7 +110,9 @@ func dsn(path string, writer bool) string {
 // Close checkpoints the WAL and closes the database.
 func (s *Store) Close() error {
 	s.closeStmts()
-	_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	if !s.pg {
+		_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	}
 	err1 := s.r.Close()
 	err2 := s.w.Close()
 	return errors.Join(err1, err2)
@@ -161,6 +169,11 @@ func (s *Store) writeRetiring(ctx context.Context, retire func(), fn func(*sql.T
 		return err
 	}
 	defer tx.Rollback() // also when fn panics: the one writer connection must come back; a no-op after Commit
+	if s.pg {
+		if err := lockWrites(ctx, tx); err != nil {
+			return err
+		}
+	}
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -183,7 +196,11 @@ func (s *Store) execUncached(ctx context.Context, query string, args ...any) (sq
 // read runs fn in one read-only transaction on the reader pool, so that a page
 // sees one consistent snapshot.
 func (s *Store) read(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.pg {
+		opts.Isolation = sql.LevelRepeatableRead // one snapshot for the whole read, as on SQLite
+	}
+	tx, err := s.r.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -220,6 +237,9 @@ func notFound(what string) error { return domain.Errorf(domain.ENotFound, "%s wa
 // It runs on a reader connection, so writers carry on meanwhile; VACUUM INTO writes only the new file,
 // but the reader pool is query_only, so the pragma is lifted on this one connection for the copy.
 func (s *Store) Backup(ctx context.Context, path string) error {
+	if s.pg {
+		return errBackupPostgres
+	}
 	conn, err := s.r.Conn(ctx)
 	if err != nil {
 		return err

@@ -13,8 +13,17 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"admincenter/internal/domain"
+	"admincenter/internal/store/pgtest"
 	"admincenter/internal/store/storetest"
 )
+
+// sqliteOnly skips a test of how the store uses SQLite when the tests run on PostgreSQL.
+func sqliteOnly(t testing.TB) {
+	t.Helper()
+	if pgtest.UsePostgres() {
+		t.Skip("about SQLite")
+	}
+}
 
 const testPassword = storetest.Password
 
@@ -28,9 +37,21 @@ func testHash(t testing.TB) string {
 	return h
 }
 
+// openTest opens a fresh store: an SQLite file, or with TEST_DATABASE=postgres a new database on
+// the test binary's PostgreSQL cluster (internal/store/pgtest), so that every test runs on each
+// engine (make test runs the package twice).
 func openTest(t testing.TB) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "admincenter.db"), Options{})
+	return openTestWith(t, Options{})
+}
+
+func openTestWith(t testing.TB, opts Options) *Store {
+	t.Helper()
+	where := filepath.Join(t.TempDir(), "admincenter.db")
+	if pgtest.UsePostgres() {
+		where = pgtest.NewDatabase(t)
+	}
+	s, err := Open(context.Background(), where, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,6 +70,7 @@ func newOrg(t testing.TB, s *Store, name, dom string) (*domain.Organization, *do
 }
 
 func TestOpenUsesWALAndForeignKeys(t *testing.T) {
+	sqliteOnly(t)
 	s := openTest(t)
 	var mode string
 	var fk, sync int
@@ -225,6 +247,7 @@ func listPending(ctx context.Context, s *Store, orgSID string) ([]*domain.Accoun
 // TestConnectionSettings: readers keep small page caches and no memory map (store.go says why);
 // the writer a larger cache.
 func TestConnectionSettings(t *testing.T) {
+	sqliteOnly(t)
 	s := openTest(t)
 	for _, c := range []struct {
 		name      string
@@ -259,6 +282,7 @@ func TestConnectionSettings(t *testing.T) {
 // TestCachedPagesUseTheBlock: pages read by a connection sit in the block given to SQLite at
 // start (sqliteconfig.go), not in memory allocated page by page.
 func TestCachedPagesUseTheBlock(t *testing.T) {
+	sqliteOnly(t)
 	s := openTest(t)
 	if _, err := s.ListAuditEvents(context.Background(), AuditFilter{OrgSID: "OR00000000000000000000000000000000"}); err != nil {
 		t.Fatal(err)

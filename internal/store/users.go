@@ -67,7 +67,7 @@ func (s *Store) FindUserBySID(ctx context.Context, sid string) (*domain.User, er
 }
 
 func isUniqueViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+	return err != nil && (strings.Contains(err.Error(), "UNIQUE constraint failed") || pgUniqueViolation(err))
 }
 
 // UpdateProfile saves the user's own name, language and time zone (checked by the caller with
