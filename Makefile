@@ -11,8 +11,11 @@ help: ## list the targets
 run: generate ## serve in development mode (ADMINCENTER_ADDR, default 127.0.0.1:8080; data in ./data)
 	$(GO) run ./cmd/admincenter serve --dev $(if $(ADDR),--addr $(ADDR)) $(if $(DATA),--data $(DATA))
 
-test: node_modules/.installed ## run every test (needs Debian's chromium and npm for the browser journeys)
+# The store's tests run twice: on SQLite, then on PostgreSQL (a throwaway cluster of Debian's
+# postgresql; without it those skip, unless REQUIRE_POSTGRES=1).
+test: node_modules/.installed ## run every test (needs Debian's chromium, npm and postgresql)
 	$(GO) test -race -count=1 ./...
+	TEST_DATABASE=postgres $(GO) test -race -count=1 ./internal/store/
 
 # axe-core, pinned in package-lock.json, checks every main page for accessibility in the journeys.
 node_modules/.installed: package.json package-lock.json

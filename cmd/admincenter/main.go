@@ -12,7 +12,9 @@ import (
 	"maps"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
@@ -99,10 +101,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return fmt.Errorf("unknown command %q (want serve, setup, seed, backup or version)", cmd)
 }
 
-// openStore opens the database in the data folder.
+// openStore opens the database: the PostgreSQL database of --database, or the SQLite file in
+// the data folder.
 func openStore(ctx context.Context, cfg *config.Config, opts store.Options) (*store.Store, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("--data (ADMINCENTER_DATA): %w", err)
+	}
+	if cfg.Database != "" {
+		st, err := store.Open(ctx, cfg.Database, opts)
+		if err != nil {
+			return nil, fmt.Errorf("--database (ADMINCENTER_DATABASE): %w", err)
+		}
+		return st, nil
 	}
 	return store.Open(ctx, filepath.Join(cfg.DataDir, "admincenter.db"), opts)
 }
@@ -161,7 +171,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if ok, err := st.IsSetUp(ctx); err == nil && !ok {
 		open = base + "/setup"
 	}
-	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("open", open), slog.Bool("dev", cfg.Dev))
+	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("open", open), slog.Bool("dev", cfg.Dev),
+		slog.String("database", cfg.DatabaseLabel()))
 	select {
 	case err := <-errc:
 		return err
@@ -275,6 +286,9 @@ func backup(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if cfg.Database != "" {
+		return pgDump(ctx, cfg.Database, *out, stdout)
+	}
 	st, err := openStore(ctx, cfg, store.Options{})
 	if err != nil {
 		return err
@@ -354,4 +368,31 @@ func tuneMemory() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(80 << 20)
 	}
+}
+
+// pgDump backs up a PostgreSQL database with PostgreSQL's own pg_dump (custom format, for
+// pg_restore), which must be installed and at least as new as the server. The password goes to
+// pg_dump in its environment, not on its command line.
+func pgDump(ctx context.Context, database, out string, stdout io.Writer) error {
+	bin, err := exec.LookPath("pg_dump")
+	if err != nil {
+		return errors.New("the database is PostgreSQL (--database): back it up with PostgreSQL's pg_dump, which is not installed here " +
+			"(Debian: apt-get install postgresql-client), e.g. pg_dump --format=custom --file=admincenter.dump \"$ADMINCENTER_DATABASE\"")
+	}
+	u, err := url.Parse(database)
+	if err != nil {
+		return errors.New("--database (ADMINCENTER_DATABASE): not a URL")
+	}
+	env := os.Environ()
+	if pw, ok := u.User.Password(); ok {
+		env = append(env, "PGPASSWORD="+pw)
+		u.User = url.User(u.User.Username())
+	}
+	cmd := exec.CommandContext(ctx, bin, "--format=custom", "--file="+out, "--dbname="+u.String())
+	cmd.Env = env
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("pg_dump: %v: %s", err, strings.TrimSpace(string(msg)))
+	}
+	fmt.Fprintf(stdout, "backup written to %s by pg_dump (restore it with pg_restore)\n", out)
+	return nil
 }

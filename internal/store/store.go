@@ -25,7 +25,7 @@ import (
 type Store struct {
 	w      *sql.DB
 	r      *sql.DB
-	pg     bool // PostgreSQL: statements are rewritten at the driver (dialect.go)
+	pg     bool             // PostgreSQL: statements are rewritten at the driver (dialect.go)
 	Now    func() time.Time // the clock; tests replace it
 	sealer Sealer           // seals link tokens in the outbox and TOTP secrets (Options.Sealer)
 	stmts  sync.Map         // prepared hot read queries (stmtcache.go)
