@@ -69,7 +69,7 @@ func (s *Store) Seed(ctx context.Context, in SeedInput) (*SeedResult, error) {
 				return err
 			}
 		}
-		sd, err := newSeeder(tx, org, r, ms(s.Now()), res)
+		sd, err := newSeeder(tx, org, r, ms(s.Now()), res, s.pg)
 		if err != nil {
 			return err
 		}
@@ -78,6 +78,9 @@ func (s *Store) Seed(ctx context.Context, in SeedInput) (*SeedResult, error) {
 			return err
 		}
 		if err := sd.accounts(in.Accounts); err != nil {
+			return err
+		}
+		if err := sd.flush(); err != nil {
 			return err
 		}
 		return s.audit(tx, auditEntry{OrgSID: org.sid, Actor: domain.Actor{Type: "system", Label: "admincenter seed"},
@@ -127,15 +130,24 @@ type seeder struct {
 	batch int64 // makes seeded emails unique across runs
 	res   *SeedResult
 
-	insUser, insAcc, insRole, insAudit, insReq *sql.Stmt
+	insUser, insAcc, insRole, insAudit, insReq seedInsert
+	stmts                                      []*sql.Stmt // SQLite's prepared inserts, closed at the end
+	batches                                    []*seedBatch
 
 	managed, external []seedPerson
 }
 
-func newSeeder(tx *sql.Tx, org seedOrg, r *rand.Rand, nowMS int64, res *SeedResult) (*seeder, error) {
+// seedInsert writes one row of one table.
+type seedInsert func(args ...any) error
+
+// newSeeder prepares the inserts: on SQLite one prepared statement a table, a row at a time (a
+// call costs no round trip); on PostgreSQL rows are gathered and sent a thousand at a time in one
+// INSERT of many rows, as each statement is a round trip to the server.
+func newSeeder(tx *sql.Tx, org seedOrg, r *rand.Rand, nowMS int64, res *SeedResult, batched bool) (*seeder, error) {
 	sd := &seeder{org: org, r: r, nowMS: nowMS, batch: nowMS, res: res}
+	// In the order of their references: a batch is sent after those of the tables it refers to.
 	for _, p := range []struct {
-		stmt  **sql.Stmt
+		stmt  *seedInsert
 		query string
 	}{
 		{&sd.insUser, `INSERT INTO users (sid, email, name, password_hash, status, org_sid, org_role, last_login_at, created_at, updated_at)
@@ -149,22 +161,65 @@ func newSeeder(tx *sql.Tx, org seedOrg, r *rand.Rand, nowMS int64, res *SeedResu
 		{&sd.insReq, `INSERT INTO account_requests (org_sid, account_sid, kind, token_hash, requested_by, state, sent_at, expires_at, created_at)
 			VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)`},
 	} {
+		if batched {
+			b := &seedBatch{tx: tx, head: p.query[:strings.Index(p.query, "VALUES")], row: p.query[strings.Index(p.query, "VALUES")+len("VALUES"):]}
+			if i := strings.Index(b.row, ")"); i >= 0 {
+				b.tail = b.row[i+1:] // ON CONFLICT and the like, after the row
+				b.row = strings.TrimSpace(b.row[:i+1])
+			}
+			sd.batches = append(sd.batches, b)
+			*p.stmt = func(args ...any) error { return b.add(sd, args) }
+			continue
+		}
 		stmt, err := tx.Prepare(p.query)
 		if err != nil {
 			sd.close()
 			return nil, err
 		}
-		*p.stmt = stmt
+		sd.stmts = append(sd.stmts, stmt)
+		*p.stmt = func(args ...any) error { _, err := stmt.Exec(args...); return err }
 	}
 	return sd, nil
 }
 
 func (sd *seeder) close() {
-	for _, st := range []*sql.Stmt{sd.insUser, sd.insAcc, sd.insRole, sd.insAudit, sd.insReq} {
-		if st != nil {
-			st.Close()
-		}
+	for _, st := range sd.stmts {
+		st.Close()
 	}
+}
+
+// seedBatch gathers the rows of one table for one INSERT of many rows.
+type seedBatch struct {
+	tx              *sql.Tx
+	head, row, tail string // "INSERT INTO t (…) ", "(?, ?, 'x')", " ON CONFLICT …"
+	rows            int
+	args            []any
+}
+
+const seedBatchRows = 1000
+
+func (b *seedBatch) add(sd *seeder, args []any) error {
+	b.rows++
+	b.args = append(b.args, args...)
+	if b.rows >= seedBatchRows {
+		return sd.flush()
+	}
+	return nil
+}
+
+// flush sends every table's gathered rows, in the order of their references.
+func (sd *seeder) flush() error {
+	for _, b := range sd.batches {
+		if b.rows == 0 {
+			continue
+		}
+		q := b.head + "VALUES " + strings.TrimSuffix(strings.Repeat(b.row+", ", b.rows), ", ") + b.tail
+		if _, err := b.tx.Exec(q, b.args...); err != nil {
+			return err
+		}
+		b.rows, b.args = 0, b.args[:0]
+	}
+	return nil
 }
 
 // users writes n users: one in twenty external (outside the organization), the rest managed,
@@ -198,7 +253,7 @@ func (sd *seeder) users(n int, passwordHash string) error {
 		if r.IntN(4) != 0 {
 			lastLogin = sql.NullInt64{Int64: sd.nowMS - r.Int64N(seedYearMS/4), Valid: true}
 		}
-		if _, err := sd.insUser.Exec(p.sid, p.email, first+" "+last, passwordHash, status, org, role, lastLogin, created, created); err != nil {
+		if err := sd.insUser(p.sid, p.email, first+" "+last, passwordHash, status, org, role, lastLogin, created, created); err != nil {
 			return fmt.Errorf("seed user: %w", err)
 		}
 	}
@@ -280,28 +335,28 @@ var seedRoles = []string{domain.RoleAdministrator, domain.RoleDeveloper, domain.
 // in the audit log when it is the organization's, and its pending request if it has one.
 func (sd *seeder) writeAccount(a seedAccount) error {
 	r := sd.r
-	if _, err := sd.insAcc.Exec(a.sid, a.name, a.typ, a.status, a.owner.sid, a.org, a.relation, a.region, a.pkcv, a.before, a.closes,
+	if err := sd.insAcc(a.sid, a.name, a.typ, a.status, a.owner.sid, a.org, a.relation, a.region, a.pkcv, a.before, a.closes,
 		a.created, a.created); err != nil {
 		return fmt.Errorf("seed account: %w", err)
 	}
-	if _, err := sd.insRole.Exec(domain.NewSID(domain.PrefixRoleAssignment), a.sid, a.owner.sid, domain.RoleOwner, a.created, a.name); err != nil {
+	if err := sd.insRole(domain.NewSID(domain.PrefixRoleAssignment), a.sid, a.owner.sid, domain.RoleOwner, a.created, a.name); err != nil {
 		return err
 	}
 	for k := r.IntN(3); k > 0; k-- {
 		u := sd.managed[r.IntN(len(sd.managed))]
-		if _, err := sd.insRole.Exec(domain.NewSID(domain.PrefixRoleAssignment), a.sid, u.sid, seedRoles[r.IntN(len(seedRoles))], a.created, a.name); err != nil {
+		if err := sd.insRole(domain.NewSID(domain.PrefixRoleAssignment), a.sid, u.sid, seedRoles[r.IntN(len(seedRoles))], a.created, a.name); err != nil {
 			return err
 		}
 	}
 	if a.org.Valid {
-		if _, err := sd.insAudit.Exec(sd.org.sid, sd.org.ownerSID, sd.org.ownerEmail, "account.create", a.sid, a.sid,
+		if err := sd.insAudit(sd.org.sid, sd.org.ownerSID, sd.org.ownerEmail, "account.create", a.sid, a.sid,
 			fmt.Sprintf(`{"friendly_name":%q,"type":%q}`, a.name, a.typ), a.created); err != nil {
 			return err
 		}
 	}
 	if a.request != "" {
 		sent := sd.nowMS - r.Int64N(10*24*3600*1000)
-		if _, err := sd.insReq.Exec(sd.org.sid, a.sid, a.request, auth.HashToken(auth.NewToken()), sd.org.ownerSID, sent, sent+7*24*3600*1000, sent); err != nil {
+		if err := sd.insReq(sd.org.sid, a.sid, a.request, auth.HashToken(auth.NewToken()), sd.org.ownerSID, sent, sent+7*24*3600*1000, sent); err != nil {
 			return err
 		}
 		sd.res.Requests++
