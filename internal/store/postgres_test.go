@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"path"
 	"strings"
 	"sync"
 	"testing"
@@ -103,5 +104,21 @@ func TestPostgresBackupSaysToUsePgDump(t *testing.T) {
 	err := s.Backup(context.Background(), t.TempDir()+"/x.db")
 	if err == nil || !strings.Contains(err.Error(), "pg_dump") {
 		t.Errorf("err = %v, want it to point to pg_dump", err)
+	}
+}
+
+// Every SQLite migration after those the PostgreSQL baseline holds has a PostgreSQL twin of the
+// same file name, so that both engines have the same schema.
+func TestEverySQLiteMigrationHasAPostgresTwin(t *testing.T) {
+	const baselineUpTo = "0014b_authz_denials.sql" // the last SQLite migration 0001_baseline.sql holds
+	sqlite, _ := fs.Glob(db.Migrations, "migrations/*.sql")
+	for _, f := range sqlite {
+		name := path.Base(f)
+		if name <= baselineUpTo {
+			continue
+		}
+		if _, err := fs.Stat(db.Migrations, "migrations/postgres/"+name); err != nil {
+			t.Errorf("db/migrations/%s has no PostgreSQL twin db/migrations/postgres/%s", name, name)
+		}
 	}
 }
