@@ -1,6 +1,6 @@
 -- 0015 (PostgreSQL twin): SAML single sign-on: the organization's IdP settings, the verified
--- domains they cover, the users exempted from enforcement, and every AuthnRequest this server
--- sent (each consumed once by the response that answers it, whichever instance receives it).
+-- domains they cover, the users exempted from enforcement, every AuthnRequest sent (each consumed
+-- once, whichever instance receives its response), and how each session was signed in.
 CREATE TABLE sso_settings (
   org_sid       text PRIMARY KEY REFERENCES organizations(sid) ON DELETE CASCADE,
   idp_metadata  text NOT NULL,
@@ -33,5 +33,4 @@ CREATE TABLE sso_requests (
 );
 CREATE INDEX sso_requests_expiry ON sso_requests(expires_at);
 
--- How a session was signed in: password, sso, or sso_mfa.
 ALTER TABLE sessions ADD COLUMN method text NOT NULL DEFAULT 'password';
