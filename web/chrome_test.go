@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"admincenter/internal/store/pgtest"
 )
 
 // browser is the one headless Chromium of a test run: starting one costs about a second, so the
@@ -26,6 +28,7 @@ var shared struct {
 // TestMain closes the shared browser after the tests.
 func TestMain(m *testing.M) {
 	code := m.Run()
+	pgtest.Stop()
 	if shared.cancel != nil {
 		shared.cancel()
 		os.RemoveAll(shared.dataDir)

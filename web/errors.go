@@ -10,6 +10,7 @@ import (
 	"admincenter/internal/api"
 	"admincenter/internal/domain"
 	"admincenter/internal/i18n"
+	"admincenter/internal/store"
 	"admincenter/views"
 )
 
@@ -30,6 +31,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 	status, heading, msg := http.StatusInternalServerError, loc.T("error.internal.heading"), sayError(c, err)
 	var he *echo.HTTPError
 	switch {
+	case store.Unavailable(err):
+		// The database went away (a restart, a lost connection): nothing was half done, the
+		// session is kept, and the same request works once it is back.
+		status, heading, msg = http.StatusServiceUnavailable, loc.T("error.unavailable.heading"), loc.T("error.unavailable.message")
+		c.Response().Header().Set("Retry-After", "5")
 	case errors.As(err, &he):
 		status = he.Code
 		switch status {
@@ -58,7 +64,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 			status, heading = http.StatusUnprocessableEntity, loc.T("error.invalid.heading")
 		}
 	}
-	if status >= 500 {
+	if status == http.StatusServiceUnavailable {
+		s.log.Warn("database unavailable", slog.String("route", c.Path()), slog.Any("error", err))
+	} else if status >= 500 {
 		s.log.Error("request failed", slog.String("route", c.Path()), slog.Any("error", err),
 			slog.String("request_id", c.Response().Header().Get("X-Request-Id")))
 		heading, msg = loc.T("error.internal.heading"), loc.T("error.internal.message")

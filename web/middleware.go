@@ -371,3 +371,17 @@ func (s *Server) redirectToLogin(c echo.Context) error {
 }
 
 func clientIP(c echo.Context) string { return c.RealIP() }
+
+// syncReadCache makes a change committed through another instance sharing the PostgreSQL
+// database show on this request: it retires the cached reads when the database's change
+// generation moved (store.SyncReadCache; nothing on SQLite). Static files skip it.
+func (s *Server) syncReadCache(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !strings.HasPrefix(c.Request().URL.Path, "/static/") {
+			if err := s.store.SyncReadCache(c.Request().Context()); err != nil {
+				return err
+			}
+		}
+		return next(c)
+	}
+}

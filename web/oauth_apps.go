@@ -88,6 +88,7 @@ func (s *Server) handleAPIGuide(c echo.Context) error {
 			{Code: api.CodeTooLarge, Status: 413, Meaning: "The request body is larger than 1 MiB."},
 			{Code: api.CodeTooMany, Status: 429, Meaning: "Too many requests: wait for the seconds in Retry-After."},
 			{Code: api.CodeInternal, Status: 500, Meaning: "Something went wrong on our side; retry later."},
+			{Code: api.CodeUnavailable, Status: 503, Meaning: "The database cannot be reached just now; retry after the seconds in Retry-After."},
 			{Code: api.CodeScopeNotInOrg, Status: 400, Meaning: "The role assignment's scope is not a managed account of the organization."},
 		}}
 	return s.render(c, http.StatusOK, views.APIGuidePage(s.page(c, "API guide · OAuth apps", "oauth"), v))

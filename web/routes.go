@@ -140,7 +140,7 @@ func (s *Server) registerRoutes() {
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
 		Skipper: func(c echo.Context) bool { return api.Owns(c.Request().URL.Path) }}))
 	// 1 MiB = 1,048,576 bytes ("1M" would be 1,000,000), as the API's message says.
-	e.Use(headRestored, s.requestLog, middleware.Recover(), s.warnForwardedFor, s.securityHeaders, middleware.BodyLimit("1MiB"))
+	e.Use(headRestored, s.requestLog, middleware.Recover(), s.warnForwardedFor, s.securityHeaders, middleware.BodyLimit("1MiB"), s.syncReadCache)
 	e.Group("/static", s.staticCache).StaticFS("/", staticFS())
 	// The Organizations API authenticates with bearer tokens, not the console's session and CSRF.
 	s.api = api.Register(e, s.store, s.keys, api.Options{BaseURL: s.cfg.BaseURL, Log: s.log, RatePerSecond: s.cfg.APIRate})

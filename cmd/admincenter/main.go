@@ -145,6 +145,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := st.CheckKeys(ctx, store.KeysFingerprint(keys.Session, keys.Encrypt, keys.Signing)); err != nil {
+		st.Close()
+		return err
+	}
 	defer st.Close() // last: after the requests and the workers, checkpoints the WAL
 	srv := web.New(cfg, st, keys, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -207,7 +211,11 @@ func setup(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer
 		return err
 	}
 	defer st.Close()
-	if _, err := auth.LoadOrCreateKeys(cfg.DataDir); err != nil {
+	keys, err := auth.LoadOrCreateKeys(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	if err := st.CheckKeys(ctx, store.KeysFingerprint(keys.Session, keys.Encrypt, keys.Signing)); err != nil {
 		return err
 	}
 	o, u, err := setUp(ctx, st, domain.SetupInput{OrgName: *org, Domain: *domainName, Name: *name, Email: *email, Password: password})

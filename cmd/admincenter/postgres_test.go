@@ -77,3 +77,19 @@ func TestServeRefusesAnUnreachableDatabase(t *testing.T) {
 		t.Errorf("err = %v (output %q), want a clear error naming the setting, without the password", err, out.String())
 	}
 }
+
+// An instance whose keys differ from those the database was set up with refuses to start.
+func TestServeRefusesOtherKeys(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	t.Setenv("ADMINCENTER_SETUP_PASSWORD", "correct horse battery staple")
+	var out bytes.Buffer
+	ctx := context.Background()
+	if err := run(ctx, []string{"setup", "--data", t.TempDir(), "--database", url, "--org", "Example", "--domain", "example.com",
+		"--name", "Olive", "--email", "olive@example.com"}, strings.NewReader(""), &out, &out); err != nil {
+		t.Fatalf("setup: %v\n%s", err, out.String())
+	}
+	err := run(ctx, []string{"serve", "--data", t.TempDir(), "--database", url, "--addr", "127.0.0.1:0"}, strings.NewReader(""), &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "keys") || !strings.Contains(err.Error(), "copy") {
+		t.Errorf("serve with other keys: %v, want a refusal saying to copy the keys", err)
+	}
+}

@@ -148,6 +148,7 @@ const (
 	CodeTooLarge       = 20413
 	CodeTooMany        = 20429
 	CodeInternal       = 20500
+	CodeUnavailable    = 20503
 	CodeScopeNotInOrg  = 25200
 	scimErrorSchema    = "urn:ietf:params:scim:api:messages:2.0:Error"
 	scimUserSchema     = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -166,6 +167,9 @@ const (
 
 // toError maps any error to the API's error.
 func toError(err error) *Error {
+	if store.Unavailable(err) {
+		return apiErrorf(503, CodeUnavailable, "The service cannot reach its database just now; retry in a few seconds.")
+	}
 	var ae *Error
 	if errors.As(err, &ae) {
 		return ae
@@ -245,6 +249,9 @@ func (a *API) HandleError(err error, c echo.Context) {
 	}
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")
+	if e.Status == http.StatusServiceUnavailable {
+		h.Set("Retry-After", "5")
+	}
 	if e.Status == http.StatusUnauthorized {
 		h.Set("WWW-Authenticate", `Bearer realm="Admin Center"`)
 	}

@@ -12,6 +12,13 @@ import (
 // recheckDomainsDaily looks up again, every hour, the domains last checked over a day ago.
 func recheckDomainsDaily(ctx context.Context, st *store.Store, dns *dnscheck.Checker, log *slog.Logger) {
 	repeat(ctx, time.Hour, func() {
+		// One instance at a time re-checks (each hour's run takes the lease for most of the hour).
+		if ok, err := st.ClaimJob(ctx, "domain-recheck", 50*time.Minute); err != nil || !ok {
+			if err != nil && ctx.Err() == nil {
+				log.Error("domain re-check", slog.Any("error", err))
+			}
+			return
+		}
 		start := time.Now()
 		n, err := RecheckDomains(ctx, st, dns, 24*time.Hour)
 		if err != nil && ctx.Err() == nil {

@@ -158,3 +158,13 @@ func pgUniqueViolation(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505"
 }
+
+// skipLocked is the locking clause of a query that claims rows for one worker among several:
+// on PostgreSQL FOR UPDATE SKIP LOCKED (a row another instance is claiming is passed over, not
+// waited for); nothing on SQLite, where one writer at a time claims.
+func (s *Store) skipLocked() string {
+	if s.pg {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}

@@ -64,7 +64,7 @@ func (s *Store) ClaimMail(ctx context.Context, lease time.Duration) (*OutboxMail
 		var err error
 		m, err = s.scanOutboxBody(tx.QueryRow(`UPDATE outbox SET locked_until = ?, attempts = attempts + 1
 			WHERE id = (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?
-				AND coalesce(locked_until, 0) <= ? ORDER BY next_attempt_at, id LIMIT 1)
+				AND coalesce(locked_until, 0) <= ? ORDER BY next_attempt_at, id LIMIT 1`+s.skipLocked()+`)
 			RETURNING `+outboxColumns+`, text_body, html_body, secret`,
 			ms(now.Add(lease)), ms(now), ms(now)))
 		return err
@@ -273,7 +273,13 @@ func (s *Store) ListDevMail(ctx context.Context, limit int) ([]*OutboxMail, erro
 // server runs on a database, so at start-up every lease is a dead process's: its messages are
 // sent again at once rather than after the lease runs out. A message that the dead sender had
 // already handed to the SMTP server goes again with the same Message-ID.
+//
+// On PostgreSQL several instances share the outbox, and a lease at start-up may be a live
+// instance's: none is released, and a dead instance's messages go again when their lease runs out.
 func (s *Store) ReleaseMailLeases(ctx context.Context) (int64, error) {
+	if s.pg {
+		return 0, nil
+	}
 	var n int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.Exec(`UPDATE outbox SET locked_until = NULL WHERE state = 'pending' AND locked_until IS NOT NULL`)

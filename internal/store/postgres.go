@@ -56,7 +56,7 @@ func openPostgres(ctx context.Context, rawURL string, opts Options) (*Store, err
 	r.SetMaxOpenConns(pgReaders)
 	r.SetMaxIdleConns(pgReaders)
 	r.SetConnMaxLifetime(time.Hour)
-	s := &Store{w: w, r: r, pg: true, Now: func() time.Time { return time.Now().UTC() }, sealer: opts.Sealer}
+	s := &Store{w: w, r: r, pg: true, url: rawURL, Now: func() time.Time { return time.Now().UTC() }, sealer: opts.Sealer}
 	s.cache.off = opts.NoReadCache
 	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"admincenter/db"
@@ -26,13 +27,15 @@ type Store struct {
 	w      *sql.DB
 	r      *sql.DB
 	pg     bool             // PostgreSQL: statements are rewritten at the driver (dialect.go)
+	url    string           // PostgreSQL: the database's URL
 	Now    func() time.Time // the clock; tests replace it
 	sealer Sealer           // seals link tokens in the outbox and TOTP secrets (Options.Sealer)
 	stmts  sync.Map         // prepared hot read queries (stmtcache.go)
 	// preparing holds the queries being prepared for stmts in the background.
 	preparing sync.Map
-	plans     searchPlans // how each recent search fragment is best found (accounts.go)
-	cache     readCache   // results of the hot reads, until the next commit (readcache.go)
+	plans     searchPlans  // how each recent search fragment is best found (accounts.go)
+	cache     readCache    // results of the hot reads, until the next commit (readcache.go)
+	seenGen   atomic.Int64 // PostgreSQL: the database's change generation last seen (cluster.go)
 }
 
 // Options is what a store needs besides its file.
@@ -176,6 +179,11 @@ func (s *Store) writeRetiring(ctx context.Context, retire func(), fn func(*sql.T
 	}
 	if err := fn(tx); err != nil {
 		return err
+	}
+	if s.pg {
+		if err := s.bumpChangeGeneration(ctx, tx); err != nil {
+			return err
+		}
 	}
 	// Cached reads retire even when Commit reports an error: the change may have landed.
 	defer retire()
