@@ -102,10 +102,7 @@ func start() {
 	}
 	c.port = l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	// A test server: durability off (the cluster is thrown away), a small footprint.
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "+
-		"-c full_page_writes=off -c max_connections=300 -c shared_buffers=32MB", c.port, c.dir)
-	if c.err = run(filepath.Join(c.bin, "pg_ctl"), "-D", data, "-o", opts, "-l", filepath.Join(c.dir, "log"), "-w", "start"); c.err != nil {
+	if c.err = StartServer(); c.err != nil {
 		return
 	}
 	if c.admin, c.err = sql.Open("pgx", URL("postgres")); c.err != nil {
@@ -176,4 +173,30 @@ func Stop() {
 		_ = exec.Command(args[0], args[1:]...).Run()
 	}
 	os.RemoveAll(c.dir)
+}
+
+// pgCtl runs pg_ctl on the cluster (as the postgres user when running as root).
+func pgCtl(args ...string) error {
+	c := &cluster
+	args = append([]string{filepath.Join(c.bin, "pg_ctl"), "-D", filepath.Join(c.dir, "data")}, args...)
+	if os.Geteuid() == 0 {
+		args = append([]string{"runuser", "-u", "postgres", "--"}, args...)
+	}
+	if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+		return fmt.Errorf("pg_ctl: %w\n%s", err, out)
+	}
+	return nil
+}
+
+// StopServer stops the test cluster's server (a database going away under the tests) until
+// StartServer; the cluster and its databases stay.
+func StopServer() error { return pgCtl("-m", "fast", "-w", "stop") }
+
+// StartServer starts the server on the cluster's port: at the first test, and again after
+// StopServer. A test server: durability off (the cluster is thrown away), a small footprint.
+func StartServer() error {
+	c := &cluster
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "+
+		"-c full_page_writes=off -c max_connections=300 -c shared_buffers=32MB", c.port, c.dir)
+	return pgCtl("-o", opts, "-l", filepath.Join(c.dir, "log"), "-w", "start")
 }

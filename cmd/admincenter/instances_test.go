@@ -1,0 +1,259 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to check the shared database
+
+	"admincenter/internal/store/pgtest"
+)
+
+// startNginx runs Debian's nginx in front of the instances, round-robin on loopback, and
+// returns its URL. Without nginx the test skips (fails under REQUIRE_POSTGRES=1, as in CI).
+func startNginx(t *testing.T, upstreams ...string) string {
+	t.Helper()
+	bin := "/usr/sbin/nginx"
+	if _, err := os.Stat(bin); err != nil {
+		if bin, err = exec.LookPath("nginx"); err != nil {
+			if os.Getenv("REQUIRE_POSTGRES") == "1" {
+				t.Fatal("REQUIRE_POSTGRES=1 but nginx is not installed (Debian: apt-get install nginx)")
+			}
+			t.Skip("nginx is not installed")
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	dir := t.TempDir()
+	var servers strings.Builder
+	for _, u := range upstreams {
+		fmt.Fprintf(&servers, "server %s max_fails=1 fail_timeout=2s;\n", strings.TrimPrefix(u, "http://"))
+	}
+	conf := fmt.Sprintf(`daemon off;
+worker_processes 1;
+pid %[1]s/nginx.pid;
+error_log %[1]s/error.log;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path %[1]s/body; proxy_temp_path %[1]s/proxy; fastcgi_temp_path %[1]s/fcgi;
+  uwsgi_temp_path %[1]s/uwsgi; scgi_temp_path %[1]s/scgi;
+  upstream admincenter { %[2]s }
+  server {
+    listen %[3]s;
+    location / {
+      proxy_pass http://admincenter;
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_next_upstream error timeout;
+      proxy_connect_timeout 2s;
+    }
+  }
+}
+`, dir, servers.String(), addr)
+	if err := os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o755)
+	cmd := exec.Command(bin, "-c", filepath.Join(dir, "nginx.conf"), "-p", dir)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	for i := 0; ; i++ {
+		if res, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			res.Body.Close()
+			return "http://" + addr
+		}
+		if i > 100 {
+			log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
+			t.Fatalf("nginx did not start: %s", log)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Two instances behind nginx on one PostgreSQL database, as an organization runs them: sign in
+// through the proxy, a change shows whichever instance answers next, invitations keep coming
+// while one instance is killed (each stored once, mailed once), and a database that goes away
+// for a while is answered 503 and then works again with the same session.
+func TestTwoInstancesBehindNginx(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the real binary twice")
+	}
+	dbURL := pgtest.NewDatabase(t)
+	dir := t.TempDir()
+	cmd := exec.Command(binary(t), "setup", "--data", dir, "--database", dbURL, "--org", "Example Corp", "--domain", "example.com",
+		"--name", "Olive Owner", "--email", "olive@example.com")
+	cmd.Env = append(os.Environ(), "ADMINCENTER_SETUP_PASSWORD="+procPassword)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("setup: %v\n%s", err, out)
+	}
+	mb := newMailbox(t)
+	a := startServer(t, dir, "--database", dbURL, "--smtp", mb.url())
+	b := startServer(t, dir, "--database", dbURL, "--smtp", mb.url())
+	proxy := startNginx(t, a.url, b.url)
+	c := signedIn(t, proxy)
+
+	// An account created through the proxy is listed on each of the next requests, whichever
+	// instance answers them (round-robin: both do).
+	var accounts []string
+	for i := range 4 {
+		form := url.Values{"friendly_name": {fmt.Sprintf("Shared %d", i)}, "type": {"standard"}, "_csrf": {c.csrf}}
+		res, err := c.http.PostForm(proxy+"/admin/accounts", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		loc := res.Header.Get("Location")
+		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/accounts/AC") {
+			t.Fatalf("create account: %d %q", res.StatusCode, loc)
+		}
+		accounts = append(accounts, strings.TrimSuffix(strings.TrimPrefix(loc, "/admin/accounts/"), "/users"))
+		for range 2 {
+			if body, st := c.get("/admin/accounts"); st != http.StatusOK || !strings.Contains(body, fmt.Sprintf("Shared %d", i)) {
+				t.Fatalf("the list right after creating Shared %d: status %d, the account missing", i, st)
+			}
+		}
+	}
+
+	// 200 invitations from 16 clients through the proxy; instance A is killed half way.
+	const total, clients = 200, 16
+	var next, acked atomic.Int64
+	var ackedEmails sync.Map
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= total {
+					return
+				}
+				email := fmt.Sprintf("contractor%03d@contractors.test", i)
+				st, err := c.post("/admin/accounts/"+accounts[i%4]+"/users/invite", url.Values{"email": {email}, "role": {"developer"}})
+				if err == nil && st == http.StatusSeeOther {
+					ackedEmails.Store(email, true)
+					acked.Add(1)
+				}
+			}
+		}()
+	}
+	for acked.Load() < total/2 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := a.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-a.done
+	wg.Wait()
+	t.Logf("%d of %d invitations acknowledged, instance A killed after %d", acked.Load(), total, total/2)
+	if acked.Load() < total*9/10 {
+		t.Errorf("only %d of %d invitations acknowledged: the proxy should have sent the rest to instance B", acked.Load(), total)
+	}
+
+	db, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	count := func(q string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := db.QueryRow(q, args...).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	ackedEmails.Range(func(k, _ any) bool {
+		if n := count(`SELECT count(*) FROM invitations WHERE email = $1`, k); n != 1 {
+			t.Errorf("acknowledged invitation for %s stored %d times", k, n)
+		}
+		return true
+	})
+	stored := count(`SELECT count(*) FROM invitations`)
+	// Every stored invitation is mailed, once: instance B sends its own and, when their leases
+	// run out, those A had claimed when it died.
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		got, _ := mb.snapshot()
+		n := 0
+		for rcpt := range got {
+			if strings.HasSuffix(rcpt, "@contractors.test") {
+				n++
+			}
+		}
+		if n >= stored {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d invitation emails arrived", n, stored)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	got, deliveries := mb.snapshot()
+	for rcpt, ids := range got {
+		if strings.HasSuffix(rcpt, "@contractors.test") && ids != 1 {
+			t.Errorf("%s received %d different Message-IDs, want 1", rcpt, ids)
+		}
+	}
+	t.Logf("%d invitations stored, %d SMTP deliveries", stored, deliveries)
+
+	// The database goes away: the instance answers 503 and stays up; once it is back the same
+	// session works again.
+	if err := pgtest.StopServer(); err != nil {
+		t.Fatal(err)
+	}
+	stopped := true
+	defer func() {
+		if stopped {
+			_ = pgtest.StartServer()
+		}
+	}()
+	for range 3 {
+		if body, st := c.get("/admin/accounts"); st != http.StatusServiceUnavailable || !strings.Contains(body, "Try again in a moment") {
+			t.Fatalf("with the database down: status %d, want 503 with the friendly page", st)
+		}
+	}
+	if _, st := c.get("/healthz"); st != http.StatusServiceUnavailable {
+		t.Errorf("/healthz with the database down: %d, want 503", st)
+	}
+	if err := pgtest.StartServer(); err != nil {
+		t.Fatal(err)
+	}
+	stopped = false
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for {
+		body, st := c.get("/admin/accounts")
+		if st == http.StatusOK && strings.Contains(body, "Shared 3") {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("after the database came back: status %d", st)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	select {
+	case err := <-b.done:
+		t.Fatalf("instance B exited while the database was down: %v", err)
+	default:
+	}
+}
