@@ -26,7 +26,8 @@ func openSecondInstance(t *testing.T, s *Store, opts Options) *Store {
 	return s2
 }
 
-func TestKeysFingerprintRefusesOtherKeys(t *testing.T) {
+func TestPostgresKeysFingerprintRefusesOtherKeys(t *testing.T) {
+	postgresOnly(t)
 	s := openTest(t)
 	ctx := context.Background()
 	fp := KeysFingerprint([]byte("session-key"), []byte("encrypt-key"), []byte("signing-key"))
