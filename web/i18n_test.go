@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/html"
 
 	"admincenter/internal/i18n"
+	"admincenter/internal/store/storetest"
 )
 
 func init() {
@@ -167,13 +168,13 @@ func (s *idSet) add(id string) { s.ids = append(s.ids, id) }
 // is removed as its templates and handlers are converted. It must end empty.
 var pseudoPending = map[string]bool{
 	"/accounts": true, "/admin/accounts/:sid": true, "/admin/accounts/:sid/users": true,
-	"/admin/accounts/:sid/users/pending": true, "/admin/audit": true, "/admin/users": true, "/admin/users/:user/remove": true,
+	"/admin/accounts/:sid/users/pending": true, "/admin/audit": true,
 	"/admin/access-review": true, "/admin/oauth-apps": true, "/admin/api": true, "/admin/domains": true,
 	"/login/sso": true,
 }
 
 // Data the test's pages show that is not the console's to translate.
-var pseudoData = []string{"Olive Owner", "Example Corp", "owner@example.com", "Sam Standard", "sam@example.com", "example.com", "Admin Center", "UTC"}
+var pseudoData = []string{"Olive Owner", "Example Corp", "owner@example.com", "Sam Standard", "sam@example.com", "example.com", "Admin Center", "UTC", "carla@contractor.io", "contractor.io"}
 
 var (
 	pseudoBracket = regexp.MustCompile(`⟦[^⟧]*⟧`)
@@ -186,11 +187,26 @@ var (
 func TestPseudoLocale(t *testing.T) {
 	app := newTestApp(t)
 	app.setup()
-	member, _ := app.signUp("Sam Standard", "sam@example.com")
-	_ = member
+	app.signUp("Sam Standard", "sam@example.com")
 	b := app.browser()
 	b.signIn("owner@example.com", testPassword)
+	// The pages show data: Sam is a member of the organization who owns one of its accounts
+	// (his removal page asks for its next owner), an invitation waits for an answer (the access
+	// review lists it), and the audit log holds role changes, an invitation and sign-ins.
+	ctx := context.Background()
+	if err := storetest.JoinOrg(ctx, app.store, app.user("sam@example.com").SID, app.user("owner@example.com").OrgSID, "standard"); err != nil {
+		t.Fatal(err)
+	}
 	sam := app.user("sam@example.com")
+	samAcc := app.seedAccounts(sam, "Sam Standard", 1)[0]
+	wantStatus(t, b.post("/admin/accounts/"+samAcc.SID+"/users/invite", url.Values{"email": {"carla@contractor.io"}, "role": {"developer"}}), http.StatusSeeOther)
+	wantStatus(t, b.post("/admin/users/"+sam.SID+"/role", url.Values{"role": {"administrator"}}), http.StatusSeeOther)
+	wantStatus(t, b.post("/admin/users/"+sam.SID+"/role", url.Values{"role": {"standard"}}), http.StatusSeeOther)
+	b.get("/admin/users") // the flashes, said in English, are shown once here
+	shows := map[string][]string{
+		"/admin/users":              {`id="user-` + sam.SID + `"`, "sam@example.com"},
+		"/admin/users/:user/remove": {`name="owner_` + samAcc.SID + `"`, "Sam Standard 00"},
+	}
 
 	var paths []string
 	for _, r := range app.web.routes {
@@ -210,6 +226,11 @@ func TestPseudoLocale(t *testing.T) {
 			continue
 		}
 		bad := untransformed(res.Body)
+		for _, want := range shows[p] {
+			if !strings.Contains(res.Body, want) {
+				t.Errorf("%s (%d) does not show %q: the check proves nothing", p, res.Status, want)
+			}
+		}
 		if pseudoPending[p] {
 			if len(bad) == 0 && res.Status == http.StatusOK {
 				t.Errorf("%s is converted: remove it from pseudoPending", p)

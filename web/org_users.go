@@ -32,12 +32,12 @@ func (s *Server) orgUsersPage(c echo.Context, status int) error {
 	}
 	// Bad input in the address (a hand-edited link) shows the list without it, and says so.
 	if f.Role != "" && !domain.ValidOrgRole(f.Role) || f.Status != "" && f.Status != domain.UserActive && f.Status != domain.UserDeactivated {
-		s.flashNow(c, "error", "That filter is not one of the list's; showing every role and status.")
+		s.flashNow(c, "error", loc(c).T("users.filter.bad"))
 		f.Role, f.Status, f.Cursor, from, status = "", "", "", 1, http.StatusUnprocessableEntity
 	}
 	page, err := s.store.ListOrgUsers(ctx, f)
 	if errors.Is(err, domain.ErrBadCursor) {
-		s.flashNow(c, "error", domain.ErrorMessage(err))
+		s.flashNow(c, "error", sayError(c, err))
 		f.Cursor, from, status = "", 1, http.StatusUnprocessableEntity
 		page, err = s.store.ListOrgUsers(ctx, f)
 	}
@@ -55,7 +55,7 @@ func (s *Server) orgUsersPage(c echo.Context, status int) error {
 	v := views.OrgUsersView{Users: rows, Query: f.Query, Role: f.Role, Status: f.Status, NoTwoFactor: f.NoTwoFactor,
 		NeverSignedIn: f.NeverSignedIn, Me: u, From: from, Total: total, TotalCapped: capped}
 	v.NextURL, v.PrevURL = orgUsersURL(v, page.Next, from+len(rows)), orgUsersURL(v, page.Prev, from-domain.PageSize)
-	return s.render(c, status, views.OrgUsersPage(s.page(c, "Users", "users"), v))
+	return s.render(c, status, views.OrgUsersPage(s.page(c, loc(c).T("users.title"), "users"), v))
 }
 
 // orgUsersURL is the Users page with the same search and filters at another cursor, whose first
@@ -80,11 +80,11 @@ func (s *Server) orgUserDone(c echo.Context, err error, msg string) error {
 	}
 	switch domain.ErrorCode(err) {
 	case domain.EConflict:
-		s.flashNow(c, "error", domain.ErrorMessage(err))
+		s.flashNow(c, "error", sayError(c, err))
 		return s.orgUsersPage(c, http.StatusConflict)
 	case domain.EInvalid:
-		for _, m := range domain.FieldErrors(err) {
-			s.flashNow(c, "error", m)
+		for _, m := range domain.FieldMessages(err) {
+			s.flashNow(c, "error", loc(c).Msg(m))
 		}
 		return s.orgUsersPage(c, http.StatusUnprocessableEntity)
 	}
@@ -96,26 +96,16 @@ func (s *Server) handleOrgUserRole(c echo.Context) error {
 	u, err := s.store.SetOrgRole(c.Request().Context(), currentUser(c), c.Param("user"), role, clientIP(c))
 	msg := ""
 	if err == nil {
-		msg = u.Email + " is now " + orgRoleLabel(role) + "."
+		msg = loc(c).T("users.role.changed."+role, "Email", u.Email)
 	}
 	return s.orgUserDone(c, err, msg)
-}
-
-func orgRoleLabel(r string) string {
-	if r == domain.OrgRoleStandard {
-		return "a Standard User"
-	}
-	if r == domain.OrgRoleOwner {
-		return "the Owner of the organization"
-	}
-	return "an Administrator"
 }
 
 func (s *Server) handleOrgUserDeactivate(c echo.Context) error {
 	u, err := s.store.DeactivateUser(c.Request().Context(), currentUser(c), c.Param("user"), clientIP(c))
 	msg := ""
 	if err == nil {
-		msg = u.Email + " is deactivated and signed out everywhere."
+		msg = loc(c).T("users.deactivated", "Email", u.Email)
 	}
 	return s.orgUserDone(c, err, msg)
 }
@@ -124,7 +114,7 @@ func (s *Server) handleOrgUserReactivate(c echo.Context) error {
 	u, err := s.store.ReactivateUser(c.Request().Context(), currentUser(c), c.Param("user"), clientIP(c))
 	msg := ""
 	if err == nil {
-		msg = u.Email + " is active again."
+		msg = loc(c).T("users.reactivated", "Email", u.Email)
 	}
 	return s.orgUserDone(c, err, msg)
 }
@@ -134,14 +124,14 @@ func (s *Server) removalPage(c echo.Context, status int, form views.Form) error 
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "Remove "+plan.User.Email+" · Users", "users")
-	p.Crumbs = []views.Crumb{{Label: "Users", Href: "/admin/users"}, {Label: plan.User.Email}}
+	p := s.page(c, loc(c).T("users.remove.title", "Email", plan.User.Email), "users")
+	p.Crumbs = []views.Crumb{{Label: loc(c).T("nav.users"), Href: "/admin/users"}, {Label: plan.User.Email}}
 	v := views.RemoveOrgUserView{User: plan.User, Candidates: plan.Candidates, Form: form}
 	switch {
 	case plan.User.SID == currentUser(c).SID:
-		v.Blocked = "You cannot remove yourself from the organization. Ask another Administrator."
+		v.Blocked = loc(c).T("users.remove.blocked_self")
 	case plan.User.OrgRole == domain.OrgRoleOwner:
-		v.Blocked = "The organization's Owner cannot be removed. They must first make someone else the Owner."
+		v.Blocked = loc(c).T("users.remove.blocked_owner")
 	}
 	for _, a := range plan.Owned {
 		v.Owned = append(v.Owned, views.OwnedAccount{SID: a.SID, Name: a.Name, Status: a.Status, Field: domain.OwnerField(a.SID)})
@@ -168,14 +158,14 @@ func (s *Server) handleOrgUserRemove(c echo.Context) error {
 		if code == domain.EConflict {
 			status = http.StatusConflict
 		}
-		f := views.Form{Values: values, Errors: domain.FieldErrors(err)}
+		f := views.Form{Values: values, Errors: domain.FieldErrors(err), Msgs: domain.FieldMessages(err)}
 		if len(f.Errors) == 0 {
-			f.Error = domain.ErrorMessage(err)
+			f.Error = sayError(c, err)
 		}
 		return s.removalPage(c, status, f)
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirectFlash(c, "/admin/users", u.Email+" was removed from the organization.")
+	return s.redirectFlash(c, "/admin/users", loc(c).T("users.removed", "Email", u.Email))
 }

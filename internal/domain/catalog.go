@@ -108,6 +108,17 @@ var (
 	MsgSuccessorMissing    = Message{ID: "org_user.remove.successor_missing", Text: "Choose a new owner for “%s”."}
 	MsgSuccessorInvalid    = Message{ID: "org_user.remove.successor_invalid", Text: "Choose an active member of the organization as the new owner of “%s”."}
 
+	// The organization's guards on the Users page (refusals shown as a flash or on the error page).
+	MsgOrgUsersNeedsAdmin     = Message{ID: "org_user.needs_admin", Text: "Managing the organization's users needs the role: Organization Owner or Administrator."}
+	MsgOrgUserSelfChange      = Message{ID: "org_user.self_change", Text: "You cannot change your own role, deactivate yourself or remove yourself. Ask another Administrator."}
+	MsgOrgUserOwnerProtected  = Message{ID: "org_user.owner_protected", Text: "The organization's Owner keeps that role until they make someone else the Owner."}
+	MsgOrgUserLastAdmin       = Message{ID: "org_user.last_admin", Text: "The organization must keep at least one active Owner or Administrator."}
+	MsgOrgUserOnlyOwner       = Message{ID: "org_user.only_owner_hands_over", Text: "Only the organization's Owner may make someone else the Owner."}
+	MsgOrgUserOwnerInactive   = Message{ID: "org_user.owner_deactivated", Text: "%s is deactivated; reactivate them before making them the Owner."}
+	MsgOrgUserAlreadyInactive = Message{ID: "org_user.already_deactivated", Text: "%s is already deactivated."}
+	MsgOrgUserAlreadyActive   = Message{ID: "org_user.already_active", Text: "%s is already active."}
+	MsgOrgUserOwnerRemoval    = Message{ID: "org_user.owner_not_removable", Text: "The organization's Owner cannot be removed. They must first make someone else the Owner."}
+
 	MsgRequestSIDMissing         = Message{ID: "request.sid.missing", Text: "Enter the account SID: AC followed by 32 letters and digits."}
 	MsgRequestSIDInvalid         = Message{ID: "request.sid.invalid", Text: "That is not an account SID. An account SID is AC followed by 32 hexadecimal digits (0–9, a–f)."}
 	MsgRequestNoAccount          = Message{ID: "request.no_account", Text: "No account with the SID %s exists. Check the SID with the account's owner."}
@@ -129,4 +140,6 @@ var (
 	MsgAuditAccount   = Message{ID: "audit.account", Text: "Enter an account SID: AC followed by 32 hexadecimal digits."}
 	MsgDate           = Message{ID: "date.invalid", Text: "Enter a date like 2026-01-31."}
 	MsgDateRangeOrder = Message{ID: "date.range_order", Text: "The end date is before the start date."}
+
+	MsgBadCursor = Message{ID: "cursor.invalid", Text: "That page link is not valid. Start again from the first page."}
 )

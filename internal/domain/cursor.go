@@ -30,7 +30,7 @@ func ValidAccountSort(s string) bool {
 }
 
 // ErrBadCursor is the answer to a page cursor this app did not make.
-var ErrBadCursor = Errorf(EInvalid, "That page link is not valid. Start again from the first page.")
+var ErrBadCursor = Fail(EInvalid, MsgBadCursor)
 
 // Cursor is a position in a keyset-paged list: the page after the row whose sort key is Key,
 // or, Before, the page before it. Its String is the opaque token a page link carries.

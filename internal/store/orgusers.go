@@ -148,7 +148,7 @@ func orgTargetTx(tx *sql.Tx, actor *domain.User, userSID string) (*domain.User, 
 	var actorRole string
 	err := tx.QueryRow(`SELECT coalesce(org_role, '') FROM users WHERE sid = ? AND org_sid = ? AND status = 'active'`, actor.SID, actor.OrgSID).Scan(&actorRole)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && actorRole != domain.OrgRoleOwner && actorRole != domain.OrgRoleAdministrator) {
-		return nil, domain.Errorf(domain.EForbidden, "Managing the organization's users needs the role: Organization Owner or Administrator.")
+		return nil, domain.Fail(domain.EForbidden, domain.MsgOrgUsersNeedsAdmin)
 	}
 	if err != nil {
 		return nil, err
@@ -174,10 +174,10 @@ func adminsLeftTx(tx *sql.Tx, orgSID, userSID string) (int, error) {
 
 // Errors of the organization's guards.
 var (
-	ErrSelfChange         = domain.Errorf(domain.EConflict, "You cannot change your own role, deactivate yourself or remove yourself. Ask another Administrator.")
-	ErrOwnerProtected     = domain.Errorf(domain.EConflict, "The organization's Owner keeps that role until they make someone else the Owner.")
-	ErrLastAdmin          = domain.Errorf(domain.EConflict, "The organization must keep at least one active Owner or Administrator.")
-	ErrOnlyOwnerHandsOver = domain.Errorf(domain.EForbidden, "Only the organization's Owner may make someone else the Owner.")
+	ErrSelfChange         = domain.Fail(domain.EConflict, domain.MsgOrgUserSelfChange)
+	ErrOwnerProtected     = domain.Fail(domain.EConflict, domain.MsgOrgUserOwnerProtected)
+	ErrLastAdmin          = domain.Fail(domain.EConflict, domain.MsgOrgUserLastAdmin)
+	ErrOnlyOwnerHandsOver = domain.Fail(domain.EForbidden, domain.MsgOrgUserOnlyOwner)
 )
 
 // SetOrgRole changes a managed user's organization role. Making someone the Owner is the
@@ -210,7 +210,7 @@ func (s *Store) SetOrgRole(ctx context.Context, actor *domain.User, userSID, rol
 				return ErrOnlyOwnerHandsOver
 			}
 			if u.Status != domain.UserActive {
-				return domain.Errorf(domain.EConflict, "%s is deactivated; reactivate them before making them the Owner.", u.Email)
+				return domain.Fail(domain.EConflict, domain.MsgOrgUserOwnerInactive.With(u.Email))
 			}
 			if _, err := tx.Exec(`UPDATE users SET org_role = 'administrator', version = version + 1, updated_at = ? WHERE sid = ?`, now, actor.SID); err != nil {
 				return err
@@ -255,7 +255,7 @@ func (s *Store) DeactivateUser(ctx context.Context, actor *domain.User, userSID,
 		case u.OrgRole == domain.OrgRoleOwner:
 			return ErrOwnerProtected
 		case u.Status == domain.UserDeactivated:
-			return domain.Errorf(domain.EConflict, "%s is already deactivated.", u.Email)
+			return domain.Fail(domain.EConflict, domain.MsgOrgUserAlreadyInactive.With(u.Email))
 		}
 		if u.OrgRole == domain.OrgRoleAdministrator {
 			n, err := adminsLeftTx(tx, actor.OrgSID, u.SID)
@@ -292,7 +292,7 @@ func (s *Store) ReactivateUser(ctx context.Context, actor *domain.User, userSID,
 		}
 		target = u
 		if u.Status == domain.UserActive {
-			return domain.Errorf(domain.EConflict, "%s is already active.", u.Email)
+			return domain.Fail(domain.EConflict, domain.MsgOrgUserAlreadyActive.With(u.Email))
 		}
 		if _, err := tx.Exec(`UPDATE users SET status = 'active', version = version + 1, updated_at = ? WHERE sid = ?`, ms(s.Now()), u.SID); err != nil {
 			return err
@@ -421,7 +421,7 @@ func checkRemovableTx(tx *sql.Tx, actor, u *domain.User) error {
 		return ErrSelfChange
 	}
 	if u.OrgRole == domain.OrgRoleOwner {
-		return domain.Errorf(domain.EConflict, "The organization's Owner cannot be removed. They must first make someone else the Owner.")
+		return domain.Fail(domain.EConflict, domain.MsgOrgUserOwnerRemoval)
 	}
 	if u.OrgRole == domain.OrgRoleAdministrator && u.Status == domain.UserActive {
 		if n, err := adminsLeftTx(tx, actor.OrgSID, u.SID); err != nil || n == 0 {
