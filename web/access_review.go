@@ -26,7 +26,7 @@ func (s *Server) handleAccessReview(c echo.Context) error {
 	u := currentUser(c)
 	f := reviewFilter(c, u.OrgSID)
 	if f.Role != "" && !domain.ValidAccountRole(f.Role) {
-		s.flashNow(c, "error", "Unknown role in the filter; showing every role.")
+		s.flashNow(c, "error", loc(c).T("access.filter.bad_role"))
 		f.Role = ""
 	}
 	if c.QueryParam("format") == "csv" {
@@ -44,7 +44,7 @@ func (s *Server) handleAccessReview(c echo.Context) error {
 		v.Rows = append(v.Rows, views.AccessRow{AccountSID: r.AccountSID, AccountName: r.AccountName, Relation: r.Relation,
 			AccountStatus: r.AccountStatus, User: r.User, Roles: r.Roles, External: r.External})
 	}
-	return s.render(c, http.StatusOK, views.AccessReviewPage(s.page(c, "Access review", "access-review"), v))
+	return s.render(c, http.StatusOK, views.AccessReviewPage(s.page(c, loc(c).T("access.title"), "access-review"), v))
 }
 
 // reviewURL is the access review with the same filters at a cursor, or as CSV.

@@ -389,13 +389,14 @@ func TestAuditLogPageAndCSV(t *testing.T) {
 
 	res := ar.owner.get("/admin/audit")
 	wantStatus(t, res, http.StatusOK)
-	wantBody(t, res, "Audit log", "account.suspend", "owner@example.com", "203.0.113.9", "active", "suspended", "organization.setup")
+	wantBody(t, res, "Audit log", "Account suspended", `<code class="sub">account.suspend</code>`, "owner@example.com", "203.0.113.9",
+		"<strong>Status</strong>:", "Active", "Suspended", `<code class="sub">organization.setup</code>`)
 	if strings.Contains(res.Body, "Beta secret") || strings.Contains(res.Body, "owner@beta.example") {
 		t.Error("the audit log shows another organization's events")
 	}
 	res = ar.owner.get("/admin/audit?action=account.suspend&account=" + ar.acct)
 	wantBody(t, res, "account.suspend")
-	if strings.Contains(res.Body, "organization.setup") {
+	if strings.Contains(res.Body, `<code class="sub">organization.setup</code>`) {
 		t.Error("the action filter let other actions through")
 	}
 	wantBody(t, ar.owner.get("/admin/audit?actor=nobody@example.com"), "No events match")

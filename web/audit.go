@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -21,6 +22,10 @@ func (s *Server) handleAuditLog(c echo.Context) error {
 	u := currentUser(c)
 	f := store.AuditFilter{OrgSID: u.OrgSID, Actor: c.QueryParam("actor"), Action: c.QueryParam("action"),
 		Account: c.QueryParam("account"), From: c.QueryParam("from"), To: c.QueryParam("to"), Cursor: c.QueryParam("cursor")}
+	// The days of From and To are the reader's, as the times on the page are.
+	if z := loc(c).Zone; z != time.UTC {
+		f.Zone = z.String()
+	}
 	q := url.Values{}
 	for _, name := range auditFields {
 		if v := strings.TrimSpace(c.QueryParam(name)); v != "" {
@@ -42,13 +47,13 @@ func (s *Server) handleAuditLog(c echo.Context) error {
 	status := http.StatusOK
 	page, err := s.store.ListAuditEvents(c.Request().Context(), f)
 	if errors.Is(err, domain.ErrBadCursor) {
-		s.flashNow(c, "error", domain.ErrorMessage(err))
+		s.flashNow(c, "error", sayError(c, err))
 		status, f.Cursor = http.StatusUnprocessableEntity, ""
 		page, err = s.store.ListAuditEvents(c.Request().Context(), f)
 	}
 	if isInvalid(err) {
-		v.Filter.Errors = domain.FieldErrors(err)
-		return s.render(c, http.StatusUnprocessableEntity, views.AuditPage(s.page(c, "Audit log", "audit"), v))
+		v.Filter.Errors, v.Filter.Msgs = domain.FieldErrors(err), domain.FieldMessages(err)
+		return s.render(c, http.StatusUnprocessableEntity, views.AuditPage(s.page(c, loc(c).T("audit.title"), "audit"), v))
 	}
 	if err != nil {
 		return err
@@ -66,7 +71,7 @@ func (s *Server) handleAuditLog(c echo.Context) error {
 		return "/admin/audit?" + n.Encode()
 	}
 	v.NextURL, v.PrevURL = at(page.Next), at(page.Prev)
-	return s.render(c, status, views.AuditPage(s.page(c, "Audit log", "audit"), v))
+	return s.render(c, status, views.AuditPage(s.page(c, loc(c).T("audit.title"), "audit"), v))
 }
 
 // auditCSV streams the filtered audit log as CSV. Cells that a spreadsheet would run as a

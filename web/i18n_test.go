@@ -168,8 +168,8 @@ func (s *idSet) add(id string) { s.ids = append(s.ids, id) }
 // is removed as its templates and handlers are converted. It must end empty.
 var pseudoPending = map[string]bool{
 	"/accounts": true, "/admin/accounts/:sid": true, "/admin/accounts/:sid/users": true,
-	"/admin/accounts/:sid/users/pending": true, "/admin/audit": true,
-	"/admin/access-review": true, "/admin/oauth-apps": true, "/admin/api": true, "/admin/domains": true,
+	"/admin/accounts/:sid/users/pending": true,
+	"/admin/oauth-apps":                  true, "/admin/api": true, "/admin/domains": true,
 	"/login/sso": true,
 }
 
@@ -206,6 +206,8 @@ func TestPseudoLocale(t *testing.T) {
 	shows := map[string][]string{
 		"/admin/users":              {`id="user-` + sam.SID + `"`, "sam@example.com"},
 		"/admin/users/:user/remove": {`name="owner_` + samAcc.SID + `"`, "Sam Standard 00"},
+		"/admin/audit":              {"<code class=\"sub\">user.org_role</code>", "<code class=\"sub\">invitation.create</code>", "carla@contractor.io"},
+		"/admin/access-review":      {`id="access-review"`, `id="review-invitations"`, "carla@contractor.io", "Sam Standard 00"},
 	}
 
 	var paths []string

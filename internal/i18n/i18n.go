@@ -137,6 +137,17 @@ func (loc *Locale) T(id string, pairs ...any) string {
 	return s
 }
 
+// Lookup returns the message id, filled with pairs, and whether a catalog has it: for labels of
+// open-ended data (an audit event's action, field and value), which fall back to the data
+// itself. A missing id is not reported to Missing.
+func (loc *Locale) Lookup(id string, pairs ...any) (string, bool) {
+	s, err := loc.l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data(pairs)})
+	if err != nil && s == "" {
+		return "", false
+	}
+	return s, true
+}
+
 // TN returns the message id in the plural form for count, which the message reads as
 // {{.Count}} (already in the language's number format); pairs add further values.
 func (loc *Locale) TN(id string, count int, pairs ...any) string {

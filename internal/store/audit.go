@@ -60,8 +60,9 @@ type AuditFilter struct {
 	Actor   string // an email (or its beginning), or a user SID
 	Action  string // an action, or its beginning up to a dot: "account" matches "account.suspend"
 	Account string // an AC SID
-	From    string // YYYY-MM-DD, UTC, inclusive
-	To      string // YYYY-MM-DD, UTC, inclusive
+	From    string // YYYY-MM-DD, inclusive, a day in Zone
+	To      string // YYYY-MM-DD, inclusive, a day in Zone
+	Zone    string // the IANA time zone whose days From and To are, "" for UTC
 	Cursor  string
 	Limit   int
 }
@@ -100,7 +101,7 @@ func (f AuditFilter) where() ([]string, []any, error) {
 	if a := strings.TrimSpace(f.Action); a != "" {
 		ok := len(a) <= 64
 		for _, c := range a {
-			ok = ok && (c >= 'a' && c <= 'z' || c == '.' || c == '_')
+			ok = ok && (c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_')
 		}
 		if !ok {
 			v.Add("action", domain.MsgAuditAction)
@@ -116,12 +117,18 @@ func (f AuditFilter) where() ([]string, []any, error) {
 		}
 	}
 	var from, to time.Time
+	zone := time.UTC
+	if f.Zone != "" && (f.From != "" || f.To != "") {
+		if z, err := time.LoadLocation(f.Zone); err == nil {
+			zone = z
+		}
+	}
 	for _, d := range []struct {
 		field, val string
 		dst        *time.Time
 	}{{"from", f.From, &from}, {"to", f.To, &to}} {
 		if s := strings.TrimSpace(d.val); s != "" {
-			t, err := time.Parse("2006-01-02", s)
+			t, err := time.ParseInLocation("2006-01-02", s, zone)
 			if err != nil {
 				v.Add(d.field, domain.MsgDate)
 				continue
