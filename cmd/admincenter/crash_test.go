@@ -27,17 +27,28 @@ type mailbox struct {
 
 func newMailbox(t *testing.T) *mailbox {
 	t.Helper()
+	mb := &mailbox{ids: map[string]map[string]int{}}
+	mb.addr = mb.listen(t, nil, nil)
+	return mb
+}
+
+// listen serves SMTP on another loopback port that delivers into the same mailbox and returns
+// its address. before, when set, runs as a message's data begins, before anything is recorded;
+// after runs once the message is recorded, before the server acknowledges it.
+func (mb *mailbox) listen(t *testing.T, before, after func(rcpts []string)) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	mb := &mailbox{addr: ln.Addr().String(), ids: map[string]map[string]int{}}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &mailboxSession{mb: mb}, nil }))
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
+		return &mailboxSession{mb: mb, before: before, after: after}, nil
+	}))
 	srv.Domain = "localhost"
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	return mb
+	return ln.Addr().String()
 }
 
 func (mb *mailbox) url() string { return "smtp://" + mb.addr + "?tls=none" }
@@ -56,9 +67,21 @@ func (mb *mailbox) snapshot() (map[string]int, int) {
 	return out, total
 }
 
+// deliveries returns how many distinct Message-IDs rcpt received, and in how many deliveries.
+func (mb *mailbox) deliveries(rcpt string) (ids, n int) {
+	mb.mu.Lock()
+	defer mb.mu.Unlock()
+	for _, k := range mb.ids[strings.ToLower(rcpt)] {
+		ids++
+		n += k
+	}
+	return ids, n
+}
+
 type mailboxSession struct {
-	mb *mailbox
-	to []string
+	mb            *mailbox
+	to            []string
+	before, after func(rcpts []string)
 }
 
 func (x *mailboxSession) Reset()                               { x.to = nil }
@@ -69,6 +92,9 @@ func (x *mailboxSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 func (x *mailboxSession) Data(r io.Reader) error {
+	if x.before != nil {
+		x.before(x.to)
+	}
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		return err
@@ -79,13 +105,16 @@ func (x *mailboxSession) Data(r io.Reader) error {
 	}
 	id := msg.Header.Get("Message-Id")
 	x.mb.mu.Lock()
-	defer x.mb.mu.Unlock()
 	for _, rcpt := range x.to {
 		rcpt = strings.ToLower(rcpt)
 		if x.mb.ids[rcpt] == nil {
 			x.mb.ids[rcpt] = map[string]int{}
 		}
 		x.mb.ids[rcpt][id]++
+	}
+	x.mb.mu.Unlock()
+	if x.after != nil {
+		x.after(x.to)
 	}
 	return nil
 }

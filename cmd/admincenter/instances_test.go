@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,6 +20,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to check the shared database
 
+	"admincenter/internal/auth"
 	"admincenter/internal/store/pgtest"
 )
 
@@ -110,11 +112,50 @@ func TestTwoInstancesBehindNginx(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("setup: %v\n%s", err, out)
 	}
+	// Each instance has its own port on one mailbox, with a 10 s SMTP timeout: a message is
+	// claimed for 20 s. Once the invitations start, the first invitation instance A delivers is
+	// recorded and then never acknowledged, so A dies holding its claim; instance B's invitations
+	// wait until A holds one.
 	mb := newMailbox(t)
-	a := startServer(t, dir, "--database", dbURL, "--smtp", mb.url())
-	b := startServer(t, dir, "--database", dbURL, "--smtp", mb.url())
+	var holding atomic.Bool
+	held, release := make(chan struct{}), make(chan struct{})
+	var heldOnce sync.Once
+	var heldRcpt string
+	invitation := func(rcpts []string) bool {
+		return holding.Load() && len(rcpts) == 1 && strings.HasSuffix(rcpts[0], "@contractors.test")
+	}
+	aSMTP := mb.listen(t, nil, func(rcpts []string) {
+		if invitation(rcpts) {
+			heldOnce.Do(func() { heldRcpt = strings.ToLower(rcpts[0]); close(held) })
+			<-release
+		}
+	})
+	bSMTP := mb.listen(t, func(rcpts []string) {
+		if invitation(rcpts) {
+			select {
+			case <-held:
+			case <-release:
+			}
+		}
+	}, nil)
+	t.Cleanup(func() { close(release) })
+	a := startServer(t, dir, "--database", dbURL, "--smtp", "smtp://"+aSMTP+"?tls=none&timeout=10s")
+	b := startServer(t, dir, "--database", dbURL, "--smtp", "smtp://"+bSMTP+"?tls=none&timeout=10s")
 	proxy := startNginx(t, a.url, b.url)
 	c := signedIn(t, proxy)
+	db, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	count := func(q string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := db.QueryRow(q, args...).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
 
 	// An account created through the proxy is listed on each of the next requests, whichever
 	// instance answers them (round-robin: both do).
@@ -138,7 +179,47 @@ func TestTwoInstancesBehindNginx(t *testing.T) {
 		}
 	}
 
-	// 200 invitations from 16 clients through the proxy; instance A is killed half way.
+	// Two-factor sign-in on, through the proxy; a code used to sign in on instance B is refused
+	// when replayed on instance A, and the user is told so.
+	body, _ := c.get("/settings/2fa")
+	m := regexp.MustCompile(`id="totp-secret" class="secret">([A-Z2-7]+)<`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no secret offered on /settings/2fa: %s", body)
+	}
+	secret := m[1]
+	if time.Now().Unix()%30 > 22 { // leave the steps below time to finish within this step
+		time.Sleep(time.Duration(31-time.Now().Unix()%30) * time.Second)
+	}
+	now := time.Now()
+	// The previous step's code turns it on (the server accepts it and uses that step up), which
+	// leaves the current step's code to sign in with.
+	if body, st, _ := c.submit("/settings/2fa", url.Values{"code": {totpCode(t, secret, now.Add(-auth.TOTPPeriod))}}); st != http.StatusOK ||
+		!strings.Contains(body, "recovery") {
+		t.Fatalf("turning two-factor on: status %d", st)
+	}
+	code := totpCode(t, secret, now)
+	onB := passwordStep(t, b.url)
+	if _, st, loc := onB.submit("/login/2fa", url.Values{"code": {code}}); st != http.StatusSeeOther || strings.HasPrefix(loc, "/login") {
+		t.Fatalf("the code on instance B: status %d to %q, want signed in", st, loc)
+	}
+	if _, st := onB.get("/admin/accounts"); st != http.StatusOK {
+		t.Fatalf("signed in on instance B: the accounts page answers %d", st)
+	}
+	onA := passwordStep(t, a.url)
+	body, st, _ := onA.submit("/login/2fa", url.Values{"code": {code}})
+	if st != http.StatusUnauthorized || !strings.Contains(body, "it was already used") {
+		t.Fatalf("the same code replayed on instance A: status %d, want 401 saying it was already used", st)
+	}
+	if n := count(`SELECT count(*) FROM audit_events WHERE action = 'signin.code_replayed'`); n != 1 {
+		t.Errorf("%d signin.code_replayed audit events, want 1", n)
+	}
+	if _, st := onA.get("/admin/accounts"); st == http.StatusOK {
+		t.Error("the replayed code signed in on instance A")
+	}
+
+	// 200 invitations from 16 clients through the proxy; instance A is killed half way, holding
+	// the claim of a message its SMTP server has received but not yet acknowledged.
+	holding.Store(true)
 	const total, clients = 200, 16
 	var next, acked atomic.Int64
 	var ackedEmails sync.Map
@@ -161,65 +242,89 @@ func TestTwoInstancesBehindNginx(t *testing.T) {
 			}
 		}()
 	}
+	select {
+	case <-held:
+	case <-time.After(30 * time.Second):
+		t.Fatal("instance A's mail sender delivered nothing in 30 s")
+	}
 	for acked.Load() < total/2 {
 		time.Sleep(5 * time.Millisecond)
 	}
 	if err := a.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
+	killed := time.Now()
 	<-a.done
+	// A died with the message claimed: its lease has not run out, nobody has marked it sent.
+	if n := count(`SELECT count(*) FROM outbox WHERE to_addr = $1 AND state = 'pending' AND locked_until > $2`,
+		heldRcpt, time.Now().UnixMilli()); n != 1 {
+		t.Fatalf("instance A did not die holding the claim of the message to %s (its SMTP answer came too late?)", heldRcpt)
+	}
 	wg.Wait()
-	t.Logf("%d of %d invitations acknowledged, instance A killed after %d", acked.Load(), total, total/2)
+	t.Logf("%d of %d invitations acknowledged, instance A killed after %d, holding the message to %s",
+		acked.Load(), total, total/2, heldRcpt)
 	if acked.Load() < total*9/10 {
 		t.Errorf("only %d of %d invitations acknowledged: the proxy should have sent the rest to instance B", acked.Load(), total)
 	}
 
-	db, err := sql.Open("pgx", dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	count := func(q string, args ...any) int {
-		t.Helper()
-		var n int
-		if err := db.QueryRow(q, args...).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
+	// Every acknowledged invitation is stored once, with one email.
 	ackedEmails.Range(func(k, _ any) bool {
 		if n := count(`SELECT count(*) FROM invitations WHERE email = $1`, k); n != 1 {
 			t.Errorf("acknowledged invitation for %s stored %d times", k, n)
 		}
+		if n := count(`SELECT count(*) FROM outbox WHERE to_addr = $1`, k); n != 1 {
+			t.Errorf("acknowledged invitation for %s has %d emails in the outbox, want 1", k, n)
+		}
 		return true
 	})
-	stored := count(`SELECT count(*) FROM invitations`)
-	// Every stored invitation is mailed, once: instance B sends its own and, when their leases
-	// run out, those A had claimed when it died.
-	deadline := time.Now().Add(3 * time.Minute)
+	var invited []string
+	rows, err := db.Query(`SELECT email FROM invitations`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			t.Fatal(err)
+		}
+		invited = append(invited, e)
+	}
+	rows.Close()
+	// Every stored invitation is mailed, once: instance B sends its own and, once its lease
+	// runs out, the message A held when it died — again, under the same Message-ID. That takes
+	// a lease (20 s here, a minute by default) and B's poll; a minute is plenty.
+	deadline := killed.Add(time.Minute)
 	for {
-		got, _ := mb.snapshot()
-		n := 0
-		for rcpt := range got {
-			if strings.HasSuffix(rcpt, "@contractors.test") {
-				n++
+		missing := 0
+		for _, e := range invited {
+			if _, n := mb.deliveries(e); n == 0 {
+				missing++
 			}
 		}
-		if n >= stored {
+		_, resent := mb.deliveries(heldRcpt)
+		pending := count(`SELECT count(*) FROM outbox WHERE state <> 'sent'`)
+		if missing == 0 && resent == 2 && pending == 0 {
+			t.Logf("the message A held went again %v after A was killed", time.Since(killed).Round(time.Second))
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d invitation emails arrived", n, stored)
+			t.Fatalf("a minute after A was killed: %d of %d invitations not mailed, the message A held delivered %d times (want 2), %d outbox rows not sent",
+				missing, len(invited), resent, pending)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	got, deliveries := mb.snapshot()
-	for rcpt, ids := range got {
-		if strings.HasSuffix(rcpt, "@contractors.test") && ids != 1 {
-			t.Errorf("%s received %d different Message-IDs, want 1", rcpt, ids)
+	for _, e := range invited {
+		ids, n := mb.deliveries(e)
+		want := 1
+		if e == heldRcpt {
+			want = 2 // received from A, which died before it was acknowledged, then from B
+		}
+		if ids != 1 || n != want {
+			t.Errorf("%s received %d deliveries under %d Message-IDs, want %d under 1", e, n, ids, want)
 		}
 	}
-	t.Logf("%d invitations stored, %d SMTP deliveries", stored, deliveries)
+	_, deliveries := mb.snapshot()
+	t.Logf("%d invitations stored, %d SMTP deliveries in all", len(invited), deliveries)
 
 	// The database goes away: the instance answers 503 and stays up; once it is back the same
 	// session works again.

@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
 	_ "modernc.org/sqlite"
 )
 
@@ -135,6 +136,37 @@ var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
 func signedIn(t *testing.T, base string) *client {
 	t.Helper()
+	c := newClient(t, base)
+	if st, _ := c.post("/login", url.Values{"email": {"olive@example.com"}, "password": {procPassword}}); st != http.StatusSeeOther {
+		t.Fatalf("sign in: status %d", st)
+	}
+	return c
+}
+
+// passwordStep signs the owner in up to the second step (two-factor sign-in is on).
+func passwordStep(t *testing.T, base string) *client {
+	t.Helper()
+	c := newClient(t, base)
+	_, st, loc := c.submit("/login", url.Values{"email": {"olive@example.com"}, "password": {procPassword}})
+	if st != http.StatusSeeOther || !strings.HasPrefix(loc, "/login/2fa") {
+		t.Fatalf("password step: status %d to %q, want /login/2fa", st, loc)
+	}
+	return c
+}
+
+// totpCode is the TOTP code of secret at t.
+func totpCode(t *testing.T, secret string, at time.Time) string {
+	t.Helper()
+	code, err := totp.GenerateCode(secret, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+// newClient is a client that has fetched the sign-in page, with its CSRF token.
+func newClient(t *testing.T, base string) *client {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &client{t: t, base: base, http: &http.Client{Jar: jar, Timeout: 20 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
@@ -144,9 +176,6 @@ func signedIn(t *testing.T, base string) *client {
 		t.Fatalf("no CSRF field on /login: %s", body)
 	}
 	c.csrf = m[1]
-	if st, _ := c.post("/login", url.Values{"email": {"olive@example.com"}, "password": {procPassword}}); st != http.StatusSeeOther {
-		t.Fatalf("sign in: status %d", st)
-	}
 	return c
 }
 
@@ -169,6 +198,18 @@ func (c *client) post(path string, form url.Values) (int, error) {
 	io.Copy(io.Discard, res.Body)
 	res.Body.Close()
 	return res.StatusCode, nil
+}
+
+// submit posts a form and returns the page, the status and where a redirect leads.
+func (c *client) submit(path string, form url.Values) (string, int, string) {
+	form.Set("_csrf", c.csrf)
+	res, err := c.http.PostForm(c.base+path, form)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return string(b), res.StatusCode, res.Header.Get("Location")
 }
 
 func countRows(t *testing.T, dbPath, query string) int {

@@ -61,7 +61,7 @@ var settings = []setting{
 	{"addr", "ADMINCENTER_ADDR", "127.0.0.1:8080", "address to listen on"},
 	{"data", "ADMINCENTER_DATA", "./data", "folder for the database and generated keys"},
 	{"base-url", "ADMINCENTER_BASE_URL", "", "public URL used in emailed links (default http://ADDR)"},
-	{"smtp", "ADMINCENTER_SMTP_URL", "", "smtp://user:pass@host:port?tls=none|starttls|tls; empty keeps mail in the development mailbox"},
+	{"smtp", "ADMINCENTER_SMTP_URL", "", "smtp://user:pass@host:port?tls=none|starttls|tls&timeout=30s; empty keeps mail in the development mailbox"},
 	{"mail-from", "ADMINCENTER_MAIL_FROM", "Admin Center <no-reply@localhost>", "From address of outgoing mail"},
 	{"dns", "ADMINCENTER_DNS", "", "DNS server host:port for domain checks (default: the system resolver)"},
 	{"dev", "ADMINCENTER_DEV", "false", "development mode: /dev/mail, text logs"},
@@ -230,15 +230,18 @@ type SMTP struct {
 	Username string
 	Password string
 	TLS      string // none, starttls or tls
+	// Timeout bounds one message, connection included (?timeout=, default 30 s). A message is
+	// claimed for twice as long: see mail.Sender.
+	Timeout time.Duration
 }
 
-// ParseSMTP parses smtp://user:pass@host:port?tls=none|starttls|tls.
+// ParseSMTP parses smtp://user:pass@host:port?tls=none|starttls|tls&timeout=30s.
 func ParseSMTP(raw string) (*SMTP, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "smtp" || u.Hostname() == "" {
 		return nil, errors.New("want smtp://user:pass@host:port?tls=none|starttls|tls")
 	}
-	s := &SMTP{Host: u.Hostname(), Port: 587, TLS: "starttls"}
+	s := &SMTP{Host: u.Hostname(), Port: 587, TLS: "starttls", Timeout: 30 * time.Second}
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 65535 {
@@ -257,6 +260,13 @@ func ParseSMTP(raw string) (*SMTP, error) {
 		default:
 			return nil, fmt.Errorf("tls must be none, starttls or tls, got %q", t)
 		}
+	}
+	if t := u.Query().Get("timeout"); t != "" {
+		d, err := time.ParseDuration(t)
+		if err != nil || d < time.Second || d > 10*time.Minute {
+			return nil, fmt.Errorf("timeout must be a duration from 1s to 10m, got %q", t)
+		}
+		s.Timeout = d
 	}
 	return s, nil
 }

@@ -28,6 +28,8 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 		{[]string{"--addr", "nope"}, "ADMINCENTER_ADDR"},
 		{[]string{"--base-url", "ftp://x"}, "ADMINCENTER_BASE_URL"},
 		{[]string{"--smtp", "smtp://h:25?tls=maybe"}, "ADMINCENTER_SMTP_URL"},
+		{[]string{"--smtp", "smtp://h:25?timeout=0s"}, "ADMINCENTER_SMTP_URL"},
+		{[]string{"--smtp", "smtp://h:25?timeout=soon"}, "ADMINCENTER_SMTP_URL"},
 		{[]string{"--dns", "1.1.1.1"}, "ADMINCENTER_DNS"},
 		{[]string{"--trusted-proxies", "10.0.0.0/99"}, "ADMINCENTER_TRUSTED_PROXIES"},
 		{[]string{"--session-idle", "-1s"}, "ADMINCENTER_SESSION_IDLE"},
@@ -85,5 +87,16 @@ func TestDatabaseURLIsKeptAndItsPasswordNeverShown(t *testing.T) {
 	c, _, err := Load("x", nil, func(string) string { return "" })
 	if err != nil || c.Database != "" {
 		t.Errorf("default Database = %q, %v; want the SQLite file", c.Database, err)
+	}
+}
+
+func TestParseSMTPTimeout(t *testing.T) {
+	s, err := ParseSMTP("smtp://mail.example.com:25?tls=none")
+	if err != nil || s.Timeout != 30*time.Second {
+		t.Fatalf("default timeout = %v, %v; want 30s", s, err)
+	}
+	s, err = ParseSMTP("smtp://mail.example.com:25?tls=none&timeout=5s")
+	if err != nil || s.Timeout != 5*time.Second || s.TLS != "none" {
+		t.Fatalf("timeout=5s: %+v, %v", s, err)
 	}
 }

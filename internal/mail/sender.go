@@ -43,7 +43,7 @@ func NewSender(cfg *config.Config, st *store.Store, log *slog.Logger) (*Sender, 
 	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
 	}
-	return &Sender{Store: st, SMTP: smtp, From: cfg.MailFrom, BaseURL: cfg.BaseURL, Host: host, Timeout: 30 * time.Second,
+	return &Sender{Store: st, SMTP: smtp, From: cfg.MailFrom, BaseURL: cfg.BaseURL, Host: host, Timeout: smtp.Timeout,
 		Poll: 2 * time.Second, Log: log}, nil
 }
 
@@ -72,6 +72,13 @@ func (s *Sender) Run(ctx context.Context) {
 	}
 }
 
+// Lease is how long a message stays claimed by the sender that took it: twice the time one
+// message may take, so that the database writes around the delivery fit in too. Another
+// instance sends a message again only once its lease has run out: a message held by an instance
+// that died goes again at most a lease and a Poll after it was claimed (a minute with the
+// default 30 s timeout), under the same Message-ID.
+func (s *Sender) Lease() time.Duration { return 2 * s.Timeout }
+
 // SendDue sends every message that is due now and returns how many it tried. It stops
 // between messages when ctx ends.
 func (s *Sender) SendDue(ctx context.Context) (int, error) {
@@ -79,7 +86,7 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	for ctx.Err() == nil {
 		// The message in hand is finished even if ctx ends meanwhile: its own timeout bounds it.
 		work := context.WithoutCancel(ctx)
-		m, err := s.Store.ClaimMail(work, s.Timeout+time.Minute)
+		m, err := s.Store.ClaimMail(work, s.Lease())
 		if err != nil || m == nil {
 			return n, err
 		}
