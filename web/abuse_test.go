@@ -216,3 +216,32 @@ func TestShortIdleSessionStaysAliveWhileUsed(t *testing.T) {
 	clk.Advance(16 * time.Second)
 	wantStatus(t, b.get("/accounts"), http.StatusSeeOther)
 }
+
+// TestNewPasswordRetiresDeviceCookies: a browser that once signed in with a password keeps no
+// exemption from the account's pause after the password changes (someone who signed in with a
+// stolen password must not keep guessing past the limit); the browser that changed it gets a new
+// device cookie and stays exempt.
+func TestNewPasswordRetiresDeviceCookies(t *testing.T) {
+	app := newTestApp(t)
+	app.setup()
+	app.useClock()
+	thief := app.browser()
+	thief.signIn("owner@example.com", testPassword)
+	wantStatus(t, thief.post("/logout", nil), http.StatusSeeOther)
+
+	mine := app.browser()
+	mine.signIn("owner@example.com", testPassword)
+	const next = "walnut orchard lantern sky"
+	res := mine.post("/settings/password", url.Values{"current_password": {testPassword}, "new_password": {next}})
+	wantStatus(t, res, http.StatusSeeOther)
+	if deviceCookieOf(res) == nil {
+		t.Fatal("changing the password gave this browser no new device cookie")
+	}
+	wantStatus(t, mine.post("/logout", nil), http.StatusSeeOther)
+
+	wrongPasswords(t, app.browser(), "owner@example.com", 10, http.StatusUnauthorized)
+	res = thief.post("/login", url.Values{"email": {"owner@example.com"}, "password": {next}})
+	wantStatus(t, res, http.StatusTooManyRequests)
+	wantBody(t, res, "Too many failed sign-in attempts")
+	mine.signIn("owner@example.com", next)
+}

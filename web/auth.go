@@ -312,20 +312,20 @@ func (s *Server) completeTwoFactorSignIn(ctx context.Context, pendingID, code, i
 // changePassword sets u's password to next once current checks out: the new one is checked
 // against the policy and hashed here, and replaces the hash current was checked against. A wrong
 // current password is recorded as a failed attempt.
-func (s *Server) changePassword(ctx context.Context, u *domain.User, keep []byte, current, next string, src store.SignInSource) error {
+func (s *Server) changePassword(ctx context.Context, u *domain.User, keep []byte, current, next string, src store.SignInSource) (newHash string, err error) {
 	if err := domain.ValidatePasswordChange(current, next, auth.PasswordProblem, u.Email, u.Name); err != nil {
-		return err
+		return "", err
 	}
 	oldHash, err := s.confirmPassword(ctx, u, current, src, "password.change", "wrong current password",
 		"current_password", domain.MsgCurrentPasswordWrong)
 	if err != nil {
-		return err
+		return "", err
 	}
 	hash, err := auth.HashPassword(next)
 	if err != nil {
-		return err
+		return "", err
 	}
-	return s.store.ChangePassword(ctx, u, keep, oldHash, hash, src.IP)
+	return hash, s.store.ChangePassword(ctx, u, keep, oldHash, hash, src.IP)
 }
 
 func (s *Server) handleLogout(c echo.Context) error {

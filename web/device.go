@@ -22,7 +22,9 @@ import (
 // the user it names is counted against that cookie alone (store.MaxDeviceFailures), and is not
 // paused by the account's or the address's count of failures from everyone else; so an attacker
 // guessing a password from elsewhere pauses only browsers the user never signed in with.
-// A browser holds one device cookie: signing in as someone else replaces it.
+// A browser holds one device cookie: signing in as someone else replaces it. The signature
+// covers the user's password hash too, so a new password (changed or reset) retires every device
+// cookie issued before it: a browser that signed in with a stolen password keeps no exemption.
 
 // deviceCookieTTL is how long a device cookie is honoured after it was issued; each sign-in
 // issues a new one.
@@ -35,11 +37,12 @@ func (s *Server) deviceCookieName() string {
 	return "ac_device"
 }
 
-// deviceMAC signs a device cookie's payload, with its own label so that no other value signed
-// with the session key can pass for one.
-func (s *Server) deviceMAC(payload string) string {
+// deviceMAC signs a device cookie's payload for u, with its own label so that no other value
+// signed with the session key can pass for one, and with u's password hash, so that the cookie
+// is honoured only while u keeps the password they signed in with.
+func (s *Server) deviceMAC(payload string, u *domain.User) string {
 	m := hmac.New(sha256.New, s.keys.Session)
-	m.Write([]byte("device-cookie\x00" + payload))
+	m.Write([]byte("device-cookie\x00" + payload + "\x00" + u.PasswordHash))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
@@ -48,7 +51,7 @@ func (s *Server) deviceMAC(payload string) string {
 // Secure when the console is served over https.
 func (s *Server) setDeviceCookie(c echo.Context, u *domain.User) {
 	payload := u.SID + "." + randomHex(16) + "." + strconv.FormatInt(s.store.Now().Unix(), 10)
-	c.SetCookie(&http.Cookie{Name: s.deviceCookieName(), Value: payload + "." + s.deviceMAC(payload), Path: "/",
+	c.SetCookie(&http.Cookie{Name: s.deviceCookieName(), Value: payload + "." + s.deviceMAC(payload, u), Path: "/",
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteStrictMode, MaxAge: int(deviceCookieTTL / time.Second)})
 }
 
@@ -62,14 +65,15 @@ func (s *Server) deviceCookie(c echo.Context) string {
 }
 
 // deviceID returns the id in the device cookie raw when it is valid for u: signed by this
-// installation, issued to u, and not older than deviceCookieTTL. Otherwise "" (a browser
+// installation, issued to u while u had their present password, and not older than
+// deviceCookieTTL. Otherwise "" (a browser
 // without a device cookie of u).
 func (s *Server) deviceID(raw string, u *domain.User) string {
 	if raw == "" || u == nil {
 		return ""
 	}
 	i := strings.LastIndexByte(raw, '.')
-	if i < 0 || !hmac.Equal([]byte(raw[i+1:]), []byte(s.deviceMAC(raw[:i]))) {
+	if i < 0 || !hmac.Equal([]byte(raw[i+1:]), []byte(s.deviceMAC(raw[:i], u))) {
 		return ""
 	}
 	parts := strings.Split(raw[:i], ".")

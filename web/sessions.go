@@ -56,11 +56,16 @@ func (s *Server) handlePasswordForm(c echo.Context) error {
 
 func (s *Server) handlePasswordChange(c echo.Context) error {
 	u := currentUser(c)
-	err := s.changePassword(c.Request().Context(), u, currentSession(c).IDHash,
+	hash, err := s.changePassword(c.Request().Context(), u, currentSession(c).IDHash,
 		c.FormValue("current_password"), c.FormValue("new_password"), s.signInSource(c, u))
 	status := http.StatusUnprocessableEntity
 	switch domain.ErrorCode(err) {
 	case "":
+		// The new password retired every device cookie; this browser, which knew the old one,
+		// gets a new cookie.
+		changed := *u
+		changed.PasswordHash = hash
+		s.setDeviceCookie(c, &changed)
 		return s.redirectFlash(c, "/settings/password", loc(c).T("security.password.changed"))
 	case domain.EInvalid:
 	case domain.ETooMany:
