@@ -60,7 +60,7 @@ func TestDeviceCookieKeepsTheUserIn(t *testing.T) {
 	}
 	res = attacker.post("/login", url.Values{"email": {"owner@example.com"}, "password": {testPassword}})
 	wantStatus(t, res, http.StatusTooManyRequests)
-	wantBody(t, res, "try again after 09:15 UTC")
+	wantBody(t, res, "try again after Mar 1, 2026, 09:15 UTC (in 15 minutes)")
 	if res.Header.Get("Retry-After") == "" {
 		t.Error("no Retry-After on a 429")
 	}

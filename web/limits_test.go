@@ -46,7 +46,7 @@ func TestLinkTokenLimit(t *testing.T) {
 	for _, p := range prefixes {
 		res := get("203.0.113.7", p+"anything")
 		wantStatus(t, res, http.StatusTooManyRequests)
-		wantBody(t, res, "Too many links that do not work were opened from your address.", "Try again after 09:10 UTC")
+		wantBody(t, res, "Too many links that do not work were opened from your address.", "Try again after", "09:10 UTC (in 10 minutes)")
 		if ra, _ := strconv.Atoi(res.Header.Get("Retry-After")); ra < 500 || ra > 600 {
 			t.Errorf("Retry-After = %q, want about 595 seconds", res.Header.Get("Retry-After"))
 		}

@@ -316,10 +316,18 @@ func TestSignInThrottle(t *testing.T) {
 	// The right password is refused now too, with a retry time.
 	res := b.post("/login", url.Values{"email": {"owner@example.com"}, "password": {testPassword}})
 	wantStatus(t, res, http.StatusTooManyRequests)
-	wantBody(t, res, "Too many failed sign-in attempts", "try again after 09:15 UTC", "A browser you have signed in with before can still sign in.")
+	wantBody(t, res, "Too many failed sign-in attempts", "try again after Mar 1, 2026, 09:15 UTC (in 15 minutes)", "A browser you have signed in with before can still sign in.")
 	if ra, _ := strconv.Atoi(res.Header.Get("Retry-After")); ra < 800 || ra > 900 {
 		t.Errorf("Retry-After = %q, want about 895 seconds", res.Header.Get("Retry-After"))
 	}
+	// A reader of Japanese is told the same in Japanese, the time in their format.
+	form := url.Values{"email": {"owner@example.com"}, "password": {testPassword}, "_csrf": {b.csrf()}}
+	req, _ := http.NewRequest("POST", app.srv.URL+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept-Language", "ja")
+	res = b.do(req)
+	wantStatus(t, res, http.StatusTooManyRequests)
+	wantBody(t, res, "サインインの失敗が多すぎます。保護のため、2026年3月1日 09:15 UTC 以降（15 分後）にもう一度お試しください。")
 	// Another email from the same address is not paused by one account's failures.
 	wantStatus(t, b.post("/login", url.Values{"email": {"nobody@example.com"}, "password": {testPassword}}), http.StatusUnauthorized)
 	if evs, _ := storetest.AuditEvents(context.Background(), app.store, "signin.throttled"); len(evs) != 1 {

@@ -78,7 +78,17 @@ var (
 	MsgSSOLockout         = Message{ID: "sso.lockout", Text: "Enforcing single sign-on like this would leave no Owner or Administrator able to sign in with a password. Exempt at least one of them (the Owner can always be exempted)."}
 	MsgSSONotConfigured   = Message{ID: "sso.not_configured", Text: "Single sign-on is not set up for %s. Sign in with your password."}
 	MsgDomainListed       = Message{ID: "domain.listed", Text: "%s is already on this page."}
-	MsgDomainTaken        = Message{ID: "domain.taken", Text: "%s is verified by another organization."}
+
+	// Pauses (HTTP 429): the first %s is the moment they end, the second how long that is from
+	// now (one of the MsgRetryIn… messages).
+	MsgSignInPaused        = Message{ID: "limit.signin", Text: "Too many failed sign-in attempts. For your protection, try again after %s (%s)."}
+	MsgSignInPausedAccount = Message{ID: "limit.signin_account", Text: "Too many failed sign-in attempts. For your protection, try again after %s (%s). A browser you have signed in with before can still sign in."}
+	MsgLinksPaused         = Message{ID: "limit.links", Text: "Too many links that do not work were opened from your address. Try again after %s (%s)."}
+	MsgResetRequestsPaused = Message{ID: "limit.reset_requests", Text: "Too many password reset requests came from your address. Try again after %s (%s)."}
+	MsgRetryInMinutes      = Message{ID: "limit.in_minutes", Text: "in %d minutes"}
+	MsgRetryInOneMinute    = Message{ID: "limit.in_one_minute", Text: "in 1 minute"}
+	MsgRetryInUnderMinute  = Message{ID: "limit.in_under_a_minute", Text: "in less than a minute"}
+	MsgDomainTaken         = Message{ID: "domain.taken", Text: "%s is verified by another organization."}
 
 	MsgAccountType         = Message{ID: "account.type", Text: "Choose Standard or Flex."}
 	MsgFlexRegion          = Message{ID: "account.flex_region", Text: "Choose a region for the Flex account."}

@@ -26,8 +26,11 @@ func (m Message) IsZero() bool { return m.ID == "" }
 func (m Message) With(args ...any) Message {
 	text := make([]any, len(args))
 	for i, a := range args {
-		if t, ok := a.(time.Time); ok {
-			a = FormatTime(t)
+		switch v := a.(type) {
+		case time.Time:
+			a = FormatTime(v)
+		case Message:
+			a = v.Text
 		}
 		text[i] = a
 	}

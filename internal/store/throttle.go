@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"time"
 
 	"admincenter/internal/domain"
@@ -83,32 +82,31 @@ func (e *ThrottledError) Error() string { return e.err.Error() }
 func (e *ThrottledError) Unwrap() error { return e.err }
 
 // retryIn says how long until retryAt, for people.
-func retryIn(retryAt, now time.Time) string {
+func retryIn(retryAt, now time.Time) domain.Message {
 	mins := int(retryAt.Sub(now).Round(time.Minute) / time.Minute)
 	switch {
 	case mins == 1:
-		return "in 1 minute"
+		return domain.MsgRetryInOneMinute
 	case mins > 1:
-		return fmt.Sprintf("in %d minutes", mins)
+		return domain.MsgRetryInMinutes.With(mins)
 	}
-	return "in less than a minute"
+	return domain.MsgRetryInUnderMinute
 }
 
 func newThrottledError(retryAt, now time.Time, kind string) *ThrottledError {
-	msg := fmt.Sprintf("Too many failed sign-in attempts. For your protection, try again after %s UTC (%s).",
-		retryAt.UTC().Format("15:04"), retryIn(retryAt, now))
+	m := domain.MsgSignInPaused
 	if kind == "account" {
 		// Said for unknown emails too (they are counted alike), so it reveals nothing.
-		msg += " A browser you have signed in with before can still sign in."
+		m = domain.MsgSignInPausedAccount
 	}
-	return &ThrottledError{RetryAt: retryAt, err: domain.Errorf(domain.ETooMany, "%s", msg)}
+	return newLimitError(retryAt, now, m)
 }
 
-// newLimitError is a pause of something other than sign-in (such as emailed links), with its
-// own message; it is a ThrottledError, so that the answer carries Retry-After.
-func newLimitError(retryAt, now time.Time, what string) *ThrottledError {
-	return &ThrottledError{RetryAt: retryAt, err: domain.Errorf(domain.ETooMany, "%s Try again after %s UTC (%s).",
-		what, retryAt.UTC().Format("15:04"), retryIn(retryAt, now))}
+// newLimitError is a pause with the message m (one of domain's Msg…Paused, whose verbs take the
+// moment it ends and how long that is from now); it is a ThrottledError, so that the answer
+// carries Retry-After.
+func newLimitError(retryAt, now time.Time, m domain.Message) *ThrottledError {
+	return &ThrottledError{RetryAt: retryAt, err: domain.Fail(domain.ETooMany, m.With(retryAt, retryIn(retryAt, now)))}
 }
 
 // RetryAfter returns how long a throttled caller should wait, or 0 when err is not a ThrottledError.
@@ -238,7 +236,7 @@ func (s *Store) CheckLinkThrottle(ctx context.Context, ip string) error {
 	if err != nil || until.IsZero() {
 		return err
 	}
-	return newLimitError(until, now, "Too many links that do not work were opened from your address.")
+	return newLimitError(until, now, domain.MsgLinksPaused)
 }
 
 // RecordUnknownLinkToken counts a link opened from the address whose token names nothing (or is
@@ -257,7 +255,7 @@ func (s *Store) CountPasswordResetRequest(ctx context.Context, ip string) error 
 		return err
 	}
 	if !until.IsZero() {
-		return newLimitError(until, now, "Too many password reset requests came from your address.")
+		return newLimitError(until, now, domain.MsgResetRequestsPaused)
 	}
 	return s.writeRetiring(ctx, func() {}, func(tx *sql.Tx) error { return s.countTx(tx, l) })
 }

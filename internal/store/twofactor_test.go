@@ -307,7 +307,7 @@ func TestThrottleSurvivesRestart(t *testing.T) {
 	if want := time.Date(2026, 3, 1, 9, 15, 0, 0, time.UTC); !te.RetryAt.Equal(want) {
 		t.Errorf("retry at %v, want %v (the first failure ages out)", te.RetryAt, want)
 	}
-	if !strings.Contains(domain.ErrorMessage(err), "try again after 09:15 UTC") {
+	if !strings.Contains(domain.ErrorMessage(err), "try again after Mar 1, 2026, 09:15 UTC (in 15 minutes)") {
 		t.Errorf("message %q does not name the time", domain.ErrorMessage(err))
 	}
 	// Ten failures do not pause the address for other emails (that takes MaxAddressFailures), and
