@@ -1,37 +1,66 @@
 package views
 
-// apiEndpoints lists the Organizations API: method, path, what it does.
-var apiEndpoints = [][3]string{
-	{"POST", "/v1/token", "Client-credentials grant: a one-hour access token (also at /v2/token)"},
-	{"GET", "/Organizations/{OR}/Accounts", "The organization's managed accounts, newest first; PageSize 1–100, PageToken"},
-	{"GET", "/Organizations/{OR}/Accounts/{AC}", "One managed account"},
-	{"GET", "/Organizations/{OR}/RoleAssignments", "Role assignments; filters Identity (US…) and Scope (AC…)"},
-	{"POST", "/Organizations/{OR}/RoleAssignments", "Give a user a role on an account: JSON {role_sid, scope, identity}"},
-	{"DELETE", "/Organizations/{OR}/RoleAssignments/{IY}", "Take the role back"},
-	{"GET", "/Organizations/{OR}/scim/Users", `SCIM users; filter=userName eq "…"`},
-	{"POST", "/Organizations/{OR}/scim/Users", "Provision a managed user (userName in a verified domain)"},
-	{"GET, PUT, PATCH", "/Organizations/{OR}/scim/Users/{US}", "Fetch, replace or patch a user; If-Match: meta.version"},
-	{"DELETE", "/Organizations/{OR}/scim/Users/{US}", "Deactivate the user and end their sessions"},
+import (
+	"context"
+	"html"
+
+	"admincenter/internal/domain"
+)
+
+// apiEndpoint is one endpoint of the Organizations API: what it does is the catalog's
+// api.endpoint.<Key>.
+type apiEndpoint struct{ Method, Path, Key string }
+
+// apiEndpoints lists the Organizations API.
+var apiEndpoints = []apiEndpoint{
+	{"POST", "/v1/token", "token"},
+	{"GET", "/Organizations/{OR}/Accounts", "accounts.list"},
+	{"GET", "/Organizations/{OR}/Accounts/{AC}", "accounts.fetch"},
+	{"GET", "/Organizations/{OR}/RoleAssignments", "roles.list"},
+	{"POST", "/Organizations/{OR}/RoleAssignments", "roles.create"},
+	{"DELETE", "/Organizations/{OR}/RoleAssignments/{IY}", "roles.delete"},
+	{"GET", "/Organizations/{OR}/scim/Users", "scim.list"},
+	{"POST", "/Organizations/{OR}/scim/Users", "scim.create"},
+	{"GET, PUT, PATCH", "/Organizations/{OR}/scim/Users/{US}", "scim.fetch"},
+	{"DELETE", "/Organizations/{OR}/scim/Users/{US}", "scim.delete"},
 }
 
-func curlExamples(base, org string) string {
+// roleNote is what the role table says of an account role, or "".
+func roleNote(ctx context.Context, role string) string {
+	switch role {
+	case domain.RoleOwner:
+		return T(ctx, "oauth.role_note.owner")
+	case domain.RoleAdministrator:
+		return T(ctx, "oauth.role_note.administrator")
+	}
+	return ""
+}
+
+// linkHTML is a link to a page of the console, its text escaped.
+func linkHTML(href, text string) safeHTML {
+	return safeHTML(`<a href="` + html.EscapeString(href) + `">` + html.EscapeString(text) + `</a>`)
+}
+
+// The code samples stay as they are in every language; only their comments are translated.
+
+func curlExamples(ctx context.Context, base, org string) string {
 	u := base + "/Organizations/" + org
 	return `TOKEN=$(curl -s -X POST ` + base + `/v1/token -d grant_type=client_credentials \
   -d client_id=$CLIENT_ID -d client_secret=$CLIENT_SECRET | jq -r .access_token)
 
-# The first page of managed accounts; follow meta.next_page_url for the next
+# ` + T(ctx, "api.curl.comment.accounts") + `
 curl -s -H "Authorization: Bearer $TOKEN" "` + u + `/Accounts?PageSize=50"
 
-# Give a user the Developer role on an account
+# ` + T(ctx, "api.curl.comment.role") + `
 curl -s -X POST -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \
   -d '{"role_sid": "IX…", "scope": "AC…", "identity": "US…"}' ` + u + `/RoleAssignments
 
-# Find a user by email (SCIM)
+# ` + T(ctx, "api.curl.comment.scim") + `
 curl -s -G -H "Authorization: Bearer $TOKEN" ` + u + `/scim/Users \
   --data-urlencode 'filter=userName eq "ana@example.com"'`
 }
 
-func goExample(base, org string) string {
+func goExample(ctx context.Context, base, org string) string {
 	return `package main
 
 import (
@@ -46,7 +75,7 @@ import (
 	iam "github.com/twilio/twilio-go/rest/preview_iam/organization"
 )
 
-// toAdminCenter sends the SDK's requests for *.twilio.com to Admin Center.
+// ` + T(ctx, "api.go.comment.transport") + `
 type toAdminCenter struct{ base *url.URL }
 
 func (t toAdminCenter) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -71,7 +100,7 @@ func main() {
 	accounts, err := rc.PreviewIamOrganization.ListOrganizationAccounts("` + org + `",
 		&iam.ListOrganizationAccountsParams{})
 	if err != nil {
-		panic(err) // a *client.TwilioRestError carries the status and code
+		panic(err) // ` + T(ctx, "api.go.comment.error") + `
 	}
 	for _, a := range accounts {
 		fmt.Println(a.AccountSid, a.FriendlyName, a.Status)

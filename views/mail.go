@@ -45,6 +45,15 @@ type DomainsView struct {
 	Form    Form
 }
 
+// domainProblem says in the reader's language what the last check of d found; a text no message
+// makes (recorded by an older version) as it is.
+func domainProblem(ctx context.Context, d *domain.OrgDomain) string {
+	if m := d.Problem(); !m.IsZero() {
+		return M(ctx, m)
+	}
+	return d.LastError
+}
+
 // textPart is a run of text or a link within an email's text body.
 type textPart struct {
 	Text string

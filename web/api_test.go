@@ -428,6 +428,19 @@ func TestOAuthAppsPage(t *testing.T) {
 	wantStatus(t, b.post("/admin/oauth-apps/"+creds.ClientID+"/revoke", nil), http.StatusSeeOther)
 	wantBody(t, b.get("/admin/oauth-apps"), "Revoked")
 	wantStatus(t, b.post("/admin/oauth-apps/"+creds.ClientID+"/revoke", nil), http.StatusConflict)
+	// In Japanese: the page, the guide's prose (its code as it is) and the refusal.
+	ja := func(method, path string) response {
+		form := url.Values{"_csrf": {b.csrf()}}
+		req, _ := http.NewRequest(method, app.srv.URL+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept-Language", "ja")
+		return b.do(req)
+	}
+	wantBody(t, ja("GET", "/admin/oauth-apps"), "<h1>OAuth アプリ</h1>", "取り消し済み (", "ロール SID")
+	wantBody(t, ja("GET", "/admin/api"), "1. アクセストークンを取得する", "# メールアドレスでユーザーを検索します (SCIM)", "-d grant_type=client_credentials", "/Organizations/{OR}/scim/Users")
+	res = ja("POST", "/admin/oauth-apps/"+creds.ClientID+"/revoke")
+	wantStatus(t, res, http.StatusConflict)
+	wantBody(t, res, "はすでに取り消されています。")
 }
 
 func TestAPIUnknownMethodsAndPathsAnswerJSON(t *testing.T) {

@@ -13,7 +13,7 @@ func (s *Server) domainsPage(c echo.Context, status int, f views.Form) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, status, views.DomainsPage(s.page(c, "Domains", "domains"), views.DomainsView{Domains: list, Form: f}))
+	return s.render(c, status, views.DomainsPage(s.page(c, loc(c).T("domains.title"), "domains"), views.DomainsView{Domains: list, Form: f}))
 }
 
 func (s *Server) handleDomains(c echo.Context) error {
@@ -28,8 +28,7 @@ func (s *Server) handleDomainAdd(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectFlash(c, "/admin/domains#domain-"+d.Domain,
-		d.Domain+" added. Publish the TXT record shown below, then press Verify.")
+	return s.redirectFlash(c, "/admin/domains#domain-"+d.Domain, loc(c).T("domains.flash.added", "Domain", d.Domain))
 }
 
 // handleDomainVerify looks up the domain's TXT record and records what it found: verified, or why
@@ -41,14 +40,14 @@ func (s *Server) handleDomainVerify(c echo.Context) error {
 		return err
 	}
 	if d.Trusted {
-		return s.redirectFlash(c, "/admin/domains", d.Domain+" was trusted at setup; it needs no DNS record.")
+		return s.redirectFlash(c, "/admin/domains", loc(c).T("domains.flash.trusted", "Domain", d.Domain))
 	}
 	if err := s.store.RecordDomainVerification(ctx, admin, d, s.dns.Check(ctx, d), clientIP(c)); err != nil {
 		return err
 	}
 	if d.LastError != "" {
-		s.flash(c, "error", d.Domain+": "+d.LastError)
+		s.flash(c, "error", loc(c).T("domains.flash.problem", "Domain", d.Domain, "Problem", loc(c).Msg(d.Problem())))
 		return c.Redirect(http.StatusSeeOther, "/admin/domains#domain-"+d.Domain)
 	}
-	return s.redirectFlash(c, "/admin/domains", d.Domain+" is verified.")
+	return s.redirectFlash(c, "/admin/domains", loc(c).T("domains.flash.verified", "Domain", d.Domain))
 }

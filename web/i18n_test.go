@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"admincenter/internal/domain"
 	"admincenter/internal/i18n"
 	"admincenter/internal/store/storetest"
 )
@@ -169,12 +170,11 @@ func (s *idSet) add(id string) { s.ids = append(s.ids, id) }
 var pseudoPending = map[string]bool{
 	"/accounts": true, "/admin/accounts/:sid": true, "/admin/accounts/:sid/users": true,
 	"/admin/accounts/:sid/users/pending": true,
-	"/admin/oauth-apps":                  true, "/admin/api": true, "/admin/domains": true,
-	"/login/sso": true,
 }
 
 // Data the test's pages show that is not the console's to translate.
-var pseudoData = []string{"Olive Owner", "Example Corp", "owner@example.com", "Sam Standard", "sam@example.com", "example.com", "Admin Center", "UTC", "carla@contractor.io", "contractor.io"}
+var pseudoData = []string{"Olive Owner", "Example Corp", "owner@example.com", "Sam Standard", "sam@example.com", "example.com", "Admin Center", "UTC", "carla@contractor.io", "contractor.io",
+	"example.net", "Nightly report", "Old sync"}
 
 var (
 	pseudoBracket = regexp.MustCompile(`⟦[^⟧]*⟧`)
@@ -202,12 +202,35 @@ func TestPseudoLocale(t *testing.T) {
 	wantStatus(t, b.post("/admin/accounts/"+samAcc.SID+"/users/invite", url.Values{"email": {"carla@contractor.io"}, "role": {"developer"}}), http.StatusSeeOther)
 	wantStatus(t, b.post("/admin/users/"+sam.SID+"/role", url.Values{"role": {"administrator"}}), http.StatusSeeOther)
 	wantStatus(t, b.post("/admin/users/"+sam.SID+"/role", url.Values{"role": {"standard"}}), http.StatusSeeOther)
+	// Two OAuth apps, one revoked; a domain whose TXT record was not found.
+	wantStatus(t, b.post("/admin/oauth-apps", url.Values{"name": {"Old sync"}}), http.StatusSeeOther)
+	apps, _ := app.store.ListOAuthApps(ctx, sam.OrgSID)
+	wantStatus(t, b.post("/admin/oauth-apps/"+apps[0].SID+"/revoke", nil), http.StatusSeeOther)
+	wantStatus(t, b.post("/admin/domains", url.Values{"domain": {"example.net"}}), http.StatusSeeOther)
+	dom, err := app.store.FindDomain(ctx, sam.OrgSID, "example.net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.store.RecordDomainVerification(ctx, app.user("owner@example.com"), dom, domain.MsgDomainNoRecord.With(dom.ChallengeName()), ""); err != nil {
+		t.Fatal(err)
+	}
 	b.get("/admin/users") // the flashes, said in English, are shown once here
+	// The app created last is shown with its secret on the next visit of its page (and its flash,
+	// said in the pseudo-locale, on the next page).
+	form := url.Values{"name": {"Nightly report"}, "_csrf": {b.csrf()}}
+	req, _ := http.NewRequest("POST", app.srv.URL+"/admin/oauth-apps", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept-Language", i18n.Pseudo)
+	wantStatus(t, b.do(req), http.StatusSeeOther)
 	shows := map[string][]string{
 		"/admin/users":              {`id="user-` + sam.SID + `"`, "sam@example.com"},
 		"/admin/users/:user/remove": {`name="owner_` + samAcc.SID + `"`, "Sam Standard 00"},
 		"/admin/audit":              {"<code class=\"sub\">user.org_role</code>", "<code class=\"sub\">invitation.create</code>", "carla@contractor.io"},
 		"/admin/access-review":      {`id="access-review"`, `id="review-invitations"`, "carla@contractor.io", "Sam Standard 00"},
+		"/admin/oauth-apps":         {`id="client-secret"`, "Nightly report", "Old sync", "badge-closed", "owner@example.com"},
+		"/admin/api":                {`id="error-25200"`, `id="org-sid"`, "twilio-go", "/Organizations/{OR}/scim/Users"},
+		"/admin/domains":            {`id="domain-example.net"`, `class="field-error domain-error"`, "_admincenter-challenge.example.net"},
+		"/login/sso":                {`id="sso-form"`, `id="sso_email-error"`},
 	}
 
 	var paths []string

@@ -166,6 +166,10 @@ func TestDomains(t *testing.T) {
 	dnsSrv.SetTXT(d.ChallengeName(), "admincenter-verification=someone-else")
 	b.post("/admin/domains/example.org/verify", nil)
 	wantBody(t, b.get("/admin/domains"), "exists but does not hold")
+	// Said in the reader's language, the record named.
+	req, _ := http.NewRequest("GET", app.srv.URL+"/admin/domains", nil)
+	req.Header.Set("Accept-Language", "ja")
+	wantBody(t, b.do(req), "<h1>ドメイン</h1>", "未検証", "TXT レコード _admincenter-challenge.example.org はありますが、値 "+d.ChallengeValue()+" が含まれていません。")
 
 	// A DNS server that does not answer.
 	app.web.dns.Timeout = 300 * time.Millisecond

@@ -17,14 +17,7 @@ import (
 func roleRows() []views.RoleRow {
 	rows := make([]views.RoleRow, 0, len(domain.AccountRoles))
 	for _, r := range domain.AccountRoles {
-		note := ""
-		switch r {
-		case domain.RoleOwner:
-			note = "Listed, but changes only through owner transfer: not created or deleted through the API."
-		case domain.RoleAdministrator:
-			note = "Includes the other roles."
-		}
-		rows = append(rows, views.RoleRow{Label: domain.RoleLabel(r), SID: domain.RoleSID(r), Note: note})
+		rows = append(rows, views.RoleRow{Role: r, SID: domain.RoleSID(r)})
 	}
 	return rows
 }
@@ -47,7 +40,7 @@ func (s *Server) renderOAuthApps(c echo.Context, status int, f views.Form, creat
 		}
 	}
 	v := views.OAuthAppsView{OrgSID: u.OrgSID, Apps: apps, Roles: roleRows(), Created: created, Form: f}
-	return s.render(c, status, views.OAuthAppsPage(s.page(c, "OAuth apps", "oauth"), v))
+	return s.render(c, status, views.OAuthAppsPage(s.page(c, loc(c).T("oauth.title"), "oauth"), v))
 }
 
 func (s *Server) handleOAuthAppCreate(c echo.Context) error {
@@ -60,7 +53,7 @@ func (s *Server) handleOAuthAppCreate(c echo.Context) error {
 		return err
 	}
 	s.putNewApp(c, u, app.SID, secret)
-	return s.redirectFlash(c, "/admin/oauth-apps", "OAuth app “"+app.Name+"” created. Copy its client secret now: it is shown only once.")
+	return s.redirectFlash(c, "/admin/oauth-apps", loc(c).T("oauth.flash.created", "Name", app.Name))
 }
 
 func (s *Server) handleOAuthAppRevoke(c echo.Context) error {
@@ -68,30 +61,32 @@ func (s *Server) handleOAuthAppRevoke(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectFlash(c, "/admin/oauth-apps", "OAuth app “"+app.Name+"” revoked. Its secret and tokens no longer work.")
+	return s.redirectFlash(c, "/admin/oauth-apps", loc(c).T("oauth.flash.revoked", "Name", app.Name))
 }
 
 func (s *Server) handleAPIGuide(c echo.Context) error {
+	l := loc(c)
+	rate := func(r float64) string { return strconv.FormatFloat(r, 'f', -1, 64) }
 	v := views.APIGuideView{OrgSID: currentUser(c).OrgSID, BaseURL: strings.TrimRight(s.cfg.BaseURL, "/"), Roles: roleRows(),
 		Limits: []string{
-			"Access tokens expire after one hour; fetch a new one with the same credentials.",
-			"Each OAuth app may make " + strconv.FormatFloat(s.cfg.APIRate, 'f', -1, 64) + " calls a second, in bursts of up to " + strconv.FormatFloat(2*s.cfg.APIRate, 'f', -1, 64) + "; beyond that the answer is 429 with Retry-After.",
-			"Request bodies are JSON (application/json; SCIM also application/scim+json) of at most 1 MiB; unknown fields are refused.",
-			"Lists return at most " + strconv.Itoa(domain.MaxPageSize) + " items a page (PageSize, default " + strconv.Itoa(domain.PageSize) + ").",
+			l.T("api.limits.token"),
+			l.T("api.limits.rate", "Rate", rate(s.cfg.APIRate), "Burst", rate(2*s.cfg.APIRate)),
+			l.T("api.limits.body"),
+			l.T("api.limits.page", "Max", l.Number(domain.MaxPageSize), "Default", l.Number(domain.PageSize)),
 		},
 		Errors: []views.APIErrorRow{
-			{Code: api.CodeInvalid, Status: 400, Meaning: "Bad request: malformed JSON, an unknown field, a wrong content type or an invalid value; SCIM errors add a scimType such as invalidFilter."},
-			{Code: api.CodeAuthenticate, Status: 401, Meaning: "Missing, expired or invalid access token, wrong client credentials, or a revoked OAuth app."},
-			{Code: api.CodeMethod, Status: 405, Meaning: "That method is not allowed on this resource."},
-			{Code: api.CodeNotFound, Status: 404, Meaning: "No such resource in this organization (another organization's SIDs included)."},
-			{Code: api.CodeConflict, Status: 409, Meaning: "It exists already (a duplicate role assignment or userName), or If-Match named an older version."},
-			{Code: api.CodeTooLarge, Status: 413, Meaning: "The request body is larger than 1 MiB."},
-			{Code: api.CodeTooMany, Status: 429, Meaning: "Too many requests: wait for the seconds in Retry-After."},
-			{Code: api.CodeInternal, Status: 500, Meaning: "Something went wrong on our side; retry later."},
-			{Code: api.CodeUnavailable, Status: 503, Meaning: "The database cannot be reached just now; retry after the seconds in Retry-After."},
-			{Code: api.CodeScopeNotInOrg, Status: 400, Meaning: "The role assignment's scope is not a managed account of the organization."},
+			{Code: api.CodeInvalid, Status: 400},
+			{Code: api.CodeAuthenticate, Status: 401},
+			{Code: api.CodeMethod, Status: 405},
+			{Code: api.CodeNotFound, Status: 404},
+			{Code: api.CodeConflict, Status: 409},
+			{Code: api.CodeTooLarge, Status: 413},
+			{Code: api.CodeTooMany, Status: 429},
+			{Code: api.CodeInternal, Status: 500},
+			{Code: api.CodeUnavailable, Status: 503},
+			{Code: api.CodeScopeNotInOrg, Status: 400},
 		}}
-	return s.render(c, http.StatusOK, views.APIGuidePage(s.page(c, "API guide · OAuth apps", "oauth"), v))
+	return s.render(c, http.StatusOK, views.APIGuidePage(s.page(c, l.T("api.title"), "oauth"), v))
 }
 
 // The secret of a new app reaches the page after the redirect in a short-lived cookie, sealed

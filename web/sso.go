@@ -248,7 +248,7 @@ func (s *Server) handleLoginSSO(c echo.Context) error {
 	refuse := func(msg domain.Message) error {
 		f := formOf(c, domain.FieldError("sso_email", msg), "next")
 		f.Values["sso_email"] = email
-		return s.render(c, http.StatusUnprocessableEntity, views.LoginPage(s.page(c, "Sign in", ""), f, views.LoginView{SSO: true}))
+		return s.render(c, http.StatusUnprocessableEntity, views.LoginPage(s.page(c, loc(c).T("auth.signin.title"), ""), f, views.LoginView{SSO: true}))
 	}
 	if msg := domain.ValidateEmail(email); !msg.IsZero() {
 		return refuse(msg)

@@ -32,9 +32,10 @@ func New(server string) *Checker {
 	return c
 }
 
-// Check looks up d's challenge record and says why it does not prove control of d, or "" when it
-// does. A failed lookup is an answer too, not an error: the store records it on the domain.
-func (c *Checker) Check(ctx context.Context, d *domain.OrgDomain) string {
+// Check looks up d's challenge record and says why it does not prove control of d, or nothing (a
+// zero Message) when it does. A failed lookup is an answer too, not an error: the store records it
+// on the domain.
+func (c *Checker) Check(ctx context.Context, d *domain.OrgDomain) domain.Message {
 	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
 	records, err := c.resolver.LookupTXT(ctx, d.ChallengeName()+".")
@@ -42,13 +43,13 @@ func (c *Checker) Check(ctx context.Context, d *domain.OrgDomain) string {
 	switch {
 	case err == nil:
 		if slices.Contains(records, d.ChallengeValue()) {
-			return ""
+			return domain.Message{}
 		}
-		return "The TXT record " + d.ChallengeName() + " exists but does not hold " + d.ChallengeValue() + "."
+		return domain.MsgDomainWrongRecord.With(d.ChallengeName(), d.ChallengeValue())
 	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
-		return "No TXT record was found at " + d.ChallengeName() + ". Publish it, wait until DNS has it, then verify again."
+		return domain.MsgDomainNoRecord.With(d.ChallengeName())
 	case errors.As(err, &dnsErr) && dnsErr.IsTimeout, errors.Is(err, context.DeadlineExceeded):
-		return "The DNS server did not answer in time. Nothing was changed; try again in a few minutes."
+		return domain.MsgDomainDNSTimeout
 	}
-	return "The DNS lookup failed. Nothing was changed; try again in a few minutes."
+	return domain.MsgDomainDNSFailed
 }

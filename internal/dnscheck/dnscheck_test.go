@@ -32,7 +32,7 @@ func TestCheck(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.setup()
-			got := c.Check(ctx, d)
+			got := c.Check(ctx, d).Text
 			if tc.prefix == "" && got != "" || !strings.HasPrefix(got, tc.prefix) {
 				t.Errorf("Check = %q, want %q", got, tc.prefix)
 			}

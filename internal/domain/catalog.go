@@ -90,6 +90,15 @@ var (
 	MsgRetryInUnderMinute  = Message{ID: "limit.in_under_a_minute", Text: "in less than a minute"}
 	MsgDomainTaken         = Message{ID: "domain.taken", Text: "%s is verified by another organization."}
 
+	// What a look-up of a domain's TXT record found (dnscheck.Check): the record's name and value.
+	MsgDomainNoRecord    = Message{ID: "domain.check.no_record", Text: "No TXT record was found at %s. Publish it, wait until DNS has it, then verify again."}
+	MsgDomainWrongRecord = Message{ID: "domain.check.wrong_value", Text: "The TXT record %s exists but does not hold %s."}
+	MsgDomainDNSTimeout  = Message{ID: "domain.check.timeout", Text: "The DNS server did not answer in time. Nothing was changed; try again in a few minutes."}
+	MsgDomainDNSFailed   = Message{ID: "domain.check.failed", Text: "The DNS lookup failed. Nothing was changed; try again in a few minutes."}
+
+	MsgOAuthAppRevoked   = Message{ID: "oauth_app.revoked", Text: "The OAuth app “%s” is already revoked."}
+	MsgOAuthAppNeedAdmin = Message{ID: "oauth_app.needs_admin", Text: "Only the organization's Owner and Administrators may create OAuth apps."}
+
 	MsgAccountType         = Message{ID: "account.type", Text: "Choose Standard or Flex."}
 	MsgFlexRegion          = Message{ID: "account.flex_region", Text: "Choose a region for the Flex account."}
 	MsgFlexTerms           = Message{ID: "account.flex_terms", Text: "Accept the Flex terms to create a Flex account."}

@@ -27,6 +27,27 @@ func (d *OrgDomain) ChallengeName() string { return "_admincenter-challenge." + 
 // ChallengeValue is the value of that TXT record.
 func (d *OrgDomain) ChallengeValue() string { return "admincenter-verification=" + d.Token }
 
+// Problem is LastError as a message a translation can say: the last check's finding, whose
+// English text is what the database holds. A text no message makes (written by an older version)
+// is a message without ID: said as it is.
+func (d *OrgDomain) Problem() Message {
+	if d.LastError == "" {
+		return Message{}
+	}
+	for _, m := range d.Problems() {
+		if m.Text == d.LastError {
+			return m
+		}
+	}
+	return Message{Text: d.LastError}
+}
+
+// Problems are the messages a check of d can find.
+func (d *OrgDomain) Problems() []Message {
+	return []Message{MsgDomainNoRecord.With(d.ChallengeName()), MsgDomainWrongRecord.With(d.ChallengeName(), d.ChallengeValue()),
+		MsgDomainDNSTimeout, MsgDomainDNSFailed, MsgDomainTaken.With(d.Domain)}
+}
+
 // publicMailDomains are mail providers where anyone can have an address: an address there
 // proves nothing about membership of an organization.
 var publicMailDomains = map[string]bool{}

@@ -89,8 +89,9 @@ func (s *Store) FindDomain(ctx context.Context, orgSID, name string) (*domain.Or
 }
 
 // RecordDomainVerification records on d (and in the database) what an administrator's check of
-// its TXT record found: problem says why the record does not prove control, or is "" when it does.
-func (s *Store) RecordDomainVerification(ctx context.Context, admin *domain.User, d *domain.OrgDomain, problem, ip string) error {
+// its TXT record found: problem says why the record does not prove control, or is zero when it
+// does. The database keeps its English text (d.Problem says it again as a message).
+func (s *Store) RecordDomainVerification(ctx context.Context, admin *domain.User, d *domain.OrgDomain, problem domain.Message, ip string) error {
 	actor := userActor(admin, ip)
 	return s.write(ctx, func(tx *sql.Tx) error {
 		return s.recordCheck(tx, d, problem, actor, "domain.verify")
@@ -98,8 +99,9 @@ func (s *Store) RecordDomainVerification(ctx context.Context, admin *domain.User
 }
 
 // recordCheck stores a check's outcome on d (and in the database) with an audit event.
-func (s *Store) recordCheck(tx *sql.Tx, d *domain.OrgDomain, problem string, actor domain.Actor, action string) error {
+func (s *Store) recordCheck(tx *sql.Tx, d *domain.OrgDomain, found domain.Message, actor domain.Actor, action string) error {
 	now := s.Now()
+	problem := found.Text
 	d.LastCheckedAt, d.LastError = now, problem
 	wasVerified := d.Verified()
 	if problem == "" && !wasVerified {
@@ -108,7 +110,7 @@ func (s *Store) recordCheck(tx *sql.Tx, d *domain.OrgDomain, problem string, act
 	_, err := tx.Exec(`UPDATE domains SET verified_at = ?, last_checked_at = ?, last_error = ? WHERE org_sid = ? AND domain = ?`,
 		nullMS(d.VerifiedAt), ms(now), problem, d.OrgSID, d.Domain)
 	if isUniqueViolation(err) {
-		d.VerifiedAt, d.LastError = time.Time{}, d.Domain+" is verified by another organization."
+		d.VerifiedAt, d.LastError = time.Time{}, domain.MsgDomainTaken.With(d.Domain).Text
 		_, err = tx.Exec(`UPDATE domains SET last_checked_at = ?, last_error = ? WHERE org_sid = ? AND domain = ?`,
 			ms(now), d.LastError, d.OrgSID, d.Domain)
 	}
@@ -150,10 +152,10 @@ func (s *Store) ListDomainsDueForCheck(ctx context.Context, every time.Duration)
 	return due, err
 }
 
-// RecordDomainRecheck records what the daily check of d's TXT record found (problem, or "" when
+// RecordDomainRecheck records what the daily check of d's TXT record found (problem, or zero when
 // the record proves control). A verified domain whose record has gone stays verified but shows the
 // problem, so that an administrator can act.
-func (s *Store) RecordDomainRecheck(ctx context.Context, d *domain.OrgDomain, problem string) error {
+func (s *Store) RecordDomainRecheck(ctx context.Context, d *domain.OrgDomain, problem domain.Message) error {
 	actor := domain.Actor{Type: "system", Label: "daily domain check"}
 	return s.write(ctx, func(tx *sql.Tx) error { return s.recordCheck(tx, d, problem, actor, "domain.recheck") })
 }

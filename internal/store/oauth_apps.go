@@ -35,7 +35,7 @@ func (s *Store) CreateOAuthApp(ctx context.Context, creator *domain.User, name, 
 		return nil, "", err
 	}
 	if !creator.OrgAdmin() {
-		return nil, "", domain.Errorf(domain.EForbidden, "Only the organization's Owner and Administrators may create OAuth apps.")
+		return nil, "", domain.Fail(domain.EForbidden, domain.MsgOAuthAppNeedAdmin)
 	}
 	secret := auth.NewToken()
 	now := s.Now()
@@ -92,7 +92,7 @@ func (s *Store) RevokeOAuthApp(ctx context.Context, actor *domain.User, sid, ip 
 			return err
 		}
 		if a.Revoked() {
-			return domain.Errorf(domain.EConflict, "The OAuth app %q is already revoked.", a.Name)
+			return domain.Fail(domain.EConflict, domain.MsgOAuthAppRevoked.With(a.Name))
 		}
 		now := s.Now()
 		if _, err := tx.Exec(`UPDATE oauth_apps SET revoked_at = ? WHERE sid = ?`, ms(now), a.SID); err != nil {
