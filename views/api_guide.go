@@ -3,6 +3,9 @@ package views
 import (
 	"context"
 	"html"
+	"strings"
+
+	"github.com/a-h/templ"
 
 	"admincenter/internal/domain"
 )
@@ -39,6 +42,24 @@ func roleNote(ctx context.Context, role string) string {
 // linkHTML is a link to a page of the console, its text escaped.
 func linkHTML(href, text string) safeHTML {
 	return safeHTML(`<a href="` + html.EscapeString(href) + `">` + html.EscapeString(text) + `</a>`)
+}
+
+// emailHTML is an email address, escaped, that may break before its "@" (see email).
+func emailHTML(addr string) safeHTML {
+	at := strings.LastIndexByte(addr, '@')
+	if at <= 0 {
+		return safeHTML(html.EscapeString(addr))
+	}
+	return safeHTML(html.EscapeString(addr[:at]) + "<wbr>" + html.EscapeString(addr[at:]))
+}
+
+// pathText is an endpoint's path that may break after each "/" rather than inside a name.
+func pathText(path string) templ.Component {
+	parts := strings.SplitAfter(path, "/")
+	for i, p := range parts {
+		parts[i] = html.EscapeString(p)
+	}
+	return templ.Raw(strings.Join(parts, "<wbr>"))
 }
 
 // The code samples stay as they are in every language; only their comments are translated.

@@ -436,7 +436,7 @@ func TestOAuthAppsPage(t *testing.T) {
 		req.Header.Set("Accept-Language", "ja")
 		return b.do(req)
 	}
-	wantBody(t, ja("GET", "/admin/oauth-apps"), "<h1>OAuth アプリ</h1>", "取り消し済み (", "ロール SID")
+	wantBody(t, ja("GET", "/admin/oauth-apps"), "<h1>OAuth アプリ</h1>", "取り消し済み</span>", "作成者: owner@example.com", "ロール SID")
 	wantBody(t, ja("GET", "/admin/api"), "1. アクセストークンを取得する", "# メールアドレスでユーザーを検索します (SCIM)", "-d grant_type=client_credentials", "/Organizations/{OR}/scim/Users")
 	res = ja("POST", "/admin/oauth-apps/"+creds.ClientID+"/revoke")
 	wantStatus(t, res, http.StatusConflict)

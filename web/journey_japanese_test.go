@@ -23,6 +23,24 @@ func TestJourneyJapanese(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// An OAuth app revoked and one in use, a domain whose TXT record holds another value.
+	bg := context.Background()
+	for _, name := range []string{"人事システム連携", "夜間アクセスレポート"} {
+		if _, _, err := app.store.CreateOAuthApp(bg, owner, name, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apps, _ := app.store.ListOAuthApps(bg, owner.OrgSID)
+	if _, err := app.store.RevokeOAuthApp(bg, owner, apps[0].SID, ""); err != nil {
+		t.Fatal(err)
+	}
+	dom, err := app.store.AddDomain(bg, owner, "example.net", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.store.RecordDomainVerification(bg, owner, dom, domain.MsgDomainWrongRecord.With(dom.ChallengeName(), dom.ChallengeValue()), ""); err != nil {
+		t.Fatal(err)
+	}
 	ctx := newChrome(t)
 	u := app.srv.URL
 	run(t, ctx,
@@ -60,6 +78,9 @@ func TestJourneyJapanese(t *testing.T) {
 		{"sessions", "/settings/sessions"},
 		{"password", "/settings/password"},
 		{"my-accounts", "/accounts"},
+		{"oauth-apps", "/admin/oauth-apps"},
+		{"api-guide", "/admin/api"},
+		{"domains", "/admin/domains"},
 	}
 	for _, width := range []int{1280, 375} {
 		run(t, ctx, chromedp.EmulateViewport(int64(width), 800))
@@ -72,7 +93,7 @@ func TestJourneyJapanese(t *testing.T) {
 				t.Errorf("%s: <html lang> = %q", p.path, lang)
 			}
 			switch p.name {
-			case "accounts", "sessions", "2fa", "account-users":
+			case "accounts", "sessions", "2fa", "account-users", "oauth-apps", "domains":
 				screenshot(t, ctx, "ja-"+strconv.Itoa(width)+"-"+p.name)
 			}
 		}

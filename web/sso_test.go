@@ -337,7 +337,7 @@ func TestSSOSettingsPage(t *testing.T) {
 	md := f.idp.metadata()
 	req, _ := http.NewRequest("GET", f.app.srv.URL+"/admin/sso", nil)
 	req.Header.Set("Accept-Language", "ja")
-	wantBody(t, f.admin.do(req), "<h1>シングルサインオン</h1>", "· オーナー")
+	wantBody(t, f.admin.do(req), "<h1>シングルサインオン</h1>", "· 所有者")
 
 	for _, c := range []struct {
 		name  string
