@@ -325,6 +325,20 @@ func TestSSOEnforcement(t *testing.T) {
 	res = f.app.browser().post("/login", url.Values{"email": {"Alice@Example.com"}, "password": {testPassword}, "next": {"/accounts"}})
 	wantStatus(t, res, http.StatusForbidden)
 	wantBody(t, res, `href="/login/sso?email=alice%40example.com&amp;next=%2Faccounts"`)
+	// Said in the browser's language, and the sign-in page's SSO form too.
+	jb := f.app.browser()
+	form := url.Values{"email": {"alice@example.com"}, "password": {testPassword}, "_csrf": {jb.csrf()}}
+	req, _ := http.NewRequest("POST", f.app.srv.URL+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept-Language", "ja")
+	res = jb.do(req)
+	wantStatus(t, res, http.StatusForbidden)
+	wantBody(t, res, `<html lang="ja">`, "alice@example.com は組織の IDプロバイダーでサインインする設定になっているため", "シングルサインオンで続ける")
+	req, _ = http.NewRequest("GET", f.app.srv.URL+"/login/sso?email=nobody%40elsewhere.test", nil)
+	req.Header.Set("Accept-Language", "ja")
+	res = jb.do(req)
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	wantBody(t, res, "<title>サインイン", "SSO でサインイン", "elsewhere.test ではシングルサインオンが設定されていません。", `value="nobody@elsewhere.test"`)
 	f.app.browser().signIn("owner@example.com", testPassword)
 }
 
