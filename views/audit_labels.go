@@ -124,13 +124,13 @@ var auditReasons = map[string]string{
 }
 
 // auditEnums are the fields whose values are the console's words, labelled in audit.toml.
-var auditEnums = map[string]bool{"status": true, "org_role": true, "roles": true, "state": true, "relation": true,
+var auditEnums = map[string]bool{"status": true, "org_role": true, "roles": true, "role": true, "state": true, "relation": true,
 	"method": true, "type": true, "via": true, "reason": true, "language": true}
 
 // auditRaw are the fields whose values are technical text (a route, a DNS record, a server's
 // reply), shown as code, as recorded.
 var auditRaw = map[string]bool{"route": true, "record": true, "idp": true, "idp_entity_id": true, "error": true,
-	"browser": true, "session_ip": true, "device_cookie": true, "id": true, "request": true}
+	"browser": true, "session_ip": true, "device_cookie": true, "id": true, "request": true, "user": true}
 
 // auditValue is a recorded value in the reader's language where it is one of the console's
 // words (a status, a role, a method, yes or no); anything else (an email, a name, a number)
@@ -152,6 +152,9 @@ func auditValue(ctx context.Context, field, v string) string {
 		key := v
 		if k, ok := auditReasons[v]; ok {
 			key = k
+		}
+		if field == "role" { // one account role (account.role.grant, .revoke): as in a list of roles
+			field = "roles"
 		}
 		if s, ok := i18n.From(ctx).Lookup("audit.value." + field + "." + key); ok {
 			return s

@@ -39,3 +39,33 @@ func Lang(ctx context.Context) string {
 	}
 	return domain.LangEnglish
 }
+
+// RoleName is an account role's name (Twilio's names, in English in every language) or an
+// organization role's name in the reader's language.
+func RoleName(ctx context.Context, role string) string {
+	switch role {
+	case domain.RoleOwner, domain.RoleAdministrator, domain.RoleDeveloper, domain.RoleBillingManager, domain.RoleSupport, domain.OrgRoleStandard:
+		return T(ctx, "role."+role)
+	}
+	return role
+}
+
+// RoleNames lists the roles' names with the language's separator.
+func RoleNames(ctx context.Context, roles []string) string {
+	out := ""
+	for i, r := range roles {
+		if i > 0 {
+			out += T(ctx, "list.separator")
+		}
+		out += RoleName(ctx, r)
+	}
+	return out
+}
+
+// accountType is an account type's name (Standard, Flex).
+func accountType(ctx context.Context, t string) string {
+	if t == domain.AccountFlex {
+		return T(ctx, "accounts.type.flex")
+	}
+	return T(ctx, "accounts.type.standard")
+}

@@ -45,7 +45,7 @@ func accountPath(a *domain.Account) string { return "/admin/accounts/" + a.SID }
 func (s *Server) handleAccountSettings(c echo.Context) error {
 	acc := currentAccess(c)
 	if !acc.CanEditSettings() {
-		return store.Forbidden(acc, "change this account's settings", acc.SettingsRoleNeeded())
+		return store.Forbidden(acc, domain.MsgWhatSettings, acc.SettingsRoleNeeded())
 	}
 	in := domain.AccountSettings{FriendlyName: c.FormValue("friendly_name"), Require2FA: present(c, "require_2fa"),
 		WebhooksHTTPSOnly: present(c, "webhooks_https_only"), PKCVRequired: present(c, "pkcv_required")}
@@ -62,13 +62,13 @@ func (s *Server) handleAccountSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectFlash(c, accountPath(a), "Settings saved.")
+	return s.redirectFlash(c, accountPath(a), loc(c).T("account.settings.saved"))
 }
 
 func (s *Server) handleAccountOwner(c echo.Context) error {
 	acc := currentAccess(c)
 	if !acc.CanTransferOwner() {
-		return store.Forbidden(acc, "transfer the ownership of this account", "current Account Owner")
+		return store.Forbidden(acc, domain.MsgWhatTransfer, domain.MsgNeedCurrentOwner)
 	}
 	a, err := s.store.TransferOwner(c.Request().Context(), currentUser(c), acc.Account.SID, c.FormValue("new_owner"), clientIP(c))
 	if isInvalid(err) {
@@ -77,14 +77,15 @@ func (s *Server) handleAccountOwner(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectFlash(c, accountPath(a), a.OwnerEmail+" now owns this account. You keep the Administrator role.")
+	return s.redirectFlash(c, accountPath(a), loc(c).T("account.owner.transferred", "Email", a.OwnerEmail))
 }
 
 // lifecycleFunc is a store method for one lifecycle button.
 type lifecycleFunc func(ctx context.Context, u *domain.User, sid, ip string) (*domain.Account, error)
 
-// lifecycle runs one of the simple lifecycle buttons and reports done.
-func (s *Server) lifecycle(c echo.Context, what string, do lifecycleFunc, done string) error {
+// lifecycle runs one of the simple lifecycle buttons and reports done (a catalog message with
+// the account's {{.Name}}).
+func (s *Server) lifecycle(c echo.Context, what domain.Message, do lifecycleFunc, done string) error {
 	acc := currentAccess(c)
 	if !acc.CanRunLifecycle() {
 		return store.Forbidden(acc, what, acc.LifecycleRoleNeeded())
@@ -93,25 +94,25 @@ func (s *Server) lifecycle(c echo.Context, what string, do lifecycleFunc, done s
 	if err != nil {
 		return err
 	}
-	return s.redirectFlash(c, accountPath(a), "“"+a.FriendlyName+"” "+done)
+	return s.redirectFlash(c, accountPath(a), loc(c).T(done, "Name", a.FriendlyName))
 }
 
 func (s *Server) handleAccountSuspend(c echo.Context) error {
-	return s.lifecycle(c, "suspend this account", s.store.SuspendAccount, "is suspended.")
+	return s.lifecycle(c, domain.MsgWhatSuspend, s.store.SuspendAccount, "account.suspended")
 }
 
 func (s *Server) handleAccountReactivate(c echo.Context) error {
-	return s.lifecycle(c, "reactivate this account", s.store.ReactivateAccount, "is active again.")
+	return s.lifecycle(c, domain.MsgWhatReactivate, s.store.ReactivateAccount, "account.reactivated")
 }
 
 func (s *Server) handleAccountCloseCancel(c echo.Context) error {
-	return s.lifecycle(c, "cancel the closure of this account", s.store.CancelClosure, "will not be closed: its closure is cancelled.")
+	return s.lifecycle(c, domain.MsgWhatCancelClosure, s.store.CancelClosure, "account.closure_cancelled")
 }
 
 func (s *Server) handleAccountClose(c echo.Context) error {
 	acc := currentAccess(c)
 	if !acc.CanRunLifecycle() {
-		return store.Forbidden(acc, "close this account", acc.LifecycleRoleNeeded())
+		return store.Forbidden(acc, domain.MsgWhatClose, acc.LifecycleRoleNeeded())
 	}
 	in := domain.CloseAccountInput{ConfirmName: c.FormValue("confirm_name"), Acknowledge: c.FormValue("acknowledge") == "on"}
 	a, err := s.store.CloseAccount(c.Request().Context(), currentUser(c), acc.Account.SID, in, s.cfg.ClosureGrace, clientIP(c))
@@ -121,18 +122,17 @@ func (s *Server) handleAccountClose(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectFlash(c, accountPath(a), "“"+a.FriendlyName+"” is pending closure. It will be closed for good on "+
-		domain.FormatTime(a.ClosesAt)+" unless you cancel before.")
+	return s.redirectFlash(c, accountPath(a), loc(c).T("account.closing", "Name", a.FriendlyName, "Date", loc(c).Time(a.ClosesAt)))
 }
 
 func (s *Server) handleAccountRemove(c echo.Context) error {
 	acc := currentAccess(c)
 	if !acc.OrgAdmin() {
-		return store.Forbidden(acc, "remove this account from the organization", "Organization Owner or Administrator")
+		return store.Forbidden(acc, domain.MsgWhatRemove, domain.MsgNeedOrgAdmin)
 	}
 	a, err := s.store.RemoveFromOrganization(c.Request().Context(), currentUser(c), acc.Account.SID, clientIP(c))
 	if err != nil {
 		return err
 	}
-	return s.redirectFlash(c, "/admin/accounts", "“"+a.FriendlyName+"” was removed from the organization and went back to its owner, "+a.OwnerEmail+".")
+	return s.redirectFlash(c, "/admin/accounts", loc(c).T("account.removed", "Name", a.FriendlyName, "Email", a.OwnerEmail))
 }

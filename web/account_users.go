@@ -16,7 +16,7 @@ func (s *Server) usersView(c echo.Context) (views.Page, views.AccountUsersView, 
 	var filter []string
 	for _, r := range c.QueryParams()["role"] {
 		if !domain.ValidAccountRole(r) {
-			s.flashNow(c, "error", "Unknown role in the filter; it was left out.")
+			s.flashNow(c, "error", loc(c).T("account.users.bad_role_filter"))
 			continue
 		}
 		if !containsString(filter, r) {
@@ -47,7 +47,7 @@ func (s *Server) handleAccountUsers(c echo.Context) error {
 func requireManageUsers(c echo.Context) error {
 	acc := currentAccess(c)
 	if !acc.CanManageUsers() {
-		return domain.Errorf(domain.EForbidden, "Managing the users of this account needs the role: %s.", acc.ManageUsersRoleNeeded())
+		return domain.Fail(domain.EForbidden, domain.MsgManageUsersNeeds.With(acc.ManageUsersRoleNeeded()))
 	}
 	return nil
 }
@@ -82,9 +82,9 @@ func (s *Server) handleInviteUsers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	msg := "Invitation sent to " + invs[0].Email + "."
+	msg := loc(c).T("account.users.invited_one", "Email", invs[0].Email)
 	if len(invs) > 1 {
-		msg = strconv.Itoa(len(invs)) + " invitations sent."
+		msg = loc(c).TN("account.users.invited_many", len(invs))
 	}
 	return s.redirectFlash(c, "/admin/accounts/"+acc.Account.SID+"/users/pending", msg)
 }
@@ -133,9 +133,9 @@ func (s *Server) handleAccountUserRoles(c echo.Context) error {
 	}
 	to := "/admin/accounts/" + acc.Account.SID + "/users"
 	if !changed {
-		return s.redirectFlash(c, to, "No change to the roles of "+u.Email+".")
+		return s.redirectFlash(c, to, loc(c).T("account.users.roles_unchanged", "Email", u.Email))
 	}
-	return s.redirectFlash(c, to, "Roles of "+u.Email+" updated.")
+	return s.redirectFlash(c, to, loc(c).T("account.users.roles_updated", "Email", u.Email))
 }
 
 // rerenderUsers shows the Users tab again with an error: 422 for bad input, 409 for a refused change.
@@ -145,7 +145,7 @@ func (s *Server) rerenderUsers(c echo.Context, err error, set func(*views.Accoun
 		status = http.StatusConflict
 	}
 	if len(domain.FieldErrors(err)) == 0 {
-		s.flashNow(c, "error", domain.ErrorMessage(err))
+		s.flashNow(c, "error", sayError(c, err))
 	}
 	p, v, lerr := s.usersView(c)
 	if lerr != nil {
@@ -173,7 +173,7 @@ func (s *Server) handleAccountUserRemove(c echo.Context) error {
 	if u.SID == currentUser(c).SID && !acc.OrgAdmin() {
 		to = "/accounts"
 	}
-	return s.redirectFlash(c, to, u.Email+" no longer has access to "+acc.Account.FriendlyName+".")
+	return s.redirectFlash(c, to, loc(c).T("account.users.removed", "Email", u.Email, "Name", acc.Account.FriendlyName))
 }
 
 func (s *Server) handleAccountPending(c echo.Context) error {
@@ -217,7 +217,7 @@ func (s *Server) handleInvitationResend(c echo.Context) error {
 		if code == domain.ETooMany {
 			status = http.StatusTooManyRequests
 		}
-		s.flashNow(c, "error", domain.ErrorMessage(err))
+		s.flashNow(c, "error", sayError(c, err))
 		p, v, lerr := s.pendingView(c)
 		if lerr != nil {
 			return lerr
@@ -227,8 +227,7 @@ func (s *Server) handleInvitationResend(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectFlash(c, "/admin/accounts/"+acc.Account.SID+"/users/pending",
-		"A new invitation was sent to "+inv.Email+". The link in the earlier email no longer works.")
+	return s.redirectFlash(c, "/admin/accounts/"+acc.Account.SID+"/users/pending", loc(c).T("account.pending.resent", "Email", inv.Email))
 }
 
 func (s *Server) handleInvitationRevoke(c echo.Context) error {
@@ -244,5 +243,5 @@ func (s *Server) handleInvitationRevoke(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectFlash(c, "/admin/accounts/"+acc.Account.SID+"/users/pending", "The invitation to "+inv.Email+" was revoked.")
+	return s.redirectFlash(c, "/admin/accounts/"+acc.Account.SID+"/users/pending", loc(c).T("account.pending.revoked", "Email", inv.Email))
 }

@@ -13,6 +13,7 @@ import (
 
 	"admincenter/internal/domain"
 	"admincenter/internal/i18n"
+	"admincenter/internal/mail/mailtest"
 	"admincenter/internal/store/storetest"
 )
 
@@ -168,13 +169,12 @@ func (s *idSet) add(id string) { s.ids = append(s.ids, id) }
 // pseudoPending lists the pages whose templates still hold English outside the catalogs: each
 // is removed as its templates and handlers are converted. It must end empty.
 var pseudoPending = map[string]bool{
-	"/accounts": true, "/admin/accounts/:sid": true, "/admin/accounts/:sid/users": true,
-	"/admin/accounts/:sid/users/pending": true,
+	"/admin/accounts/:sid/users": true, "/admin/accounts/:sid/users/pending": true,
 }
 
 // Data the test's pages show that is not the console's to translate.
 var pseudoData = []string{"Olive Owner", "Example Corp", "owner@example.com", "Sam Standard", "sam@example.com", "example.com", "Admin Center", "UTC", "carla@contractor.io", "contractor.io",
-	"example.net", "Nightly report", "Old sync"}
+	"example.net", "Nightly report", "Old sync", "Billing EU"}
 
 var (
 	pseudoBracket = regexp.MustCompile(`⟦[^⟧]*⟧`)
@@ -187,7 +187,7 @@ var (
 func TestPseudoLocale(t *testing.T) {
 	app := newTestApp(t)
 	app.setup()
-	app.signUp("Sam Standard", "sam@example.com")
+	member, _ := app.signUp("Sam Standard", "sam@example.com")
 	b := app.browser()
 	b.signIn("owner@example.com", testPassword)
 	// The pages show data: Sam is a member of the organization who owns one of its accounts
@@ -214,6 +214,19 @@ func TestPseudoLocale(t *testing.T) {
 	if err := app.store.RecordDomainVerification(ctx, app.user("owner@example.com"), dom, domain.MsgDomainNoRecord.With(dom.ChallengeName()), ""); err != nil {
 		t.Fatal(err)
 	}
+	// A real account for the :sid pages, the owner's: Sam has roles on it and Carla is invited.
+	res := b.post("/admin/accounts", url.Values{"friendly_name": {"Billing EU"}, "type": {"standard"}})
+	wantStatus(t, res, http.StatusSeeOther)
+	sid := strings.TrimSuffix(strings.TrimPrefix(res.Location, "/admin/accounts/"), "/users")
+	wantStatus(t, b.post("/admin/accounts/"+sid+"/users/invite", url.Values{"email": {"sam@example.com"}, "role": {"developer", "support"}}), http.StatusSeeOther)
+	var token string
+	for _, m := range mailtest.MailsTo(t, app.store, app.cfg.BaseURL, "sam@example.com") {
+		if m.Token != "" {
+			token = m.Token
+		}
+	}
+	wantStatus(t, member.post("/invitations/"+token+"/accept", nil), http.StatusSeeOther)
+	wantStatus(t, b.post("/admin/accounts/"+sid+"/users/invite", url.Values{"email": {"carla@contractor.io"}, "role": {"billing_manager"}}), http.StatusSeeOther)
 	b.get("/admin/users") // the flashes, said in English, are shown once here
 	// The app created last is shown with its secret on the next visit of its page (and its flash,
 	// said in the pseudo-locale, on the next page).
@@ -223,14 +236,18 @@ func TestPseudoLocale(t *testing.T) {
 	req.Header.Set("Accept-Language", i18n.Pseudo)
 	wantStatus(t, b.do(req), http.StatusSeeOther)
 	shows := map[string][]string{
-		"/admin/users":              {`id="user-` + sam.SID + `"`, "sam@example.com"},
-		"/admin/users/:user/remove": {`name="owner_` + samAcc.SID + `"`, "Sam Standard 00"},
-		"/admin/audit":              {"<code class=\"sub\">user.org_role</code>", "<code class=\"sub\">invitation.create</code>", "carla@contractor.io"},
-		"/admin/access-review":      {`id="access-review"`, `id="review-invitations"`, "carla@contractor.io", "Sam Standard 00"},
-		"/admin/oauth-apps":         {`id="client-secret"`, "Nightly report", "Old sync", "badge-closed", "owner@example.com"},
-		"/admin/api":                {`id="error-25200"`, `id="org-sid"`, "twilio-go", "/Organizations/{OR}/scim/Users"},
-		"/admin/domains":            {`id="domain-example.net"`, `class="field-error domain-error"`, "_admincenter-challenge.example.net"},
-		"/login/sso":                {`id="sso-form"`, `id="sso_email-error"`},
+		"/accounts":                          {"Billing EU"},
+		"/admin/accounts/:sid":               {`id="lockout-list"`, `id="close-form"`, `id="owner-form"`},
+		"/admin/accounts/:sid/users":         {`id="user-` + sam.SID + `"`, `id="invite-user"`},
+		"/admin/accounts/:sid/users/pending": {`id="pending-invitations"`, "carla@contractor.io"},
+		"/admin/users":                       {`id="user-` + sam.SID + `"`, "sam@example.com"},
+		"/admin/users/:user/remove":          {`name="owner_` + samAcc.SID + `"`, "Sam Standard 00"},
+		"/admin/audit":                       {"<code class=\"sub\">user.org_role</code>", "<code class=\"sub\">invitation.create</code>", "carla@contractor.io"},
+		"/admin/access-review":               {`id="access-review"`, `id="review-invitations"`, "carla@contractor.io", "Sam Standard 00"},
+		"/admin/oauth-apps":                  {`id="client-secret"`, "Nightly report", "Old sync", "badge-closed", "owner@example.com"},
+		"/admin/api":                         {`id="error-25200"`, `id="org-sid"`, "twilio-go", "/Organizations/{OR}/scim/Users"},
+		"/admin/domains":                     {`id="domain-example.net"`, `class="field-error domain-error"`, "_admincenter-challenge.example.net"},
+		"/login/sso":                         {`id="sso-form"`, `id="sso_email-error"`},
 	}
 
 	var paths []string
@@ -242,7 +259,7 @@ func TestPseudoLocale(t *testing.T) {
 	sort.Strings(paths)
 	checked := 0
 	for _, p := range paths {
-		real := strings.NewReplacer(":user", sam.SID, ":token", "no-such-token", ":sid", "AC00000000000000000000000000000000").Replace(p)
+		real := strings.NewReplacer(":user", sam.SID, ":token", "no-such-token", ":sid", sid).Replace(p)
 		req, _ := http.NewRequest("GET", app.srv.URL+real, nil)
 		req.Header.Set("Accept-Language", i18n.Pseudo)
 		res := b.do(req)

@@ -71,25 +71,25 @@ func (a *Access) CanRelinquish() bool {
 }
 
 // LifecycleRoleNeeded names who may run the lifecycle, for a 403 page.
-func (a *Access) LifecycleRoleNeeded() string {
+func (a *Access) LifecycleRoleNeeded() Message {
 	if a.Managed() {
-		return "Organization Owner or Administrator"
+		return MsgNeedOrgAdmin
 	}
-	return "Account Owner"
+	return MsgNeedAccountOwner
 }
 
 // SettingsRoleNeeded names who may change settings, for a 403 page.
-func (a *Access) SettingsRoleNeeded() string {
+func (a *Access) SettingsRoleNeeded() Message {
 	if a.Managed() {
-		return "Organization Owner or Administrator, or Account Administrator"
+		return MsgNeedSettingsManaged
 	}
-	return "Account Owner"
+	return MsgNeedAccountOwner
 }
 
 // ManageUsersRoleNeeded names who may manage an account's users, for a 403 page.
-func (a *Access) ManageUsersRoleNeeded() string {
+func (a *Access) ManageUsersRoleNeeded() Message {
 	if a.Managed() {
-		return "Organization Owner or Administrator, or Account Owner or Administrator"
+		return MsgNeedUsersManaged
 	}
-	return "Account Owner or Administrator"
+	return MsgNeedUsersOther
 }

@@ -161,4 +161,25 @@ var (
 	MsgDateRangeOrder = Message{ID: "date.range_order", Text: "The end date is before the start date."}
 
 	MsgBadCursor = Message{ID: "cursor.invalid", Text: "That page link is not valid. Start again from the first page."}
+
+	// Who may do what on an account (403 pages and the hints beside disabled controls).
+	MsgForbidden           = Message{ID: "access.forbidden", Text: "Only the %s may %s. You have: %s."}
+	MsgManageUsersNeeds    = Message{ID: "access.manage_users", Text: "Managing the users of this account needs the role: %s."}
+	MsgNeedOrgAdmin        = Message{ID: "access.need.org_admin", Text: "Organization Owner or Administrator"}
+	MsgNeedSettingsManaged = Message{ID: "access.need.settings_managed", Text: "Organization Owner or Administrator, or Account Administrator"}
+	MsgNeedAccountOwner    = Message{ID: "access.need.account_owner", Text: "Account Owner"}
+	MsgNeedCurrentOwner    = Message{ID: "access.need.current_owner", Text: "current Account Owner"}
+	MsgNeedUsersManaged    = Message{ID: "access.need.users_managed", Text: "Organization Owner or Administrator, or Account Owner or Administrator"}
+	MsgNeedUsersOther      = Message{ID: "access.need.users_other", Text: "Account Owner or Administrator"}
+	MsgYouOrgOwner         = Message{ID: "access.you.org_owner", Text: "Organization Owner"}
+	MsgYouOrgAdministrator = Message{ID: "access.you.org_administrator", Text: "Organization Administrator"}
+	MsgYouAccountRole      = Message{ID: "access.you.account_role", Text: "Account %s"}
+	MsgYouNoRole           = Message{ID: "access.you.none", Text: "no role on this account"}
+	MsgWhatSettings        = Message{ID: "access.what.settings", Text: "change this account's settings"}
+	MsgWhatTransfer        = Message{ID: "access.what.transfer", Text: "transfer the ownership of this account"}
+	MsgWhatSuspend         = Message{ID: "access.what.suspend", Text: "suspend this account"}
+	MsgWhatReactivate      = Message{ID: "access.what.reactivate", Text: "reactivate this account"}
+	MsgWhatCancelClosure   = Message{ID: "access.what.cancel_closure", Text: "cancel the closure of this account"}
+	MsgWhatClose           = Message{ID: "access.what.close", Text: "close this account"}
+	MsgWhatRemove          = Message{ID: "access.what.remove", Text: "remove this account from the organization"}
 )

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -22,7 +23,8 @@ func (m Message) IsZero() bool { return m.ID == "" }
 
 // With fills args into the message's English text (a catalog entry with verbs such as %s). A
 // time.Time argument is written with FormatTime in the English text; a translation writes it in
-// the reader's zone and language.
+// the reader's zone and language. A []Message argument is a list, said item by item and joined
+// with the language's separator (", " in English).
 func (m Message) With(args ...any) Message {
 	text := make([]any, len(args))
 	for i, a := range args {
@@ -31,6 +33,12 @@ func (m Message) With(args ...any) Message {
 			a = FormatTime(v)
 		case Message:
 			a = v.Text
+		case []Message:
+			parts := make([]string, len(v))
+			for j, item := range v {
+				parts[j] = item.Text
+			}
+			a = strings.Join(parts, ", ")
 		}
 		text[i] = a
 	}

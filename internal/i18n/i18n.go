@@ -174,6 +174,12 @@ func (loc *Locale) Msg(m domain.Message) string {
 	for i, a := range m.Args {
 		if am, ok := a.(domain.Message); ok {
 			args[i] = loc.Msg(am)
+		} else if list, ok := a.([]domain.Message); ok {
+			parts := make([]string, len(list))
+			for j, item := range list {
+				parts[j] = loc.Msg(item)
+			}
+			args[i] = strings.Join(parts, loc.T("list.separator"))
 		} else if t, ok := a.(time.Time); ok {
 			args[i] = loc.Time(t)
 		} else {

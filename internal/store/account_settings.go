@@ -25,7 +25,7 @@ func (s *Store) UpdateAccountSettings(ctx context.Context, u *domain.User, sid s
 			return err
 		}
 		if !acc.CanEditSettings() {
-			return Forbidden(acc, "change this account's settings", acc.SettingsRoleNeeded())
+			return Forbidden(acc, domain.MsgWhatSettings, acc.SettingsRoleNeeded())
 		}
 		a := acc.Account
 		if a.Status == domain.StatusClosed {
@@ -128,7 +128,7 @@ func (s *Store) TransferOwner(ctx context.Context, u *domain.User, sid, newOwner
 			return err
 		}
 		if !acc.CanTransferOwner() {
-			return Forbidden(acc, "transfer the ownership of this account", "current Account Owner")
+			return Forbidden(acc, domain.MsgWhatTransfer, domain.MsgNeedCurrentOwner)
 		}
 		a := acc.Account
 		if a.Status == domain.StatusClosed {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
 	"admincenter/internal/domain"
@@ -43,30 +42,27 @@ func accessTx(tx *sql.Tx, u *domain.User, sid string) (*domain.Access, error) {
 
 // Forbidden is the 403 for a user who sees the account but may not do what they asked:
 // it names the role needed and the roles the user has.
-func Forbidden(acc *domain.Access, what, roleNeeded string) error {
-	return domain.Errorf(domain.EForbidden, "Only the %s may %s. You have: %s.", roleNeeded, what, YourRoles(acc))
+func Forbidden(acc *domain.Access, what, roleNeeded domain.Message) error {
+	return domain.Fail(domain.EForbidden, domain.MsgForbidden.With(roleNeeded, what, YourRoles(acc)))
 }
 
 // YourRoles describes the user's roles on the account (and in the organization) for messages.
-func YourRoles(acc *domain.Access) string {
-	var parts []string
+func YourRoles(acc *domain.Access) []domain.Message {
+	var parts []domain.Message
 	if acc.OrgAdmin() {
-		parts = append(parts, "Organization "+orgRoleLabel(acc.User.OrgRole))
+		if acc.User.OrgRole == domain.OrgRoleOwner {
+			parts = append(parts, domain.MsgYouOrgOwner)
+		} else {
+			parts = append(parts, domain.MsgYouOrgAdministrator)
+		}
 	}
 	for _, r := range acc.Roles {
-		parts = append(parts, "Account "+domain.RoleLabel(r))
+		parts = append(parts, domain.MsgYouAccountRole.With(domain.RoleLabel(r)))
 	}
 	if len(parts) == 0 {
-		return "no role on this account"
+		return []domain.Message{domain.MsgYouNoRole}
 	}
-	return strings.Join(parts, ", ")
-}
-
-func orgRoleLabel(r string) string {
-	if r == domain.OrgRoleOwner {
-		return "Owner"
-	}
-	return domain.RoleLabel(r)
+	return parts
 }
 
 // ErrAccountClosed answers any change to a closed account.
@@ -86,7 +82,7 @@ func statusWord(s string) string {
 // lifecycleTx runs one lifecycle change on an account the user may run the lifecycle of:
 // check says whether the account's state allows it, apply changes the row; the audit event
 // records the status before and after.
-func (s *Store) lifecycleTx(ctx context.Context, u *domain.User, sid, ip, action, what string,
+func (s *Store) lifecycleTx(ctx context.Context, u *domain.User, sid, ip, action string, what domain.Message,
 	check func(a *domain.Account, now time.Time) error, apply func(tx *sql.Tx, a *domain.Account, now time.Time) error) (*domain.Account, error) {
 	var out *domain.Account
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -126,7 +122,7 @@ func setStatusTx(tx *sql.Tx, a *domain.Account, status, before string, closesAt 
 
 // SuspendAccount suspends an active account.
 func (s *Store) SuspendAccount(ctx context.Context, u *domain.User, sid, ip string) (*domain.Account, error) {
-	return s.lifecycleTx(ctx, u, sid, ip, "account.suspend", "suspend this account",
+	return s.lifecycleTx(ctx, u, sid, ip, "account.suspend", domain.MsgWhatSuspend,
 		func(a *domain.Account, _ time.Time) error {
 			if a.Status != domain.StatusActive {
 				return wrongState(a, "Only an active account can be suspended.")
@@ -140,7 +136,7 @@ func (s *Store) SuspendAccount(ctx context.Context, u *domain.User, sid, ip stri
 
 // ReactivateAccount makes a suspended account active again.
 func (s *Store) ReactivateAccount(ctx context.Context, u *domain.User, sid, ip string) (*domain.Account, error) {
-	return s.lifecycleTx(ctx, u, sid, ip, "account.reactivate", "reactivate this account",
+	return s.lifecycleTx(ctx, u, sid, ip, "account.reactivate", domain.MsgWhatReactivate,
 		func(a *domain.Account, _ time.Time) error {
 			if a.Status != domain.StatusSuspended {
 				return wrongState(a, "Only a suspended account can be reactivated.")
@@ -155,7 +151,7 @@ func (s *Store) ReactivateAccount(ctx context.Context, u *domain.User, sid, ip s
 // CloseAccount starts closing an active or suspended account: it becomes pending_closure and
 // is closed for good once grace has passed, unless the closure is cancelled before.
 func (s *Store) CloseAccount(ctx context.Context, u *domain.User, sid string, in domain.CloseAccountInput, grace time.Duration, ip string) (*domain.Account, error) {
-	return s.lifecycleTx(ctx, u, sid, ip, "account.close", "close this account",
+	return s.lifecycleTx(ctx, u, sid, ip, "account.close", domain.MsgWhatClose,
 		func(a *domain.Account, _ time.Time) error {
 			if a.Status != domain.StatusActive && a.Status != domain.StatusSuspended {
 				return wrongState(a, "Only an active or suspended account can be closed.")
@@ -170,7 +166,7 @@ func (s *Store) CloseAccount(ctx context.Context, u *domain.User, sid string, in
 // CancelClosure returns an account pending closure to the status it had before, while the
 // cooling-off period lasts.
 func (s *Store) CancelClosure(ctx context.Context, u *domain.User, sid, ip string) (*domain.Account, error) {
-	return s.lifecycleTx(ctx, u, sid, ip, "account.close.cancel", "cancel the closure of this account",
+	return s.lifecycleTx(ctx, u, sid, ip, "account.close.cancel", domain.MsgWhatCancelClosure,
 		func(a *domain.Account, now time.Time) error {
 			if a.Status != domain.StatusPendingClosure {
 				return wrongState(a, "Only an account pending closure can have its closure cancelled.")
@@ -232,11 +228,11 @@ func (s *Store) CloseDueAccounts(ctx context.Context) (int, error) {
 
 // RemoveFromOrganization hands a managed account back to its owner, outside the organization.
 func (s *Store) RemoveFromOrganization(ctx context.Context, u *domain.User, sid, ip string) (*domain.Account, error) {
-	return s.dropRelation(ctx, u, sid, ip, domain.RelationManaged, "account.remove", "remove this account from the organization",
+	return s.dropRelation(ctx, u, sid, ip, domain.RelationManaged, "account.remove", domain.MsgWhatRemove,
 		"Only a managed account can be removed from the organization.")
 }
 
-func (s *Store) dropRelation(ctx context.Context, u *domain.User, sid, ip, relation, action, what, wrong string) (*domain.Account, error) {
+func (s *Store) dropRelation(ctx context.Context, u *domain.User, sid, ip, relation, action string, what domain.Message, wrong string) (*domain.Account, error) {
 	var out *domain.Account
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		acc, err := accessTx(tx, u, sid)
@@ -244,7 +240,7 @@ func (s *Store) dropRelation(ctx context.Context, u *domain.User, sid, ip, relat
 			return err
 		}
 		if !acc.OrgAdmin() {
-			return Forbidden(acc, what, "Organization Owner or Administrator")
+			return Forbidden(acc, what, domain.MsgNeedOrgAdmin)
 		}
 		a := acc.Account
 		if a.Relation != relation {
