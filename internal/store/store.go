@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -136,6 +137,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(names)
+	if err := refuseUnknownMigrations(ctx, s.w, names); err != nil {
+		return err
+	}
 	for _, name := range names {
 		err := s.write(ctx, func(tx *sql.Tx) error {
 			var n int
@@ -155,6 +159,34 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// refuseUnknownMigrations refuses a database file with a migration this binary does not know
+// among its applied ones: a newer version set it up (a copy restored into an older install),
+// and this one would misread what it does not know.
+func refuseUnknownMigrations(ctx context.Context, db *sql.DB, known []string) error {
+	rows, err := db.QueryContext(ctx, `SELECT name FROM schema_migrations ORDER BY name`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var unknown []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return err
+		}
+		if !slices.Contains(known, name) {
+			unknown = append(unknown, path.Base(name))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(unknown) > 0 {
+		return fmt.Errorf("the database was set up by a newer version of Admin Center (migrations %s are unknown to this one): run that version or newer", strings.Join(unknown, ", "))
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -300,4 +301,29 @@ func TestCachedPagesUseTheBlock(t *testing.T) {
 	if rc != sqlite3.SQLITE_OK || most == 0 {
 		t.Errorf("page cache slots used: now %d, at most %d (rc %d); want some", now, most, rc)
 	}
+}
+
+// A database file migrated by a newer version (a migration this binary does not know) is
+// refused at start, as on PostgreSQL, rather than served with a schema it would misread.
+func TestSQLiteRefusesADatabaseOfANewerVersion(t *testing.T) {
+	sqliteOnly(t)
+	file := filepath.Join(t.TempDir(), "admincenter.db")
+	s, err := Open(context.Background(), file, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Exec(context.Background(), `INSERT INTO schema_migrations (name, applied_at) VALUES ('migrations/9999_from_the_future.sql', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, err = Open(context.Background(), file, Options{})
+	if err == nil || !strings.Contains(err.Error(), "newer version") || !strings.Contains(err.Error(), "9999_from_the_future.sql") {
+		t.Errorf("err = %v, want a refusal naming the unknown migration", err)
+	}
+	// The same binary still opens its own database.
+	s, err = Open(context.Background(), filepath.Join(t.TempDir(), "admincenter.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
 }
