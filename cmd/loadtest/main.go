@@ -11,9 +11,11 @@
 // at random from a pool of 300 distinct pages, without and then with a writer saving an
 // account's settings -writes times a second, then sign in C at a time.
 //
-// With -pid (the server's process id) it samples the server's anonymous memory (RssAnon in
-// /proc/PID/status) every 100 ms and reports the peak of each target, and the server's CPU time
-// per request (from /proc/PID/stat), which other work on the machine disturbs less than req/s.
+// With -pid (the server's process id, or several: instances behind a proxy) it samples the
+// server's anonymous memory (RssAnon in /proc/PID/status) every 100 ms and reports the peak of
+// each target, and the server's CPU time per request (from /proc/PID/stat), which other work on
+// the machine disturbs less than req/s. With -dbpid (PostgreSQL's postmaster) it also reports the
+// database server's CPU time per request, its backends included.
 package main
 
 import (
@@ -27,6 +29,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -66,7 +69,8 @@ func run() error {
 	mode := flag.String("mode", "pages", "pages: one page again and again, target by target; mixed: a pool of pages at random")
 	writes := flag.Float64("writes", 10, "mixed mode: saves a second of the writer (0: no writer run)")
 	signIns := flag.Bool("signin", true, "mixed mode: also measure C sign-ins at once")
-	pid := flag.Int("pid", 0, "the server's process id, to sample its anonymous memory (0: not sampled)")
+	pidList := flag.String("pid", "", "the server's process id, or several separated by commas (instances behind a proxy), to sample their anonymous memory and CPU time")
+	dbPid := flag.Int("dbpid", 0, "the database server's main process id (PostgreSQL's postmaster), to count its CPU time and its children's")
 	flag.Parse()
 	password := os.Getenv("LOADTEST_PASSWORD")
 	if *email == "" || password == "" {
@@ -79,7 +83,17 @@ func run() error {
 	if ip := net.ParseIP(u.Hostname()); (ip == nil || !ip.IsLoopback()) && u.Hostname() != "localhost" {
 		return fmt.Errorf("-base must be a loopback address, got %q", u.Hostname())
 	}
-	mem := newMemSampler(*pid)
+	var pids []int
+	for _, p := range strings.Split(*pidList, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			n, err := strconv.Atoi(p)
+			if err != nil {
+				return fmt.Errorf("-pid: %q is not a process id", p)
+			}
+			pids = append(pids, n)
+		}
+	}
+	mem := newMemSampler(pids, *dbPid)
 	defer mem.stop()
 	tr := &http.Transport{MaxIdleConnsPerHost: *clients * 2, MaxConnsPerHost: *clients * 2}
 	if *mode == "mixed" {
@@ -164,9 +178,9 @@ func run() error {
 			wr = w
 		}
 		mem.reset()
-		c0 := mem.cpu()
+		c0, d0 := mem.cpu(), mem.dbCPU()
 		r := measure(c, *base+t.path, t.form, *clients, *dur, *maxReq, wr)
-		r.cpu = mem.cpu() - c0
+		r.cpu, r.dbCPU = mem.cpu()-c0, mem.dbCPU()-d0
 		if t.path == "/healthz" {
 			healthRate = r.rate
 		}
@@ -177,11 +191,11 @@ func run() error {
 }
 
 func printHeader() {
-	fmt.Printf("%-34s %8s %8s %8s %11s %6s %8s %11s %12s\n", "target", "req/s", "p50 ms", "p99 ms", "vs /healthz", "errors", "writes/s", "RssAnon MB", "CPU µs/req")
+	fmt.Printf("%-34s %8s %8s %8s %11s %6s %8s %11s %12s %14s\n", "target", "req/s", "p50 ms", "p99 ms", "vs /healthz", "errors", "writes/s", "RssAnon MB", "CPU µs/req", "DB CPU µs/req")
 }
 
 func printResult(name string, r result, healthRate float64, writes bool, peakKB int64) {
-	w, mem, cpu := "", "", ""
+	w, mem, cpu, dbCPU := "", "", "", ""
 	if writes {
 		w = fmt.Sprintf("%.1f", r.writeRate)
 	}
@@ -191,7 +205,10 @@ func printResult(name string, r result, healthRate float64, writes bool, peakKB 
 	if r.cpu > 0 && r.n > 0 {
 		cpu = fmt.Sprintf("%.0f", float64(r.cpu.Microseconds())/float64(r.n))
 	}
-	fmt.Printf("%-34s %8.0f %8.2f %8.2f %10.2f× %6d %8s %11s %12s\n", name, r.rate, ms(r.p50), ms(r.p99), r.rate/healthRate, r.errors, w, mem, cpu)
+	if r.dbCPU > 0 && r.n > 0 {
+		dbCPU = fmt.Sprintf("%.0f", float64(r.dbCPU.Microseconds())/float64(r.n))
+	}
+	fmt.Printf("%-34s %8.0f %8.2f %8.2f %10.2f× %6d %8s %11s %12s %14s\n", name, r.rate, ms(r.p50), ms(r.p99), r.rate/healthRate, r.errors, w, mem, cpu, dbCPU)
 }
 
 func printPeak(mem *memSampler) {
@@ -203,8 +220,9 @@ func printPeak(mem *memSampler) {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 type result struct {
-	n         int // requests made
-	cpu       time.Duration
+	n         int           // requests made
+	cpu       time.Duration // the server processes'
+	dbCPU     time.Duration // the database server's (PostgreSQL), when measured
 	rate      float64
 	p50, p99  time.Duration
 	errors    int // failed reads and failed writes

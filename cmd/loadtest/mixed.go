@@ -169,9 +169,9 @@ func runMixed(cfg mixedConfig) error {
 	printHeader()
 	phase := func(run func() result) result {
 		cfg.mem.reset()
-		c0 := cfg.mem.cpu()
+		c0, d0 := cfg.mem.cpu(), cfg.mem.dbCPU()
 		r := run()
-		r.cpu = cfg.mem.cpu() - c0
+		r.cpu, r.dbCPU = cfg.mem.cpu()-c0, cfg.mem.dbCPU()-d0
 		return r
 	}
 	health := phase(func() result { return measurePool(readers, []string{"/healthz"}, cfg.dur, nil) })
@@ -280,19 +280,25 @@ func measureLoops(sessions []*session, dur time.Duration, w *writer, do func(*se
 }
 
 // memSampler reads the server's RssAnon (anonymous resident memory, in kB: what the process
-// itself holds, not the file pages it maps) every 100 ms and keeps the maxima.
+// itself holds, not the file pages it maps) every 100 ms and keeps the maxima; with several
+// server processes (instances behind a proxy) it adds theirs up.
 type memSampler struct {
-	path      string
+	paths     []string // /proc/PID/status of each server process
+	dbPid     int      // the database server's main process (PostgreSQL's postmaster), or 0
 	done      chan struct{}
 	phase, mx atomic.Int64
 }
 
-func newMemSampler(pid int) *memSampler {
-	m := &memSampler{done: make(chan struct{})}
-	if pid <= 0 {
+func newMemSampler(pids []int, dbPid int) *memSampler {
+	m := &memSampler{done: make(chan struct{}), dbPid: dbPid}
+	for _, pid := range pids {
+		if pid > 0 {
+			m.paths = append(m.paths, "/proc/"+strconv.Itoa(pid)+"/status")
+		}
+	}
+	if len(m.paths) == 0 {
 		return m
 	}
-	m.path = "/proc/" + strconv.Itoa(pid) + "/status"
 	go func() {
 		t := time.NewTicker(100 * time.Millisecond)
 		defer t.Stop()
@@ -309,62 +315,97 @@ func newMemSampler(pid int) *memSampler {
 }
 
 func (m *memSampler) sample() {
-	b, err := os.ReadFile(m.path)
-	if err != nil {
+	var kb int64
+	for _, path := range m.paths {
+		kb += rssAnon(path)
+	}
+	if kb == 0 {
 		return
+	}
+	for {
+		p := m.phase.Load()
+		if kb <= p || m.phase.CompareAndSwap(p, kb) {
+			break
+		}
+	}
+	for {
+		p := m.mx.Load()
+		if kb <= p || m.mx.CompareAndSwap(p, kb) {
+			break
+		}
+	}
+}
+
+// rssAnon is the RssAnon of /proc/PID/status at path, in kB (0 when it cannot be read).
+func rssAnon(path string) int64 {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0
 	}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
 		if f := strings.Fields(sc.Text()); len(f) >= 2 && f[0] == "RssAnon:" {
 			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			for {
-				p := m.phase.Load()
-				if kb <= p || m.phase.CompareAndSwap(p, kb) {
-					break
-				}
-			}
-			for {
-				p := m.mx.Load()
-				if kb <= p || m.mx.CompareAndSwap(p, kb) {
-					break
-				}
-			}
+			return kb
 		}
 	}
+	return 0
 }
 
 // reset starts a new phase; peak is the phase's maximum so far, max the run's.
 func (m *memSampler) reset() {
 	m.phase.Store(0)
-	if m.path != "" {
-		m.sample()
-	}
+	m.sample()
 }
-func (m *memSampler) peak() int64 { m.sampleIfOn(); return m.phase.Load() }
+func (m *memSampler) peak() int64 { m.sample(); return m.phase.Load() }
 func (m *memSampler) max() int64  { return m.mx.Load() }
 func (m *memSampler) stop()       { close(m.done) }
 
-// cpu returns the server's CPU time so far (user and system), or 0 when not sampled.
+// cpu returns the server processes' CPU time so far (user and system), or 0 when not sampled.
 func (m *memSampler) cpu() time.Duration {
-	if m.path == "" {
-		return 0
+	var d time.Duration
+	for _, path := range m.paths {
+		d += procCPU(strings.TrimSuffix(path, "status") + "stat")
 	}
-	b, err := os.ReadFile(strings.TrimSuffix(m.path, "status") + "stat")
-	if err != nil {
-		return 0
-	}
-	// The fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
-	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
-	if len(f) < 13 {
-		return 0
-	}
-	u, _ := strconv.ParseInt(f[11], 10, 64)
-	s, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(u+s) * time.Second / 100 // clock ticks (USER_HZ, 100 on Linux)
+	return d
 }
 
-func (m *memSampler) sampleIfOn() {
-	if m.path != "" {
-		m.sample()
+// dbCPU returns the CPU time so far of the database server: its main process and every process
+// it started (PostgreSQL's backend for each connection, its writers), or 0 when not sampled. A
+// backend that has exited is no longer counted; the servers keep their connections open.
+func (m *memSampler) dbCPU() time.Duration {
+	if m.dbPid <= 0 {
+		return 0
 	}
+	d := procCPU("/proc/" + strconv.Itoa(m.dbPid) + "/stat")
+	dirs, _ := os.ReadDir("/proc")
+	for _, e := range dirs {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		if ppid, cpu := procStat("/proc/" + e.Name() + "/stat"); ppid == m.dbPid {
+			d += cpu
+		}
+	}
+	return d
+}
+
+func procCPU(path string) time.Duration { _, cpu := procStat(path); return cpu }
+
+// procStat reads a /proc/PID/stat: the parent's pid and the CPU time used (user and system).
+func procStat(path string) (ppid int, cpu time.Duration) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, 0
+	}
+	// The fields after the command's closing parenthesis: ppid is the 2nd, utime and stime the
+	// 12th and 13th.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0, 0
+	}
+	ppid, _ = strconv.Atoi(f[1])
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return ppid, time.Duration(u+s) * time.Second / 100 // clock ticks (USER_HZ, 100 on Linux)
 }
