@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 
 	"admincenter/internal/domain"
@@ -71,11 +72,20 @@ const accessRowSelect = `SELECT a.sid, a.friendly_name, coalesce(a.org_relation,
 	FROM account_roles r CROSS JOIN accounts a ON a.sid = r.account_sid CROSS JOIN users u ON u.sid = r.user_sid WHERE `
 
 // eachAccessRow calls fn with each user's roles on each account, in (account, user) order or
-// its reverse, until fn answers false.
-func eachAccessRow(tx *sql.Tx, orgSID, where string, args []any, desc bool, fn func(AccessRow) (bool, error)) error {
+// its reverse, until fn answers false. With groups > 0 it reads no further than the rows that
+// can hold that many (a user holds at most one row per role on an account): SQLite stops
+// reading when the rows are closed, but PostgreSQL sends every row of the query, which for a
+// page of the review was every role in the organization.
+func eachAccessRow(tx *sql.Tx, orgSID, where string, args []any, desc bool, groups int, fn func(AccessRow) (bool, error)) error {
 	order := " ORDER BY r.account_sid, r.user_sid, r.role"
 	if desc {
 		order = " ORDER BY r.account_sid DESC, r.user_sid DESC, r.role DESC"
+	}
+	if groups > 0 {
+		// One group more than asked, so that the last one asked for is complete (the next has
+		// begun) however many roles each holds.
+		order += " LIMIT ?"
+		args = append(slices.Clip(args), (groups+1)*len(domain.AccountRoles))
 	}
 	rows, err := tx.Query(accessRowSelect+where+order, args...)
 	if err != nil {
@@ -177,7 +187,8 @@ func (s *Store) ReviewAccess(ctx context.Context, f AccessReviewFilter) (*Access
 	}
 	out := &AccessReview{}
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		err := eachAccessRow(tx, f.OrgSID, where, args, backwards, func(ar AccessRow) (bool, error) {
+		// The page, and one row more to know whether there is a next page.
+		err := eachAccessRow(tx, f.OrgSID, where, args, backwards, f.Limit+1, func(ar AccessRow) (bool, error) {
 			out.Rows = append(out.Rows, ar)
 			return len(out.Rows) <= f.Limit, nil
 		})
@@ -242,7 +253,7 @@ func (s *Store) ExportAccessReview(ctx context.Context, f AccessReviewFilter, ro
 		return err
 	}
 	return s.read(ctx, func(tx *sql.Tx) error {
-		err := eachAccessRow(tx, f.OrgSID, where, args, false, func(ar AccessRow) (bool, error) { return true, row(ar) })
+		err := eachAccessRow(tx, f.OrgSID, where, args, false, 0, func(ar AccessRow) (bool, error) { return true, row(ar) })
 		if err != nil {
 			return err
 		}

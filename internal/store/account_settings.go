@@ -75,39 +75,36 @@ func (s *Store) ListLockedOut(ctx context.Context, a *domain.Account) ([]domain.
 }
 
 func (s *Store) listLockedOut(ctx context.Context, a *domain.Account) ([]domain.LockedOut, error) {
+	// The first ?3 by email of the union are among the first ?3 of the organization's Owner and
+	// Administrators and all of the account's roles: only those are looked up.
+	rows, err := s.rowsRead(ctx, `SELECT `+userColumns+`,
+			coalesce((SELECT group_concat(role) FROM account_roles r WHERE r.account_sid = ?1 AND r.user_sid = u.sid), '')
+		FROM users u WHERE u.sid IN (
+			SELECT user_sid FROM account_roles WHERE account_sid = ?1
+			UNION ALL SELECT sid FROM (SELECT sid FROM users INDEXED BY users_admins_without_2fa WHERE ?2 <> '' AND org_sid = ?2
+				AND org_role IN ('owner', 'administrator') AND status = 'active' AND totp_enabled_at IS NULL
+				ORDER BY email LIMIT ?3) AS admins)
+		AND u.status = 'active' AND u.totp_enabled_at IS NULL
+		ORDER BY u.email LIMIT ?3`, a.SID, a.OrgSID, domain.MaxLockedOut+1)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
 	var out []domain.LockedOut
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		// The first ?3 by email of the union are among the first ?3 of the organization's
-		// Owner and Administrators and all of the account's roles: only those are looked up.
-		rows, err := s.queryRead(ctx, tx, `SELECT `+userColumns+`,
-				coalesce((SELECT group_concat(role) FROM account_roles r WHERE r.account_sid = ?1 AND r.user_sid = u.sid), '')
-			FROM users u WHERE u.sid IN (
-				SELECT user_sid FROM account_roles WHERE account_sid = ?1
-				UNION ALL SELECT sid FROM (SELECT sid FROM users INDEXED BY users_admins_without_2fa WHERE ?2 <> '' AND org_sid = ?2
-					AND org_role IN ('owner', 'administrator') AND status = 'active' AND totp_enabled_at IS NULL
-					ORDER BY email LIMIT ?3) AS admins)
-			AND u.status = 'active' AND u.totp_enabled_at IS NULL
-			ORDER BY u.email LIMIT ?3`, a.SID, a.OrgSID, domain.MaxLockedOut+1)
+	for rows.Next() {
+		var roles string
+		u, err := scanUser(rows, &roles)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var roles string
-			u, err := scanUser(rows, &roles)
-			if err != nil {
-				return err
-			}
-			u.PasswordHash = ""
-			l := domain.LockedOut{User: *u}
-			if roles != "" {
-				l.AccountRoles = domain.SortRoles(strings.Split(roles, ","))
-			}
-			out = append(out, l)
+		u.PasswordHash = ""
+		l := domain.LockedOut{User: *u}
+		if roles != "" {
+			l.AccountRoles = domain.SortRoles(strings.Split(roles, ","))
 		}
-		return rows.Err()
-	})
-	return out, err
+		out = append(out, l)
+	}
+	return out, rows.Err()
 }
 
 // TransferOwner hands the account to a new owner: only the current owner may, and only to an

@@ -109,20 +109,22 @@ func (s *Store) FindAccountAccess(ctx context.Context, u *domain.User, sid strin
 		roles   []string
 	}
 	f, err := cachedRead(&s.cache, accountTopic(sid), key{sid, u.SID}, func() (found, error) {
-		var f found
-		err := s.read(ctx, func(tx *sql.Tx) error {
-			a, err := scanAccount(s.queryRowRead(ctx, tx, `SELECT `+accountColumns+accountFrom+`WHERE a.sid = ?`, sid))
-			if errors.Is(err, sql.ErrNoRows) {
-				return notFound("The account")
-			}
-			if err != nil {
-				return err
-			}
-			roles, err := rolesOf(tx, a.SID, u.SID)
-			f = found{a, roles}
-			return err
-		})
-		return f, err
+		// One statement: the account and the user's roles on it from one snapshot.
+		var roles string
+		a, err := scanAccount(s.rowRead(ctx, `SELECT `+accountColumns+`,
+			coalesce((SELECT group_concat(role) FROM account_roles WHERE account_sid = a.sid AND user_sid = ?), '')`+
+			accountFrom+`WHERE a.sid = ?`, u.SID, sid), &roles)
+		if errors.Is(err, sql.ErrNoRows) {
+			return found{}, notFound("The account")
+		}
+		if err != nil {
+			return found{}, err
+		}
+		f := found{account: a}
+		if roles != "" {
+			f.roles = domain.SortRoles(strings.Split(roles, ","))
+		}
+		return f, nil
 	})
 	if err != nil {
 		return nil, err
@@ -171,25 +173,22 @@ func (s *Store) listAccountUsers(ctx context.Context, accountSID string, roles [
 		}
 	}
 	var out []domain.AccountUser
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.Query(`SELECT `+userColumns+`, group_concat(r.role) FROM account_roles r JOIN users u ON u.sid = r.user_sid
-			WHERE r.account_sid = ? GROUP BY u.sid`+having+` ORDER BY max(r.role = 'owner') DESC, u.email`, args...)
+	rows, err := s.rowsRead(ctx, `SELECT `+userColumns+`, group_concat(r.role) FROM account_roles r JOIN users u ON u.sid = r.user_sid
+		WHERE r.account_sid = ? GROUP BY u.sid`+having+` ORDER BY max(r.role = 'owner') DESC, u.email`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var roles string
+		u, err := scanUser(rows, &roles)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var roles string
-			u, err := scanUser(rows, &roles)
-			if err != nil {
-				return err
-			}
-			u.PasswordHash = ""
-			out = append(out, domain.AccountUser{User: *u, Roles: domain.SortRoles(strings.Split(roles, ","))})
-		}
-		return rows.Err()
-	})
-	return out, err
+		u.PasswordHash = ""
+		out = append(out, domain.AccountUser{User: *u, Roles: domain.SortRoles(strings.Split(roles, ","))})
+	}
+	return out, rows.Err()
 }
 
 // AccountFilter selects a page of an organization's accounts.
@@ -318,20 +317,31 @@ func (s *Store) listAccounts(ctx context.Context, f AccountFilter) (*AccountPage
 		return nil, domain.Errorf(domain.EInvalid, "The search is too long: use at most 200 characters.")
 	}
 	var list []*domain.Account
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		search, err := s.planAccountSearch(ctx, tx, q)
-		if err != nil {
-			return err
-		}
-		query, args := accountListQuery(f, search, cur)
-		rows, err := s.queryRead(ctx, tx, query, args...)
+	read := func(search accountSearch, query func(string, ...any) (*sql.Rows, error)) error {
+		q, args := accountListQuery(f, search, cur)
+		rows, err := query(q, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		list, err = scanAccountList(rows, f)
 		return err
-	})
+	}
+	var err error
+	if s.pg {
+		// PostgreSQL plans a search itself (no query to decide how): the page is one statement,
+		// which needs no transaction of its own.
+		search, _ := s.planAccountSearch(ctx, nil, q)
+		err = read(search, func(q string, args ...any) (*sql.Rows, error) { return s.rowsRead(ctx, q, args...) })
+	} else {
+		err = s.read(ctx, func(tx *sql.Tx) error {
+			search, err := s.planAccountSearch(ctx, tx, q)
+			if err != nil {
+				return err
+			}
+			return read(search, func(q string, args ...any) (*sql.Rows, error) { return s.queryRead(ctx, tx, q, args...) })
+		})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -472,13 +482,11 @@ func (s *Store) CountAccounts(ctx context.Context, orgSID string) (AccountCounts
 
 func (s *Store) countAccounts(ctx context.Context, orgSID string) (AccountCounts, error) {
 	var c AccountCounts
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		return s.queryRowRead(ctx, tx, `SELECT
+	err := s.rowRead(ctx, `SELECT
 			coalesce((SELECT n FROM account_counts WHERE org_sid = ?1 AND relation = 'managed'), 0),
 			coalesce((SELECT n FROM account_counts WHERE org_sid = ?1 AND relation = 'independent'), 0),
 			coalesce((SELECT n FROM pending_request_counts WHERE org_sid = ?1), 0)`, orgSID).
-			Scan(&c.Managed, &c.Independent, &c.Pending)
-	})
+		Scan(&c.Managed, &c.Independent, &c.Pending)
 	return c, err
 }
 
@@ -591,12 +599,10 @@ func (s *Store) CountAccountPeople(ctx context.Context, accountSID string) (Acco
 	type key struct{ sid string }
 	return cachedRead(&s.cache, accountTopic(accountSID), key{accountSID}, func() (AccountPeopleCounts, error) {
 		var c AccountPeopleCounts
-		err := s.read(ctx, func(tx *sql.Tx) error {
-			return s.queryRowRead(ctx, tx, `SELECT
-				(SELECT count(DISTINCT user_sid) FROM account_roles WHERE account_sid = ?1),
-				(SELECT count(*) FROM invitations WHERE account_sid = ?1 AND state = 'pending')`, accountSID).
-				Scan(&c.Users, &c.Pending)
-		})
+		err := s.rowRead(ctx, `SELECT
+			(SELECT count(DISTINCT user_sid) FROM account_roles WHERE account_sid = ?1),
+			(SELECT count(*) FROM invitations WHERE account_sid = ?1 AND state = 'pending')`, accountSID).
+			Scan(&c.Users, &c.Pending)
 		return c, err
 	})
 }

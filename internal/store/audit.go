@@ -182,23 +182,20 @@ func (s *Store) listAuditEvents(ctx context.Context, f AuditFilter) (*AuditPage,
 	}
 	args = append(args, f.Limit+1)
 	var list []domain.AuditEvent
-	err = s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := s.queryRead(ctx, tx, `SELECT `+auditColumns+` FROM audit_events WHERE `+strings.Join(where, " AND ")+
-			` ORDER BY `+order+` LIMIT ?`, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			e, err := scanAudit(rows)
-			if err != nil {
-				return err
-			}
-			list = append(list, e)
-		}
-		return rows.Err()
-	})
+	rows, err := s.rowsRead(ctx, `SELECT `+auditColumns+` FROM audit_events WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY `+order+` LIMIT ?`, args...)
 	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, e)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	page := &AuditPage{}

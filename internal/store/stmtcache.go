@@ -76,3 +76,14 @@ func (s *Store) rowRead(ctx context.Context, query string, args ...any) *sql.Row
 	}
 	return st.QueryRowContext(ctx, args...)
 }
+
+// rowsRead is rowRead for a query of several rows. A read of one statement needs no transaction
+// of its own (the statement reads one snapshot): on PostgreSQL a read transaction costs two more
+// round trips to the server (BEGIN and ROLLBACK), more than such a query itself.
+func (s *Store) rowsRead(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := s.readStmt(ctx, query)
+	if err != nil {
+		return s.r.QueryContext(ctx, query, args...)
+	}
+	return st.QueryContext(ctx, args...)
+}
