@@ -12,8 +12,8 @@
 # folder's file; postgres, a throwaway PostgreSQL cluster (initdb as the postgres user when run as
 # root, pg_ctl on a free loopback port, durable settings; PG_BIN finds its programs), served by
 # each number of instances in BENCH_INSTANCES (default "1"). Several instances share the data
-# folder's keys and are served round-robin by nginx on BENCH_ADDR (each on the next ports);
-# BENCH_PROXY=1 puts a single instance behind nginx too. BENCH_PG_STATEMENTS=1 loads
+# folder's keys and are served round-robin by nginx on BENCH_ADDR (each on the next ports); "1:nginx"
+# (or BENCH_PROXY=1) puts a single instance behind nginx too, to compare like with like. BENCH_PG_STATEMENTS=1 loads
 # pg_stat_statements and prints the statements that took the most time after each run.
 # BENCH_PPROF=127.0.0.1:6060 builds the server with Go's profiler on that address
 # (go tool pprof http://127.0.0.1:6060/debug/pprof/profile; first instance only).
@@ -164,10 +164,11 @@ for database in ${BENCH_DATABASE:-sqlite}; do
     "$pg_bin/psql" -q "$pg_url" -c "VACUUM ANALYZE"
   fi
 
-  for n in $counts; do
+  for spec in $counts; do
+    n=${spec%%:*}
     for cache in ${BENCH_READ_CACHE:-true false}; do
       proxied=""
-      if [ "$n" -gt 1 ] || [ -n "${BENCH_PROXY:-}" ]; then proxied=1; fi
+      if [ "$n" -gt 1 ] || [ "$spec" != "$n" ] || [ -n "${BENCH_PROXY:-}" ]; then proxied=1; fi
       upstreams=()
       for i in $(seq 1 "$n"); do
         a=$addr
@@ -181,7 +182,7 @@ for database in ${BENCH_DATABASE:-sqlite}; do
       done
       for a in "${upstreams[@]}"; do wait_healthy "$a"; done
       label="$database"
-      if [ "$database" = postgres ]; then label="postgres, $n instance(s)"; fi
+      if [ "$database" = postgres ]; then label="postgres, $n instance$([ "$n" = 1 ] || echo s)"; fi
       if [ -n "$proxied" ]; then
         start_nginx "${upstreams[@]}"
         wait_healthy "$addr"
