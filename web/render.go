@@ -88,8 +88,19 @@ func (s *Server) page(c echo.Context, title, nav string) views.Page {
 const flashSession = "ac_flash"
 
 // flash queues a message for the next page the browser shows.
+// maxFlashes is how many messages the flash cookie keeps until a page shows them: the newest. A
+// browser that posts forms without loading the pages they lead to (several tabs, a script) would
+// otherwise grow the cookie with every post, until its response headers outgrow what a proxy
+// accepts (nginx answers 502 past 4 KB by default) and the cookie what a browser keeps.
+const maxFlashes = 3
+
 func (s *Server) flash(c echo.Context, kind, msg string) {
 	sess, _ := s.flashes.Get(c.Request(), flashSession)
+	if old := sess.Flashes(); len(old) > 0 {
+		for _, f := range old[max(0, len(old)-(maxFlashes-1)):] {
+			sess.AddFlash(f)
+		}
+	}
 	sess.AddFlash(kind + "\x00" + msg)
 	_ = sess.Save(c.Request(), c.Response())
 }

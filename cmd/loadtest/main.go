@@ -209,6 +209,9 @@ func printResult(name string, r result, healthRate float64, writes bool, peakKB 
 		dbCPU = fmt.Sprintf("%.0f", float64(r.dbCPU.Microseconds())/float64(r.n))
 	}
 	fmt.Printf("%-34s %8.0f %8.2f %8.2f %10.2f× %6d %8s %11s %12s %14s\n", name, r.rate, ms(r.p50), ms(r.p99), r.rate/healthRate, r.errors, w, mem, cpu, dbCPU)
+	if f := failures.take(); f != "" {
+		fmt.Printf("  %s\n", f)
+	}
 }
 
 func printPeak(mem *memSampler) {
@@ -266,6 +269,7 @@ func (w *writer) run(stop <-chan struct{}) (ok, bad int) {
 		form.Set("friendly_name", fmt.Sprintf("Load test %d", i%2))
 		res, err := w.c.PostForm(w.url, form)
 		if err != nil {
+			failures.note("save", 0, err)
 			bad++
 			continue
 		}
@@ -274,6 +278,7 @@ func (w *writer) run(stop <-chan struct{}) (ok, bad int) {
 		if res.StatusCode == http.StatusSeeOther {
 			ok++
 		} else {
+			failures.note("save", res.StatusCode, nil)
 			bad++
 		}
 	}

@@ -202,11 +202,16 @@ func measurePool(sessions []*session, pool []string, dur time.Duration, w *write
 	return measureLoops(sessions, dur, w, func(s *session, rng *rand.Rand) bool {
 		res, err := s.c.Get(s.base + pool[rng.IntN(len(pool))])
 		if err != nil {
+			failures.note("GET", 0, err)
 			return false
 		}
 		_, _ = io.Copy(io.Discard, res.Body)
 		res.Body.Close()
-		return res.StatusCode == http.StatusOK
+		if res.StatusCode != http.StatusOK {
+			failures.note("GET", res.StatusCode, nil)
+			return false
+		}
+		return true
 	})
 }
 
@@ -219,12 +224,62 @@ func measureSignIns(sessions []*session, form url.Values, dur time.Duration) res
 		}
 		res, err := s.c.PostForm(s.base+"/login", f)
 		if err != nil {
+			failures.note("sign-in", 0, err)
 			return false
 		}
 		_, _ = io.Copy(io.Discard, res.Body)
 		res.Body.Close()
-		return res.StatusCode == http.StatusSeeOther
+		if res.StatusCode != http.StatusSeeOther {
+			failures.note("sign-in", res.StatusCode, nil)
+			return false
+		}
+		return true
 	})
+}
+
+// failures counts the failed requests of a phase by what they got (a status or an error), for
+// printResult to say what the errors were.
+var failures failureCounts
+
+type failureCounts struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (f *failureCounts) note(what string, status int, err error) {
+	k := fmt.Sprintf("%s %d", what, status)
+	if err != nil {
+		k = what + " " + err.Error()
+		if len(k) > 80 {
+			k = k[:80]
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n == nil {
+		f.n = map[string]int{}
+	}
+	f.n[k]++
+}
+
+// take returns the counts so far, most first, and starts again.
+func (f *failureCounts) take() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var ks []string
+	for k := range f.n {
+		ks = append(ks, k)
+	}
+	slices.SortFunc(ks, func(a, b string) int { return f.n[b] - f.n[a] })
+	var out []string
+	for i, k := range ks {
+		if i == 5 {
+			break
+		}
+		out = append(out, fmt.Sprintf("%s ×%d", k, f.n[k]))
+	}
+	f.n = nil
+	return strings.Join(out, ", ")
 }
 
 // measureLoops runs do in one loop per session until dur has passed and times each call.
