@@ -327,7 +327,7 @@ func TestSignInThrottle(t *testing.T) {
 	req.Header.Set("Accept-Language", "ja")
 	res = b.do(req)
 	wantStatus(t, res, http.StatusTooManyRequests)
-	wantBody(t, res, "サインインの失敗が多すぎます。保護のため、2026年3月1日 09:15 UTC 以降（15 分後）にもう一度お試しください。")
+	wantBody(t, res, "サインインの失敗が多すぎます。保護のため、2026年3月1日 09:15 UTC 以降 (15 分後) にもう一度お試しください。")
 	// Another email from the same address is not paused by one account's failures.
 	wantStatus(t, b.post("/login", url.Values{"email": {"nobody@example.com"}, "password": {testPassword}}), http.StatusUnauthorized)
 	if evs, _ := storetest.AuditEvents(context.Background(), app.store, "signin.throttled"); len(evs) != 1 {
