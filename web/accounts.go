@@ -190,7 +190,7 @@ func (s *Server) handleMyAccounts(c echo.Context) error {
 	page, err := s.store.ListMyAccounts(ctx, f)
 	if errors.Is(err, domain.ErrBadCursor) || isInvalid(err) {
 		// A hand-edited link or an overlong search shows the first page with what was wrong.
-		msg := domain.ErrorMessage(err)
+		msg := sayError(c, err)
 		if errors.Is(err, domain.ErrBadCursor) {
 			msg = loc(c).T("accounts.list.bad_cursor")
 		}

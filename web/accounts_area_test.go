@@ -555,3 +555,36 @@ func TestMyAccountsPagesAndSearches(t *testing.T) {
 		t.Error("My accounts of the Owner lists an account of Dana's")
 	}
 }
+
+// TestAccountPagesInJapanese: the flashes, refusals and conflicts of an account's pages are said
+// in the reader's language (the API's errors stay English).
+func TestAccountPagesInJapanese(t *testing.T) {
+	ar := newArea(t)
+	for _, b := range []*browser{ar.owner, ar.dev} {
+		wantStatus(t, b.post("/settings/profile", url.Values{"name": {"Someone"}, "language": {"ja"}, "timezone": {"Asia/Tokyo"}}), http.StatusSeeOther)
+	}
+	res := ar.dev.post(ar.path("/suspend"), nil)
+	wantStatus(t, res, http.StatusForbidden)
+	wantBody(t, res, "このアカウントを停止することができるのは、組織の所有者・管理者だけです。現在のロール: アカウントの Developer")
+	res = ar.dev.post(ar.path("/users/invite"), url.Values{"email": {"x@example.com"}, "role": {"support"}})
+	wantStatus(t, res, http.StatusForbidden)
+	wantBody(t, res, "このアカウントのユーザーを管理できるのは、組織の所有者・管理者、またはアカウントの Owner・Administrator ロールを持つユーザーだけです。")
+
+	res = ar.owner.post(ar.path("/settings"), url.Values{"friendly_name": {"Billing EU"}})
+	wantStatus(t, res, http.StatusSeeOther)
+	wantBody(t, ar.owner.get(res.Location), "設定を保存しました。")
+	wantStatus(t, ar.owner.post(ar.path("/suspend"), nil), http.StatusSeeOther)
+	res = ar.owner.post(ar.path("/suspend"), nil)
+	wantStatus(t, res, http.StatusConflict)
+	wantBody(t, res, "停止できるのは有効なアカウントだけです。このアカウントは現在「停止中」です。")
+
+	res = ar.owner.post(ar.path("/users/"+ar.ownerUser.SID+"/remove"), nil)
+	wantStatus(t, res, http.StatusConflict)
+	wantBody(t, res, "アカウントの所有者は削除できません。")
+	res = ar.owner.get(ar.path("/users?role=nobody"))
+	wantBody(t, res, "フィルターに不明なロールが含まれていたため、除外しました。", "最終サインイン", "ユーザーを招待")
+
+	res = ar.dev.get("/accounts?q=" + strings.Repeat("x", 201))
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	wantBody(t, res, "検索語が長すぎます。200 文字以内で入力してください。")
+}

@@ -182,4 +182,27 @@ var (
 	MsgWhatCancelClosure   = Message{ID: "access.what.cancel_closure", Text: "cancel the closure of this account"}
 	MsgWhatClose           = Message{ID: "access.what.close", Text: "close this account"}
 	MsgWhatRemove          = Message{ID: "access.what.remove", Text: "remove this account from the organization"}
+
+	// Why an account or its users cannot change now (409, 429).
+	MsgAccountClosed          = Message{ID: "account.state.closed", Text: "This account is closed; it can no longer be changed."}
+	MsgAccountClosedOrClosing = Message{ID: "account.state.closed_or_closing", Text: "The account “%s” is closed or closing; its users cannot change."}
+	MsgWrongState             = Message{ID: "account.state.wrong", Text: "%s This account is %s."}
+	MsgOnlyActiveSuspended    = Message{ID: "account.state.only_active_suspend", Text: "Only an active account can be suspended."}
+	MsgOnlySuspendedReactive  = Message{ID: "account.state.only_suspended_reactivate", Text: "Only a suspended account can be reactivated."}
+	MsgOnlyOpenClosed         = Message{ID: "account.state.only_open_close", Text: "Only an active or suspended account can be closed."}
+	MsgOnlyPendingCancelled   = Message{ID: "account.state.only_pending_cancel", Text: "Only an account pending closure can have its closure cancelled."}
+	MsgOnlyManagedRemoved     = Message{ID: "account.state.only_managed_remove", Text: "Only a managed account can be removed from the organization."}
+	MsgCoolingOffOver         = Message{ID: "account.state.cooling_off_over", Text: "The cooling-off period is over; the account is being closed for good."}
+	MsgTransferOnlyManaged    = Message{ID: "account.state.transfer_only_managed", Text: "Ownership is transferred here only for accounts managed by an organization."}
+	MsgStatusActive           = Message{ID: "account.status_word.active", Text: "active"}
+	MsgStatusSuspended        = Message{ID: "account.status_word.suspended", Text: "suspended"}
+	MsgStatusPendingClosure   = Message{ID: "account.status_word.pending_closure", Text: "pending closure"}
+	MsgStatusClosed           = Message{ID: "account.status_word.closed", Text: "closed"}
+	MsgRelationManaged        = Message{ID: "account.relation_word.managed", Text: "managed"}
+	MsgRelationIndependent    = Message{ID: "account.relation_word.independent", Text: "independent"}
+	MsgRelationOutside        = Message{ID: "account.relation_word.outside", Text: "outside the organization"}
+	MsgRemoveOwner            = Message{ID: "account.users.remove_owner", Text: "The account owner cannot be removed. Transfer ownership on the General tab first."}
+	MsgResendHasAccess        = Message{ID: "invite.resend_has_access", Text: "%s already has access to this account; revoke this invitation instead."}
+	MsgInvitationQuota        = Message{ID: "invite.quota", Text: "This account has sent %d invitations in the last hour; at most %d an hour are allowed. Try again later."}
+	MsgSearchTooLong          = Message{ID: "search.too_long", Text: "The search is too long: use at most %d characters."}
 )

@@ -132,7 +132,7 @@ func (s *Store) TransferOwner(ctx context.Context, u *domain.User, sid, newOwner
 			return ErrAccountClosed
 		}
 		if a.Relation != domain.RelationManaged {
-			return domain.Errorf(domain.EConflict, "Ownership is transferred here only for accounts managed by an organization.")
+			return domain.Fail(domain.EConflict, domain.MsgTransferOnlyManaged)
 		}
 		q := `SELECT ` + userColumns + ` FROM users u WHERE u.email = ?`
 		key := domain.NormalizeEmail(newOwner)

@@ -314,7 +314,7 @@ func (s *Store) listAccounts(ctx context.Context, f AccountFilter) (*AccountPage
 	}
 	q := strings.TrimSpace(f.Query)
 	if utf8.RuneCountInString(q) > 200 {
-		return nil, domain.Errorf(domain.EInvalid, "The search is too long: use at most 200 characters.")
+		return nil, domain.Fail(domain.EInvalid, domain.MsgSearchTooLong.With(200))
 	}
 	var list []*domain.Account
 	read := func(search accountSearch, query func(string, ...any) (*sql.Rows, error)) error {
@@ -535,7 +535,7 @@ func (s *Store) ListMyAccounts(ctx context.Context, f MyAccountFilter) (*MyAccou
 	}
 	q := strings.TrimSpace(f.Query)
 	if utf8.RuneCountInString(q) > 200 {
-		return nil, domain.Errorf(domain.EInvalid, "The search is too long: use at most 200 characters.")
+		return nil, domain.Fail(domain.EInvalid, domain.MsgSearchTooLong.With(200))
 	}
 	where, args := []string{"r.user_sid = ?"}, []any{f.UserSID}
 	if sid := normalizeSID(domain.PrefixAccount, q); sid != "" {

@@ -30,7 +30,7 @@ func loadAccountTx(tx *sql.Tx, sid string) (*accountForPeople, error) {
 
 func (a *accountForPeople) closedErr() error {
 	if a.Status == domain.StatusClosed || a.Status == domain.StatusPendingClosure {
-		return domain.Errorf(domain.EConflict, "The account “%s” is closed or closing; its users cannot change.", a.Name)
+		return domain.Fail(domain.EConflict, domain.MsgAccountClosedOrClosing.With(a.Name))
 	}
 	return nil
 }
@@ -43,8 +43,7 @@ func (s *Store) invitationQuota(tx *sql.Tx, accountSID string, n int) error {
 		return err
 	}
 	if sent+n > domain.MaxInvitationsPerHour {
-		return domain.Errorf(domain.ETooMany, "This account has sent %d invitations in the last hour; at most %d an hour are allowed. Try again later.",
-			sent, domain.MaxInvitationsPerHour)
+		return domain.Fail(domain.ETooMany, domain.MsgInvitationQuota.With(sent, domain.MaxInvitationsPerHour))
 	}
 	return nil
 }
@@ -402,7 +401,7 @@ func (s *Store) ResendInvitation(ctx context.Context, actor *domain.User, accoun
 		}
 		if has, err := hasAccessTx(tx, a.SID, old.Email); err != nil || has {
 			if err == nil {
-				err = domain.Errorf(domain.EConflict, "%s already has access to this account; revoke this invitation instead.", old.Email)
+				err = domain.Fail(domain.EConflict, domain.MsgResendHasAccess.With(old.Email))
 			}
 			return err
 		}

@@ -66,17 +66,22 @@ func YourRoles(acc *domain.Access) []domain.Message {
 }
 
 // ErrAccountClosed answers any change to a closed account.
-var ErrAccountClosed = domain.Errorf(domain.EConflict, "This account is closed; it can no longer be changed.")
+var ErrAccountClosed = domain.Fail(domain.EConflict, domain.MsgAccountClosed)
 
-func wrongState(a *domain.Account, msg string) error {
-	return domain.Errorf(domain.EConflict, "%s This account is %s.", msg, statusWord(a.Status))
+func wrongState(a *domain.Account, msg domain.Message) error {
+	return domain.Fail(domain.EConflict, domain.MsgWrongState.With(msg, statusWord(a.Status)))
 }
 
-func statusWord(s string) string {
-	if s == domain.StatusPendingClosure {
-		return "pending closure"
+func statusWord(s string) domain.Message {
+	switch s {
+	case domain.StatusActive:
+		return domain.MsgStatusActive
+	case domain.StatusSuspended:
+		return domain.MsgStatusSuspended
+	case domain.StatusPendingClosure:
+		return domain.MsgStatusPendingClosure
 	}
-	return s
+	return domain.MsgStatusClosed
 }
 
 // lifecycleTx runs one lifecycle change on an account the user may run the lifecycle of:
@@ -125,7 +130,7 @@ func (s *Store) SuspendAccount(ctx context.Context, u *domain.User, sid, ip stri
 	return s.lifecycleTx(ctx, u, sid, ip, "account.suspend", domain.MsgWhatSuspend,
 		func(a *domain.Account, _ time.Time) error {
 			if a.Status != domain.StatusActive {
-				return wrongState(a, "Only an active account can be suspended.")
+				return wrongState(a, domain.MsgOnlyActiveSuspended)
 			}
 			return nil
 		},
@@ -139,7 +144,7 @@ func (s *Store) ReactivateAccount(ctx context.Context, u *domain.User, sid, ip s
 	return s.lifecycleTx(ctx, u, sid, ip, "account.reactivate", domain.MsgWhatReactivate,
 		func(a *domain.Account, _ time.Time) error {
 			if a.Status != domain.StatusSuspended {
-				return wrongState(a, "Only a suspended account can be reactivated.")
+				return wrongState(a, domain.MsgOnlySuspendedReactive)
 			}
 			return nil
 		},
@@ -154,7 +159,7 @@ func (s *Store) CloseAccount(ctx context.Context, u *domain.User, sid string, in
 	return s.lifecycleTx(ctx, u, sid, ip, "account.close", domain.MsgWhatClose,
 		func(a *domain.Account, _ time.Time) error {
 			if a.Status != domain.StatusActive && a.Status != domain.StatusSuspended {
-				return wrongState(a, "Only an active or suspended account can be closed.")
+				return wrongState(a, domain.MsgOnlyOpenClosed)
 			}
 			return in.Validate(a.FriendlyName)
 		},
@@ -169,10 +174,10 @@ func (s *Store) CancelClosure(ctx context.Context, u *domain.User, sid, ip strin
 	return s.lifecycleTx(ctx, u, sid, ip, "account.close.cancel", domain.MsgWhatCancelClosure,
 		func(a *domain.Account, now time.Time) error {
 			if a.Status != domain.StatusPendingClosure {
-				return wrongState(a, "Only an account pending closure can have its closure cancelled.")
+				return wrongState(a, domain.MsgOnlyPendingCancelled)
 			}
 			if !now.Before(a.ClosesAt) {
-				return domain.Errorf(domain.EConflict, "The cooling-off period is over; the account is being closed for good.")
+				return domain.Fail(domain.EConflict, domain.MsgCoolingOffOver)
 			}
 			return nil
 		},
@@ -229,10 +234,10 @@ func (s *Store) CloseDueAccounts(ctx context.Context) (int, error) {
 // RemoveFromOrganization hands a managed account back to its owner, outside the organization.
 func (s *Store) RemoveFromOrganization(ctx context.Context, u *domain.User, sid, ip string) (*domain.Account, error) {
 	return s.dropRelation(ctx, u, sid, ip, domain.RelationManaged, "account.remove", domain.MsgWhatRemove,
-		"Only a managed account can be removed from the organization.")
+		domain.MsgOnlyManagedRemoved)
 }
 
-func (s *Store) dropRelation(ctx context.Context, u *domain.User, sid, ip, relation, action string, what domain.Message, wrong string) (*domain.Account, error) {
+func (s *Store) dropRelation(ctx context.Context, u *domain.User, sid, ip, relation, action string, what, wrong domain.Message) (*domain.Account, error) {
 	var out *domain.Account
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		acc, err := accessTx(tx, u, sid)
@@ -244,7 +249,7 @@ func (s *Store) dropRelation(ctx context.Context, u *domain.User, sid, ip, relat
 		}
 		a := acc.Account
 		if a.Relation != relation {
-			return domain.Errorf(domain.EConflict, "%s This account is %s.", wrong, relationWord(a.Relation))
+			return domain.Fail(domain.EConflict, domain.MsgWrongState.With(wrong, relationWord(a.Relation)))
 		}
 		now := s.Now()
 		if _, err := tx.Exec(`UPDATE accounts SET org_sid = NULL, org_relation = NULL, updated_at = ? WHERE sid = ?`, ms(now), a.SID); err != nil {
@@ -260,9 +265,12 @@ func (s *Store) dropRelation(ctx context.Context, u *domain.User, sid, ip, relat
 	return out, err
 }
 
-func relationWord(r string) string {
-	if r == "" {
-		return "outside the organization"
+func relationWord(r string) domain.Message {
+	switch r {
+	case domain.RelationManaged:
+		return domain.MsgRelationManaged
+	case domain.RelationIndependent:
+		return domain.MsgRelationIndependent
 	}
-	return r
+	return domain.MsgRelationOutside
 }

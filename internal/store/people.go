@@ -104,7 +104,7 @@ func (s *Store) SetAccountUserRoles(ctx context.Context, actor *domain.User, acc
 }
 
 // ErrRemoveOwner is returned when someone tries to remove an account's owner from it.
-var ErrRemoveOwner = domain.Errorf(domain.EConflict, "The account owner cannot be removed. Transfer ownership on the General tab first.")
+var ErrRemoveOwner = domain.Fail(domain.EConflict, domain.MsgRemoveOwner)
 
 // RemoveAccountUser takes every role on the account from the user (never the owner), audits
 // it and emails the user.
