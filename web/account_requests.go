@@ -179,9 +179,9 @@ func (s *Server) handleAccountRelinquish(c echo.Context) error {
 	acc := currentAccess(c)
 	if !acc.CanRelinquish() {
 		if acc.Account.Relation == domain.RelationIndependent {
-			return domain.Errorf(domain.EForbidden, "Relinquishing an account needs the Organization Owner or Administrator role.")
+			return store.Forbidden(acc, domain.MsgWhatRelinquish, domain.MsgNeedOrgAdmin)
 		}
-		return domain.Errorf(domain.EForbidden, "Only an independent account can be relinquished.")
+		return domain.Fail(domain.EForbidden, domain.MsgOnlyIndependentGiven)
 	}
 	a, err := s.store.RelinquishAccount(c.Request().Context(), currentUser(c), acc.Account.SID, clientIP(c))
 	if err != nil {

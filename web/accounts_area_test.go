@@ -357,8 +357,18 @@ func TestRemoveAndRelinquishOverHTTP(t *testing.T) {
 	ar := newArea(t)
 	ctx := context.Background()
 	wantStatus(t, ar.dev.post(ar.path("/remove"), nil), http.StatusForbidden)
-	wantStatus(t, ar.admin.post(ar.path("/relinquish"), nil), http.StatusForbidden) // a managed account is removed, not relinquished
-	res := ar.admin.post(ar.path("/remove"), nil)
+	// A managed account is removed, not relinquished: said in the reader's language.
+	res := ar.admin.post(ar.path("/relinquish"), nil)
+	wantStatus(t, res, http.StatusForbidden)
+	wantBody(t, res, "Only an independent account is relinquished; a managed account is removed from the organization instead.")
+	form := url.Values{"_csrf": {ar.admin.csrf()}}
+	req, _ := http.NewRequest("POST", ar.app.srv.URL+ar.path("/relinquish"), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept-Language", "ja")
+	res = ar.admin.do(req)
+	wantStatus(t, res, http.StatusForbidden)
+	wantBody(t, res, "アクセス権を放棄できるのは独立アカウントだけです。")
+	res = ar.admin.post(ar.path("/remove"), nil)
 	wantStatus(t, res, http.StatusSeeOther)
 	if res.Location != "/admin/accounts" {
 		t.Errorf("remove → %q", res.Location)

@@ -182,6 +182,7 @@ var (
 	MsgWhatCancelClosure   = Message{ID: "access.what.cancel_closure", Text: "cancel the closure of this account"}
 	MsgWhatClose           = Message{ID: "access.what.close", Text: "close this account"}
 	MsgWhatRemove          = Message{ID: "access.what.remove", Text: "remove this account from the organization"}
+	MsgWhatRelinquish      = Message{ID: "access.what.relinquish", Text: "relinquish this account"}
 
 	// Why an account or its users cannot change now (409, 429).
 	MsgAccountClosed          = Message{ID: "account.state.closed", Text: "This account is closed; it can no longer be changed."}
@@ -192,6 +193,8 @@ var (
 	MsgOnlyOpenClosed         = Message{ID: "account.state.only_open_close", Text: "Only an active or suspended account can be closed."}
 	MsgOnlyPendingCancelled   = Message{ID: "account.state.only_pending_cancel", Text: "Only an account pending closure can have its closure cancelled."}
 	MsgOnlyManagedRemoved     = Message{ID: "account.state.only_managed_remove", Text: "Only a managed account can be removed from the organization."}
+	MsgOnlyIndependentGiven   = Message{ID: "account.state.only_independent_relinquish", Text: "Only an independent account is relinquished; a managed account is removed from the organization instead."}
+	MsgRelinquishNeedsAdmin   = Message{ID: "account.relinquish_needs_admin", Text: "Only the organization's Owner or Administrators may relinquish an account."}
 	MsgCoolingOffOver         = Message{ID: "account.state.cooling_off_over", Text: "The cooling-off period is over; the account is being closed for good."}
 	MsgTransferOnlyManaged    = Message{ID: "account.state.transfer_only_managed", Text: "Ownership is transferred here only for accounts managed by an organization."}
 	MsgStatusActive           = Message{ID: "account.status_word.active", Text: "active"}

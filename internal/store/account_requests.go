@@ -481,7 +481,7 @@ func (s *Store) notifyAdminsTx(tx *sql.Tx, r *domain.AccountRequest, owner *doma
 // goes back to being its owner's alone, and the owner is told.
 func (s *Store) RelinquishAccount(ctx context.Context, admin *domain.User, sid, ip string) (*domain.Account, error) {
 	if !admin.OrgAdmin() {
-		return nil, domain.Errorf(domain.EForbidden, "Only the organization's Owner or Administrators may relinquish an account.")
+		return nil, domain.Fail(domain.EForbidden, domain.MsgRelinquishNeedsAdmin)
 	}
 	var a *domain.Account
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -494,7 +494,7 @@ func (s *Store) RelinquishAccount(ctx context.Context, admin *domain.User, sid, 
 			return err
 		}
 		if a.Relation != domain.RelationIndependent {
-			return domain.Errorf(domain.EConflict, "Only independent accounts are relinquished; a managed account is removed from the organization instead.")
+			return domain.Fail(domain.EConflict, domain.MsgOnlyIndependentGiven)
 		}
 		if _, err := tx.Exec(`UPDATE accounts SET org_sid = NULL, org_relation = NULL, updated_at = ? WHERE sid = ?`, ms(s.Now()), sid); err != nil {
 			return err
