@@ -40,7 +40,14 @@ func newTestApp(t testing.TB, flags ...string) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(context.Background(), filepath.Join(dir, "admincenter.db"), store.Options{Sealer: keys})
+	return serveTestApp(t, dir, filepath.Join(dir, "admincenter.db"), keys, flags...)
+}
+
+// serveTestApp starts a server on the database db (a SQLite file or a PostgreSQL URL) with the
+// data folder dir and its keys; flags are settings beyond the defaults.
+func serveTestApp(t testing.TB, dir, db string, keys *auth.Keys, flags ...string) *testApp {
+	t.Helper()
+	st, err := store.Open(context.Background(), db, store.Options{Sealer: keys})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,17 +2,12 @@ package web
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"admincenter/internal/auth"
-	"admincenter/internal/config"
 	"admincenter/internal/domain"
-	"admincenter/internal/store"
 	"admincenter/internal/store/pgtest"
 )
 
@@ -28,23 +23,7 @@ func newPostgresInstances(t *testing.T, n int) (string, []*testApp) {
 	}
 	var apps []*testApp
 	for range n {
-		st, err := store.Open(context.Background(), url, store.Options{Sealer: keys})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		cfg, _, err := config.Load("test", []string{"--data", dir, "--database", url}, func(string) string { return "" })
-		if err != nil {
-			t.Fatal(err)
-		}
-		app := &testApp{t: t, store: st, cfg: cfg}
-		app.srv = httptest.NewUnstartedServer(nil)
-		app.srv.Start()
-		cfg.BaseURL = app.srv.URL
-		app.web = New(cfg, st, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		app.srv.Config.Handler = app.web.Handler()
-		t.Cleanup(app.srv.Close)
-		apps = append(apps, app)
+		apps = append(apps, serveTestApp(t, dir, url, keys, "--database", url))
 	}
 	apps[0].setup()
 	return url, apps

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -148,51 +147,31 @@ func TestCrashDuringInvitations(t *testing.T) {
 	}
 
 	const total, clients = 200, 16
-	var next, acked atomic.Int64
-	var ackedEmails sync.Map
-	var wg sync.WaitGroup
-	for w := 0; w < clients; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := next.Add(1) - 1
-				if i >= total {
-					return
-				}
-				email := fmt.Sprintf("contractor%03d@contractors.test", i)
-				st, err := c.post("/admin/accounts/"+accounts[i%4]+"/users/invite", url.Values{"email": {email}, "role": {"developer"}})
-				if err == nil && st == http.StatusSeeOther {
-					ackedEmails.Store(email, true)
-					acked.Add(1)
-				}
-			}
-		}()
-	}
+	burst := startInvitations(c, accounts, total, clients)
 	// Kill the server without warning once about half the invitations are acknowledged.
-	for acked.Load() < total/2 {
+	for burst.acked.Load() < total/2 {
 		time.Sleep(5 * time.Millisecond)
 	}
 	if err := p.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
 	<-p.done
-	wg.Wait()
-	t.Logf("%d invitations acknowledged before the kill", acked.Load())
+	burst.wg.Wait()
+	t.Logf("%d invitations acknowledged before the kill", burst.acked.Load())
 
 	db := filepath.Join(dir, "admincenter.db")
 	p2 := startServer(t, dir, "--smtp", mb.url())
 	checkIntegrity(t, db)
 
-	ackedEmails.Range(func(k, _ any) bool {
+	burst.emails.Range(func(k, _ any) bool {
 		if n := countRows(t, db, fmt.Sprintf(`SELECT count(*) FROM invitations WHERE email = '%s'`, k)); n != 1 {
 			t.Errorf("acknowledged invitation for %s stored %d times", k, n)
 		}
 		return true
 	})
 	stored := countRows(t, db, `SELECT count(*) FROM invitations`)
-	if int64(stored) < acked.Load() {
-		t.Fatalf("%d invitations stored, %d acknowledged", stored, acked.Load())
+	if int64(stored) < burst.acked.Load() {
+		t.Fatalf("%d invitations stored, %d acknowledged", stored, burst.acked.Load())
 	}
 
 	// Every stored invitation (acknowledged or committed just before the kill) gets its email.

@@ -221,33 +221,13 @@ func TestTwoInstancesBehindNginx(t *testing.T) {
 	// the claim of a message its SMTP server has received but not yet acknowledged.
 	holding.Store(true)
 	const total, clients = 200, 16
-	var next, acked atomic.Int64
-	var ackedEmails sync.Map
-	var wg sync.WaitGroup
-	for range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := next.Add(1) - 1
-				if i >= total {
-					return
-				}
-				email := fmt.Sprintf("contractor%03d@contractors.test", i)
-				st, err := c.post("/admin/accounts/"+accounts[i%4]+"/users/invite", url.Values{"email": {email}, "role": {"developer"}})
-				if err == nil && st == http.StatusSeeOther {
-					ackedEmails.Store(email, true)
-					acked.Add(1)
-				}
-			}
-		}()
-	}
+	burst := startInvitations(c, accounts, total, clients)
 	select {
 	case <-held:
 	case <-time.After(30 * time.Second):
 		t.Fatal("instance A's mail sender delivered nothing in 30 s")
 	}
-	for acked.Load() < total/2 {
+	for burst.acked.Load() < total/2 {
 		time.Sleep(5 * time.Millisecond)
 	}
 	if err := a.cmd.Process.Kill(); err != nil {
@@ -260,15 +240,15 @@ func TestTwoInstancesBehindNginx(t *testing.T) {
 		heldRcpt, time.Now().UnixMilli()); n != 1 {
 		t.Fatalf("instance A did not die holding the claim of the message to %s (its SMTP answer came too late?)", heldRcpt)
 	}
-	wg.Wait()
+	burst.wg.Wait()
 	t.Logf("%d of %d invitations acknowledged, instance A killed after %d, holding the message to %s",
-		acked.Load(), total, total/2, heldRcpt)
-	if acked.Load() < total*9/10 {
-		t.Errorf("only %d of %d invitations acknowledged: the proxy should have sent the rest to instance B", acked.Load(), total)
+		burst.acked.Load(), total, total/2, heldRcpt)
+	if burst.acked.Load() < total*9/10 {
+		t.Errorf("only %d of %d invitations acknowledged: the proxy should have sent the rest to instance B", burst.acked.Load(), total)
 	}
 
 	// Every acknowledged invitation is stored once, with one email.
-	ackedEmails.Range(func(k, _ any) bool {
+	burst.emails.Range(func(k, _ any) bool {
 		if n := count(`SELECT count(*) FROM invitations WHERE email = $1`, k); n != 1 {
 			t.Errorf("acknowledged invitation for %s stored %d times", k, n)
 		}

@@ -367,3 +367,37 @@ func TestBackupUnderWriteLoad(t *testing.T) {
 		t.Errorf("restored server: status %d, want the Managed tab to count %d accounts", st, inCopy)
 	}
 }
+
+// invitationBurst is invitations sent by several clients at once: how many were acknowledged
+// (303), to whom, and the clients' WaitGroup.
+type invitationBurst struct {
+	acked  atomic.Int64
+	emails sync.Map // acknowledged email → true
+	wg     sync.WaitGroup
+}
+
+// startInvitations sends total invitations (contractor000@contractors.test…) to the given
+// accounts in turn from clients goroutines sharing c, and returns at once.
+func startInvitations(c *client, accounts []string, total, clients int) *invitationBurst {
+	b := &invitationBurst{}
+	var next atomic.Int64
+	for range clients {
+		b.wg.Add(1)
+		go func() {
+			defer b.wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= total {
+					return
+				}
+				email := fmt.Sprintf("contractor%03d@contractors.test", i)
+				st, err := c.post("/admin/accounts/"+accounts[i%len(accounts)]+"/users/invite", url.Values{"email": {email}, "role": {"developer"}})
+				if err == nil && st == http.StatusSeeOther {
+					b.emails.Store(email, true)
+					b.acked.Add(1)
+				}
+			}
+		}()
+	}
+	return b
+}
