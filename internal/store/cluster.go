@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
-	"net"
 	"strings"
 	"time"
 
@@ -132,7 +131,9 @@ func Unavailable(err error) bool {
 		// connection_exception, admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections
 		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03" || pe.Code == "53300"
 	}
-	var ne net.Error
+	// A network error (net.Error, said by its Timeout method, so that the store need not know
+	// the net package): the socket to the server failed.
+	var ne interface{ Timeout() bool }
 	if errors.As(err, &ne) {
 		return true
 	}
